@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-28T22-50-00-initial.js';
+
+/**
+ * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
+ * build sees every migration. Keys sort by ISO timestamp, which is the order Kysely runs them.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28T22-50-00-initial': initial,
+};

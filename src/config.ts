@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { normalizeEmail } from './commands/email.js';
+import { parseDuration } from './duration.js';
+
+/** The one place that reads process.env: everything else receives this frozen object. */
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly publicBaseUrl: string;
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly slack:
+    | { readonly mode: 'http'; readonly signingSecret: string; readonly botToken: string }
+    | { readonly mode: 'socket'; readonly appToken: string; readonly botToken: string }
+    | null;
+  readonly slackApiUrl: string | null;
+  readonly postmark: {
+    readonly serverToken: string;
+    readonly apiUrl: string | null;
+    readonly messageStream: string;
+    readonly from: string;
+  } | null;
+  readonly accountName: string;
+  readonly adminEmails: readonly string[];
+  readonly noticeChannel: string | null;
+  readonly invitationTtlMs: number;
+  readonly sweepIntervalMs: number;
+  readonly appSecret: string | null;
+  readonly marketplaceUrl: string;
+  readonly reminderBeforeMs: number | null;
+  readonly postmarkWebhook: { readonly user: string; readonly password: string } | null;
+}
+
+const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const url = (what: string) =>
+  optional.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), `must be an http(s) URL ${what}`)
+    .transform((v) => v?.replace(/\/+$/, ''));
+const duration = (example: string) =>
+  optional.refine((v) => v === undefined || parseDuration(v) !== null, `must be a duration like ${example}`)
+    .transform((v) => (v === undefined ? undefined : parseDuration(v)!));
+
+const schema = z.object({
+  NODE_ENV: optional,
+  PORT: optional.refine((v) => v === undefined || (/^\d+$/.test(v) && +v > 0 && +v < 65536),
+    'must be a port number between 1 and 65535'),
+  PUBLIC_BASE_URL: url('such as https://invites.example.com'),
+  DATABASE_URL: optional.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must start with postgres:// (leave it unset for the embedded database)'),
+  DATA_DIR: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-…)'),
+  SLACK_APP_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-…)'),
+  SLACK_API_URL: url('ending in /api/'),
+  POSTMARK_SERVER_TOKEN: optional,
+  POSTMARK_API_URL: url('such as https://api.postmarkapp.com'),
+  POSTMARK_MESSAGE_STREAM: optional,
+  EMAIL_FROM: optional.refine((v) => v === undefined || normalizeEmail(v.replace(/^.*<([^>]+)>\s*$/, '$1')) !== null,
+    'must be an email address, optionally as "Name <address>"'),
+  ACCOUNT_NAME: optional.refine((v) => v === undefined || v.length <= 100, 'must be at most 100 characters'),
+  ADMIN_EMAILS: optional.transform((v, ctx) => {
+    const raw = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = raw.filter((e) => normalizeEmail(e) === null);
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `not an email address: ${bad.join(', ')}` });
+    return [...new Set(raw.map((e) => normalizeEmail(e) ?? e))];
+  }),
+  NOTICE_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v),
+    'must be a Slack channel id such as C0123ABCD'),
+  INVITATION_TTL: duration('7d or 90s'),
+  EXPIRY_SWEEP_INTERVAL: duration('1m or 1s'),
+  APP_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  MARKETPLACE_URL: url('such as https://marketplace.example.com/sign-in'),
+  REMINDER_BEFORE: optional.refine((v) => v === undefined || v === 'off' || parseDuration(v) !== null,
+    'must be a duration like 24h, or off'),
+  POSTMARK_WEBHOOK_USER: optional,
+  POSTMARK_WEBHOOK_PASSWORD: optional,
+});
+
+type Env = Record<string, string | undefined>;
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function loadConfig(env: Env = process.env): ConfigResult {
+  const parsed = schema.safeParse(env);
+  const errors = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  errors.push(...crossFieldErrors((name) => Boolean(env[name]?.trim()), env.NODE_ENV === 'production'));
+  if (!parsed.success || errors.length) return { ok: false, errors };
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const port = e.PORT ? Number(e.PORT) : 3000;
+  const slack = e.SLACK_BOT_TOKEN
+    ? e.SLACK_APP_TOKEN
+      ? { mode: 'socket' as const, appToken: e.SLACK_APP_TOKEN, botToken: e.SLACK_BOT_TOKEN }
+      : { mode: 'http' as const, signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN }
+    : null;
+  const config: Config = {
+    production,
+    port,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: path.resolve(e.DATA_DIR ?? '.data'),
+    slack,
+    slackApiUrl: e.SLACK_API_URL ? `${e.SLACK_API_URL}/` : null,
+    postmark: e.POSTMARK_SERVER_TOKEN
+      ? {
+          serverToken: e.POSTMARK_SERVER_TOKEN,
+          apiUrl: e.POSTMARK_API_URL ?? null,
+          messageStream: e.POSTMARK_MESSAGE_STREAM ?? 'outbound',
+          from: e.EMAIL_FROM!,
+        }
+      : null,
+    accountName: e.ACCOUNT_NAME ?? 'My Marketplace account',
+    adminEmails: e.ADMIN_EMAILS,
+    noticeChannel: e.NOTICE_CHANNEL ?? null,
+    invitationTtlMs: e.INVITATION_TTL ?? 7 * 86_400_000,
+    sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL ?? 60_000,
+    appSecret: e.APP_SECRET ?? null,
+    marketplaceUrl: e.MARKETPLACE_URL ?? 'https://marketplace.example.com/sign-in',
+    reminderBeforeMs: e.REMINDER_BEFORE === 'off' ? null : parseDuration(e.REMINDER_BEFORE ?? '24h'),
+    postmarkWebhook: e.POSTMARK_WEBHOOK_USER
+      ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD! }
+      : null,
+  };
+  return { ok: true, config: deepFreeze(config) };
+}
+
+/** Variables that only make sense together; checked on presence so every problem is named at once. */
+function crossFieldErrors(has: (name: string) => boolean, production: boolean): string[] {
+  const errors: string[] = [];
+  const need = (name: string, when: string) => errors.push(`${name}: required when ${when}`);
+  if (production && !has('APP_SECRET')) need('APP_SECRET', 'NODE_ENV=production (it signs invitation links)');
+  if (has('SLACK_SIGNING_SECRET') && !has('SLACK_BOT_TOKEN')) need('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET is set');
+  if (has('SLACK_APP_TOKEN') && !has('SLACK_BOT_TOKEN')) need('SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN is set');
+  if (has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN')) {
+    need('SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (has('POSTMARK_SERVER_TOKEN') && !has('EMAIL_FROM')) need('EMAIL_FROM', 'POSTMARK_SERVER_TOKEN is set');
+  if (has('POSTMARK_WEBHOOK_USER') !== has('POSTMARK_WEBHOOK_PASSWORD')) {
+    errors.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither');
+  }
+  return errors;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(value);
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { lockDataDir, type DirLock } from './lock.js';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** Anything that runs queries: the pool-backed Db or an open transaction. */
+export type Executor = Db | Trx;
+
+/** The shape pg-boss wants for its `db` option; lets it share our pool (and our transactions). */
+export interface SqlExecutor {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: any[] }>;
+}
+
+export interface DatabaseHandle {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: Db;
+  readonly sql: SqlExecutor;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { url: string; poolSize?: number }
+  | { dataDir: string }
+  /** Tests and benches pass their own instance (in memory, or loaded from a template). */
+  | { pglite: PGlite };
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if ('url' in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // A dropped idle connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    return handle('postgres', pool, async () => { await pool.end(); });
+  }
+  let lock: DirLock | null = null;
+  let pglite: PGlite;
+  if ('dataDir' in target) {
+    lock = lockDataDir(target.dataDir);
+    try {
+      fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true });
+      pglite = await PGlite.create(`${target.dataDir}/pgdata`);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  } else {
+    pglite = target.pglite;
+  }
+  // ONE connection over PGlite: inside a transaction only its `trx` may be used (see STACK.md).
+  const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
+  return handle('pglite', pool, async () => {
+    await pool.end();
+    if (lock) {
+      await pglite.close();
+      lock.release();
+    }
+  });
+}
+
+function handle(kind: DatabaseHandle['kind'], pool: pg.Pool, close: () => Promise<void>): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    kind,
+    db,
+    sql: executorFor(db),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy().catch(() => {});
+      await close().catch(() => {});
+    },
+  };
+}
+
+/** Runs raw SQL on a Db or a transaction, so a job is enqueued in the caller's transaction. */
+export function executorFor(executor: Executor): SqlExecutor {
+  return {
+    executeSql: async (text, values) => {
+      const result = await executor.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as any[] };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import PgBoss from 'pg-boss';
+import { executorFor, type DatabaseHandle, type Executor } from './database.js';
+
+/**
+ * Every background job, named once, with the data it carries. The data never holds an invitation
+ * token: the worker recomputes the link from the invitation id, so no secret sits in the job table.
+ */
+export interface JobData {
+  'email.send': { invitationId: string; kind: 'invitation' | 'resend' | 'new-invitation' };
+  /** Accept/decline news for the Slack side (channel line, note to the inviter). */
+  'invitation.answered': { invitationId: string; answer: 'accepted' | 'declined' };
+}
+export type JobName = keyof JobData;
+
+export interface RetryPolicy {
+  retryLimit: number;
+  retryDelaySeconds: number;
+}
+
+/** Retry budgets; tests shrink the delay so a Postmark outage recovers within a test. */
+export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
+  'email.send': { retryLimit: 8, retryDelaySeconds: 5 },
+  'invitation.answered': { retryLimit: 8, retryDelaySeconds: 5 },
+};
+
+export interface Queue {
+  readonly boss: PgBoss;
+  /** Enqueues inside `executor`'s transaction: a rolled-back change leaves no job behind. */
+  enqueue<N extends JobName>(executor: Executor, name: N, data: JobData[N], options?: PgBoss.SendOptions): Promise<void>;
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+export interface QueueOptions {
+  /** Maintenance and cron timers run in the server, not in a one-shot CLI. */
+  background: boolean;
+  retry?: Partial<Record<JobName, RetryPolicy>>;
+  onError?: (err: Error) => void;
+}
+
+export async function startQueue(database: DatabaseHandle, options: QueueOptions): Promise<Queue> {
+  const boss = new PgBoss({
+    db: database.sql,
+    schema: 'pgboss',
+    supervise: options.background,
+    schedule: options.background,
+    migrate: true,
+  });
+  boss.on('error', (err: Error) => options.onError?.(err));
+  await boss.start();
+  for (const name of Object.keys(DEFAULT_RETRY) as JobName[]) {
+    const retry = { ...DEFAULT_RETRY[name], ...options.retry?.[name] };
+    const settings = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true };
+    // createQueue is idempotent in effect, but keeps the first settings: update them each start.
+    if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });
+    else await boss.createQueue(name, { name, ...settings });
+  }
+  return {
+    boss,
+    enqueue: async (executor, name, data, sendOptions) => {
+      await boss.send(name, data as object, { ...sendOptions, db: executorFor(executor) });
+    },
+    stop: async ({ graceful = true, timeoutMs = 10_000 } = {}) => {
+      await boss.stop({ graceful, timeout: timeoutMs, close: false, wait: true });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// bigint ids come back from pg as strings; we keep them as strings end to end.
+type Id = ColumnType<string, string | number | undefined, never>;
+type Timestamp = Date;
+
+export type Role = 'admin' | 'member';
+export type UserState = 'invited' | 'active' | 'cancelled' | 'declined';
+export type InvitationState = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'superseded';
+export type DeliveryState = 'queued' | 'retrying' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'complained';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  notice_channel: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  account_id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  state: UserState;
+  created_at: Timestamp;
+  activated_at: Timestamp | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  public_id: string;
+  account_id: string;
+  user_id: string;
+  inviter_id: string | null;
+  sent_at: Timestamp;
+  expires_at: Timestamp;
+  state: InvitationState;
+  closed_at: Timestamp | null;
+  superseded_by: string | null;
+  resend_count: Generated<number>;
+  last_resent_at: Timestamp | null;
+  delivery_state: Generated<DeliveryState>;
+  delivery_detail: string | null;
+  delivery_updated_at: Timestamp | null;
+  message_id: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  account_id: string;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject_email: string | null;
+  invitation_id: string | null;
+  outcome: string;
+  detail: ColumnType<Record<string, unknown> | null, string | null, never>;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  invitations: InvitationsTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type NewInvitation = Insertable<InvitationsTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,76 @@
+/** Every way an operation can be refused. Adapters map these to Slack text, HTML pages and CLI output. */
+export type ErrorCode =
+  | 'invalid_email'
+  | 'invalid_input'
+  | 'not_admin'
+  | 'user_not_found'
+  | 'already_active'
+  | 'already_invited'
+  | 'invitation_expired'
+  | 'not_expired'
+  | 'no_open_invitation'
+  | 'stale'
+  | 'cannot_remove_self'
+  // What an invitee's link can turn out to be.
+  | 'link_invalid'
+  | 'link_expired'
+  | 'link_superseded'
+  | 'link_cancelled'
+  | 'link_accepted'
+  | 'link_declined';
+
+export interface DomainError {
+  code: ErrorCode;
+  email?: string;
+  /** The invitation's expiry, when it helps to say it ("expired on …", "still valid until …"). */
+  expiresAt?: Date;
+  /** A short extra fact, e.g. which value was rejected. Never a token. */
+  detail?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** Thrown inside a transaction to roll it back; the service turns it back into a Result. */
+export class DomainFailure extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.code);
+  }
+}
+
+export function fail(code: ErrorCode, extra: Omit<DomainError, 'code'> = {}): never {
+  throw new DomainFailure({ code, ...extra });
+}
+
+const day = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'its expiry date');
+
+/**
+ * The plain-English sentence for each error. Adapters format it for their medium (Slack escapes
+ * it, HTML escapes it, the CLI prints it) but the wording lives here, once.
+ */
+export function describeError(error: DomainError): string {
+  const who = error.email ?? 'this user';
+  switch (error.code) {
+    case 'invalid_email': return `"${error.detail ?? error.email ?? ''}" is not a valid email address.`;
+    case 'invalid_input': return error.detail ?? 'That input is not valid.';
+    case 'not_admin': return 'Only account administrators can manage users and invitations.';
+    case 'user_not_found': return `${who} is not a user of this account.`;
+    case 'already_active': return `${who} is already an active user; there is no invitation to manage.`;
+    case 'already_invited': return error.expiresAt
+      ? `${who} already has a valid invitation (expires ${day(error.expiresAt)}). Use Resend invitation link instead.`
+      : `${who} already has an invitation. Use Resend invitation link or Send new invitation instead.`;
+    case 'invitation_expired': return `The invitation to ${who} expired on ${day(error.expiresAt)}. Use Send new invitation.`;
+    case 'not_expired': return `The invitation to ${who} is still valid until ${day(error.expiresAt)}; ` +
+      'Send new invitation is only for expired invitations (another admin may have just sent one).';
+    case 'no_open_invitation': return `${who} has no open invitation (it may have been accepted, declined or cancelled).`;
+    case 'stale': return `That list is out of date: ${who}'s invitation changed since it was shown. Here is the current state.`;
+    case 'cannot_remove_self': return 'You cannot cancel your own access.';
+    case 'link_invalid': return 'This invitation link is not valid. Check that you copied the whole link from the email.';
+    case 'link_expired': return 'This invitation has expired.';
+    case 'link_superseded': return 'A newer invitation was sent to you; use the link in the latest email.';
+    case 'link_cancelled': return 'This invitation was cancelled by an account administrator.';
+    case 'link_accepted': return 'This invitation was already accepted.';
+    case 'link_declined': return 'This invitation was declined.';
+  }
+}

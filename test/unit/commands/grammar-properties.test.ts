@@ -1,0 +1,102 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { parseCommand, USAGE, MAX_PAGE, type ListFilter } from '../../../src/commands/index.js';
+
+const alnum = fc.stringMatching(/^[a-z0-9]{1,10}$/);
+// Practical addresses in the shape people actually type, with random casing.
+const email = fc
+  .tuple(alnum, fc.constantFrom('', '.', '+', '_', '-'), alnum, alnum, fc.constantFrom('com', 'io', 'co.uk'))
+  .map(([a, sep, b, domain, tld]) => `${a}${sep}${b}@${domain}.${tld}`);
+const randomCase = (s: string) =>
+  fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((flags) =>
+    Array.from(s, (c, i) => (flags[i] ? c.toUpperCase() : c)).join(''),
+  );
+const separator = fc.constantFrom(' ', ',', ';', '\n', ', ', ' ; ', '\t');
+
+describe('parseCommand properties', () => {
+  it('never throws, and errors are one short line with the full usage', () => {
+    const words = fc.constantFrom('list', 'invite', 'link', 'new', 'notify', 'help', '--role', '--admin', 'off', '#x');
+    const text = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      fc.array(fc.oneof(words, fc.string()), { maxLength: 8 }).map((ws) => ws.join(' ')),
+    );
+    fc.assert(
+      fc.property(text, (input) => {
+        const result = parseCommand(input);
+        if (result.ok) return;
+        expect(result.error).not.toMatch(/[\r\n]/);
+        expect(result.error.length).toBeLessThanOrEqual(160);
+        expect(result.usage).toBe(USAGE);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('invite returns the distinct lowercased emails in first-seen order', () => {
+    const input = fc
+      .array(email, { minLength: 1, maxLength: 20 })
+      .chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list)))
+      .chain(([list, dupes]) => {
+        const all = [...list, ...dupes];
+        return fc.tuple(
+          fc.constant(all),
+          fc.tuple(...all.map(randomCase)),
+          fc.array(separator, { minLength: all.length, maxLength: all.length }),
+          fc.boolean(),
+        );
+      });
+    fc.assert(
+      fc.property(input, ([all, cased, seps, wrap]) => {
+        const tokens = cased.map((e) => (wrap ? `<mailto:${e}|${e}>` : e));
+        const text = `invite ${tokens.map((t, i) => `${t}${seps[i] ?? ' '}`).join('')}`;
+        const expected = [...new Set(all.map((e) => e.toLowerCase()))];
+        expect(parseCommand(text)).toEqual({
+          ok: true,
+          command: { kind: 'invite', emails: expected, role: 'member' },
+        });
+      }),
+    );
+  });
+
+  it('list accepts any filter and page in either order', () => {
+    const filter = fc.option(fc.constantFrom<ListFilter>('invited', 'expired', 'active'), { nil: null });
+    const page = fc.option(fc.integer({ min: 1, max: MAX_PAGE }), { nil: null });
+    fc.assert(
+      fc.property(filter, page, fc.boolean(), (f, p, pageFirst) => {
+        const parts = [f, p === null ? null : String(p)].filter((x): x is string => x !== null);
+        if (pageFirst) parts.reverse();
+        expect(parseCommand(['list', ...parts].join(' '))).toEqual({
+          ok: true,
+          command: { kind: 'list', filter: f, page: p ?? 1 },
+        });
+      }),
+    );
+  });
+
+  it('subcommand names are case-insensitive', () => {
+    const names = fc.constantFrom('list', 'invite', 'link', 'resend', 'renew', 'new', 'cancel', 'history', 'help');
+    fc.assert(
+      fc.property(names.chain((n) => fc.tuple(fc.constant(n), randomCase(n))), ([name, cased]) => {
+        const arg = name === 'list' || name === 'invite' || name === 'help' ? '' : ' a@x.com';
+        expect(parseCommand(`${cased}${arg}`)).toEqual(parseCommand(`${name}${arg}`));
+        expect(parseCommand(`${cased}${arg}`).ok).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('USAGE', () => {
+  it('lists every form', () => {
+    for (const form of ['list', 'invite', '--admin', '--role', 'link', 'resend', 'renew', 'new', 'cancel', 'history']) {
+      expect(USAGE).toContain(form);
+    }
+    expect(USAGE).toMatch(/notify #CHANNEL \| off/);
+    expect(USAGE).toMatch(/-h, --help/);
+  });
+
+  it('is plain text that Slack will not reinterpret as markup', () => {
+    expect(USAGE).not.toMatch(/[<>&*_~`]/);
+    expect(USAGE.split('\n').length).toBeGreaterThan(9);
+  });
+});
