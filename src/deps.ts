@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { startQueue, type Queue, type QueueOptions } from './db/queue.js';
+import { createMailer, type Mailer } from './email/index.js';
+import { DeliveryService } from './invitations/delivery.js';
+import { systemClock, type Clock } from './invitations/invitation.js';
+import { InviteeService } from './invitations/invitee.js';
+import { resolveAppSecret } from './invitations/links.js';
+import { ensureAccount } from './invitations/repository.js';
+import { InvitationService, type ServiceDeps } from './invitations/service.js';
+import { createLogger, type Logger } from './log.js';
+
+/** Everything the adapters (Slack, web, CLI, workers) are given. Built once, in one place. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  database: DatabaseHandle;
+  queue: Queue;
+  mailer: Mailer;
+  accountId: string;
+  service: InvitationService;
+  invitee: InviteeService;
+  delivery: DeliveryService;
+  close(): Promise<void>;
+}
+
+export interface DepsOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** An already-open database (tests share one per file); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  mailer?: Mailer;
+  /** false for one-shot processes (CLI): no pg-boss maintenance or cron timers. */
+  background?: boolean;
+  retry?: QueueOptions['retry'];
+}
+
+export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const database = options.database
+    ?? await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+    const queue = await startQueue(database, {
+      background: options.background ?? true,
+      ...(options.retry ? { retry: options.retry } : {}),
+      onError: (err) => log.error('job queue error', { err }),
+    });
+    const accountId = await ensureAccount(database.db, config.accountName);
+    const serviceDeps: ServiceDeps = {
+      db: database.db, queue, clock, accountId, accountName: config.accountName,
+      invitationTtlMs: config.invitationTtlMs,
+      appSecret: resolveAppSecret(config.appSecret, config.dataDir),
+      publicBaseUrl: config.publicBaseUrl,
+    };
+    const service = new InvitationService(serviceDeps);
+    await service.ensureAdmins(config.adminEmails);
+    const mailer = options.mailer ?? createMailer(
+      { postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') },
+      (line) => log.info(line),
+    );
+    return {
+      config, log, clock, database, queue, mailer, accountId, service,
+      invitee: new InviteeService(serviceDeps),
+      delivery: new DeliveryService(serviceDeps),
+      close: async () => {
+        await queue.stop();
+        if (!options.database) await database.close();
+      },
+    };
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
+  }
+}

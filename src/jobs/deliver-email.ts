@@ -1,0 +1,72 @@
+import type PgBoss from 'pg-boss';
+import type { JobData } from '../db/queue.js';
+import { renderInvitationEmail, type EmailMessage, type Mailer, type SendResult } from '../email/index.js';
+import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
+import type { Logger } from '../log.js';
+
+type EmailJob = PgBoss.JobWithMetadata<JobData['email.send']>;
+export const EMAIL_QUEUE = 'email.send';
+
+export interface EmailWorkerDeps {
+  boss: PgBoss;
+  delivery: DeliveryService;
+  mailer: Mailer;
+  log: Logger;
+  /** How many queued emails one Postmark batch call may carry (its limit is 500). */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * Sends queued invitation emails in batches. Each job is settled on its own: a message Postmark
+ * accepted is never retried because a neighbour in its batch failed; transient failures go back to
+ * pg-boss with backoff until the budget runs out, then the invitation says "failed".
+ */
+export async function startEmailWorker(deps: EmailWorkerDeps): Promise<void> {
+  await deps.boss.work<JobData['email.send']>(
+    EMAIL_QUEUE,
+    { batchSize: deps.batchSize ?? 100, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
+    (jobs) => deliverBatch(deps, jobs),
+  );
+}
+
+export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Promise<void> {
+  const contexts = await deps.delivery.contexts([...new Set(jobs.map((j) => j.data.invitationId))]);
+  // Invitations closed since the job was queued (superseded, cancelled, answered) are not mailed.
+  const sendable = jobs.filter((j) => contexts.has(j.data.invitationId));
+  if (sendable.length < jobs.length) deps.log.info('dropped emails for invitations no longer open', { count: jobs.length - sendable.length });
+  if (!sendable.length) return;
+
+  const messages = sendable.map((j) => toMessage(j, contexts.get(j.data.invitationId)!));
+  const results = await deps.mailer.sendBatch(messages);
+  const outcomes = sendable.map((job, i) => ({ job, outcome: outcomeOf(job, results[i]) }));
+
+  await deps.delivery.record(outcomes.map(({ job, outcome }) => ({ invitationId: job.data.invitationId, outcome })));
+  const retry = outcomes.filter((o) => o.outcome.kind === 'retrying');
+  if (retry.length) await deps.boss.fail(EMAIL_QUEUE, retry.map((o) => o.job.id));
+  for (const { job, outcome } of outcomes) {
+    if (outcome.kind === 'sent') deps.log.info('email sent', { invitationId: job.data.invitationId, kind: job.data.kind, via: deps.mailer.name });
+    else deps.log.warn(`email ${outcome.kind}`, { invitationId: job.data.invitationId, reason: outcome.reason });
+  }
+}
+
+function outcomeOf(job: EmailJob, result: SendResult | undefined): DeliveryOutcome {
+  if (!result) return { kind: 'retrying', reason: 'no result from the mailer' };
+  if (result.ok) return { kind: 'sent', messageId: result.messageId };
+  if (result.permanent) return { kind: 'failed', permanent: true, reason: result.reason };
+  return job.retryCount < job.retryLimit
+    ? { kind: 'retrying', reason: result.reason }
+    : { kind: 'failed', permanent: false, reason: `gave up after ${job.retryCount + 1} attempts: ${result.reason}` };
+}
+
+function toMessage(job: EmailJob, ctx: EmailContext): EmailMessage {
+  const rendered = renderInvitationEmail({
+    kind: job.data.kind,
+    accountName: ctx.accountName,
+    inviter: ctx.inviter,
+    invitee: ctx.invitee,
+    link: ctx.link,
+    expiresAt: ctx.expiresAt,
+  });
+  return { to: ctx.invitee.email, ...rendered, tag: job.data.kind, metadata: { invitationId: ctx.invitationId } };
+}

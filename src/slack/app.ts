@@ -1,0 +1,43 @@
+import bolt from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Express } from 'express';
+import type { Deps } from '../deps.js';
+import { registerListeners } from './listeners/index.js';
+
+const { App, ExpressReceiver, LogLevel } = bolt;
+
+export interface SlackRuntime {
+  readonly mode: 'http' | 'socket';
+  readonly app: InstanceType<typeof App>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app, or null when Slack is not configured. In HTTP mode `/slack/events` is mounted on
+ * OUR Express app, so invite pages, webhooks and health checks share one server in every mode.
+ */
+export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
+  const { slack, slackApiUrl } = deps.config;
+  if (!slack) return null;
+  const clientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    // Resolve fetch at call time, so a test's msw interception applies to clients built earlier.
+    fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
+  };
+  const logLevel = LogLevel.WARN;
+  if (slack.mode === 'http') {
+    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logLevel });
+    const app = new App({ receiver, token: slack.botToken, clientOptions, logLevel });
+    registerListeners(app, deps);
+    return { mode: 'http', app, start: async () => {}, stop: async () => {} };
+  }
+  const app = new App({ socketMode: true, appToken: slack.appToken, token: slack.botToken, clientOptions, logLevel });
+  registerListeners(app, deps);
+  return {
+    mode: 'socket',
+    app,
+    start: async () => { await app.start(); },
+    stop: async () => { await app.stop(); },
+  };
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { createDeps, type Deps } from '../../src/deps.js';
+import type { Mailer } from '../../src/email/index.js';
+import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
+import { createLogger } from '../../src/log.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { movableClock, type MovableClock } from './clock.js';
+import { testDatabase } from './db.js';
+import { POSTMARK_TOKEN, POSTMARK_URL } from './postmark.js';
+
+export const ADMIN = 'admin@example.com';
+export const SIGNING_SECRET = 'test-signing-secret';
+export const SLACK_API_URL = 'http://slack.test/api';
+
+export interface TestApp {
+  config: Config;
+  deps: Deps;
+  clock: MovableClock;
+  server: RunningServer | null;
+  /** Every log line, so tests can check what was (and was not) logged. */
+  logs: string[];
+  /** Waits until every queued email is settled (sent, failed or dropped). */
+  settleEmails(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Slack in HTTP mode against SLACK_API_URL (answer it with msw). */
+  slack?: boolean;
+  /** Postmark against the fake at POSTMARK_URL; otherwise the dev outbox in a temp DATA_DIR. */
+  postmark?: boolean;
+  server?: boolean;
+  workers?: boolean;
+  mailer?: Mailer;
+  /** Reuse one database across apps in a file (e.g. two instances); default: a fresh one. */
+  database?: DatabaseHandle;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-app-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    ADMIN_EMAILS: ADMIN,
+    ACCOUNT_NAME: 'Acme Marketplace',
+    APP_SECRET: 'test-app-secret-that-is-long-enough-0123456789',
+    PUBLIC_BASE_URL: 'http://invites.test',
+    ...(options.slack ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL } : {}),
+    ...(options.postmark ? { POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN, POSTMARK_API_URL: POSTMARK_URL, EMAIL_FROM: 'Invites <invites@acme.test>' } : {}),
+    ...options.env,
+  };
+  const parsed = loadConfig(env);
+  if (!parsed.ok) throw new Error(`bad test config: ${parsed.errors.join('; ')}`);
+  const config = parsed.config;
+  const ownDatabase = !options.database;
+  const database = options.database ?? await testDatabase();
+  const clock = movableClock();
+  const logs: string[] = [];
+  const deps = await createDeps(config, {
+    database, clock: clock.now, background: false,
+    log: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
+    retry: { 'email.send': { retryLimit: 3, retryDelaySeconds: 0 }, 'invitation.answered': { retryLimit: 3, retryDelaySeconds: 0 } },
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+  });
+  if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5 });
+  const server = options.server ?? true ? await startServer(deps, 0) : null;
+  return {
+    config, deps, clock, server, logs,
+    settleEmails: async (timeoutMs = 15_000) => {
+      const left = await waitForEmails(deps, timeoutMs);
+      if (left) throw new Error(`${left} emails still pending after ${timeoutMs} ms`);
+    },
+    close: async () => {
+      await server?.close();
+      await deps.close();
+      if (ownDatabase) await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The emails the dev outbox wrote, oldest first, as { to, subject, text, html }. */
+export function outbox(app: TestApp): { file: string; text: string; html: string }[] {
+  const dir = path.join(app.config.dataDir, 'outbox');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => ({
+    file: f,
+    text: fs.readFileSync(path.join(dir, f), 'utf8'),
+    html: fs.readFileSync(path.join(dir, f.replace(/\.txt$/, '.html')), 'utf8'),
+  }));
+}
+
+export const adminActor = { email: ADMIN, via: 'test' };
