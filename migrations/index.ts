@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28T22-50-00-initial.js';
+import * as emailEvents from './2026-12-02T09-00-00-email-events.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -7,4 +8,5 @@ import * as initial from './2026-11-28T22-50-00-initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28T22-50-00-initial': initial,
+  '2026-12-02T09-00-00-email-events': emailEvents,
 };

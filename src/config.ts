@@ -30,6 +30,10 @@ export interface Config {
   readonly marketplaceUrl: string;
   readonly reminderBeforeMs: number | null;
   readonly postmarkWebhook: { readonly user: string; readonly password: string } | null;
+  /** Minimum time between two resends of one invitation; 0 = no cooldown. */
+  readonly resendCooldownMs: number;
+  /** Invitation emails (invite, resend, send new) per account per rolling hour; null = no cap. */
+  readonly accountHourlyEmailCap: number | null;
 }
 
 const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
@@ -74,6 +78,10 @@ const schema = z.object({
     'must be a duration like 24h, or off'),
   POSTMARK_WEBHOOK_USER: optional,
   POSTMARK_WEBHOOK_PASSWORD: optional,
+  RESEND_COOLDOWN: optional.refine((v) => v === undefined || v === 'off' || parseDuration(v) !== null,
+    'must be a duration like 10m, or off'),
+  ACCOUNT_HOURLY_EMAIL_CAP: optional.refine((v) => v === undefined || v === 'off' || (/^\d+$/.test(v) && +v > 0 && +v <= 1_000_000),
+    'must be a whole number of emails per hour (1 or more), or off'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -119,6 +127,8 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     postmarkWebhook: e.POSTMARK_WEBHOOK_USER
       ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD! }
       : null,
+    resendCooldownMs: e.RESEND_COOLDOWN === 'off' ? 0 : parseDuration(e.RESEND_COOLDOWN ?? '10m')!,
+    accountHourlyEmailCap: e.ACCOUNT_HOURLY_EMAIL_CAP === 'off' ? null : Number(e.ACCOUNT_HOURLY_EMAIL_CAP ?? 200),
   };
   return { ok: true, config: deepFreeze(config) };
 }

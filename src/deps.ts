@@ -56,6 +56,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       invitationTtlMs: config.invitationTtlMs,
       appSecret: resolveAppSecret(config.appSecret, config.dataDir),
       publicBaseUrl: config.publicBaseUrl,
+      limits: { resendCooldownMs: config.resendCooldownMs, hourlyEmailCap: config.accountHourlyEmailCap },
     };
     const service = new InvitationService(serviceDeps);
     await service.ensureAdmins(config.adminEmails);

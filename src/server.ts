@@ -5,6 +5,7 @@ import type { Deps } from './deps.js';
 import { createSlack, type SlackRuntime } from './slack/app.js';
 import { registerHealth } from './web/health.js';
 import { registerInvitePages } from './web/invite-page.js';
+import { registerPostmarkWebhook } from './web/postmark-webhook.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -20,6 +21,7 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   web.disable('x-powered-by');
   web.set('trust proxy', 'loopback');
   registerHealth(web, deps);
+  registerPostmarkWebhook(web, deps);
   const slack = createSlack(deps, web);
   registerInvitePages(web, deps);
 

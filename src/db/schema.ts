@@ -58,11 +58,26 @@ export interface AuditLogTable {
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
+/** A Postmark webhook event already processed (see the email-events migration). */
+export interface EmailEventsTable {
+  id: Generated<string>;
+  record_type: string;
+  message_id: string;
+  event_key: string;
+  invitation_id: string | null;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  kind: string;
+  detail: string | null;
+  outcome: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
+  email_events: EmailEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

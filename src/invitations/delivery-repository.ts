@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { DeliveryState } from '../db/schema.js';
+import type { DeliveryState, EmailEventsTable } from '../db/schema.js';
 
 export async function openInvitationsWithPeople(db: Executor, ids: readonly string[]) {
   if (!ids.length) return [];
@@ -24,4 +24,25 @@ export async function setDeliveryStates(
       message_id = coalesce(v.message_id, i.message_id)
     from (values ${values}) as v(id, state, detail, message_id, at)
     where i.id = v.id`.execute(db);
+}
+
+/** The invitation a provider event is about: by the id the email carried, else by its MessageID. */
+export async function invitationForEvent(db: Executor, invitationId: string | null, messageId: string) {
+  const q = db.selectFrom('invitations').select(['id', 'delivery_state', 'delivery_updated_at', 'message_id']).forUpdate();
+  const byId = invitationId ? await q.where('id', '=', invitationId).executeTakeFirst() : undefined;
+  // Newest first: a message id is unique in practice, but nothing in Postmark promises it.
+  return byId ?? q.where('message_id', '=', messageId).orderBy('sent_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Stores a processed event; undefined when the same event was stored before (a repeat). */
+export async function insertEvent(db: Executor, row: Insertable<EmailEventsTable>): Promise<{ id: string } | undefined> {
+  return db.insertInto('email_events').values(row)
+    .onConflict((oc) => oc.constraint('email_events_once').doNothing())
+    .returning('id').executeTakeFirst();
+}
+
+export async function setEventState(db: Executor, id: string, v: { state: DeliveryState; detail: string | null; at: Date }): Promise<void> {
+  await db.updateTable('invitations')
+    .set({ delivery_state: v.state, delivery_detail: v.detail, delivery_updated_at: v.at })
+    .where('id', '=', id).execute();
 }

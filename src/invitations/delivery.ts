@@ -1,8 +1,12 @@
 import type { Db } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
+import type { EmailEvent } from '../email/events.js';
+import { decideDelivery } from './delivery-events.js';
 import type { Person } from './invitation.js';
 import { inviteUrl, linkToken } from './links.js';
 import * as repo from './delivery-repository.js';
+
+export { describeDelivery, relativeTime, type DeliveryInfo } from './delivery-summary.js';
 
 export interface EmailContext {
   invitationId: string;
@@ -16,7 +20,24 @@ export interface EmailContext {
 export type DeliveryOutcome =
   | { kind: 'sent'; messageId: string }
   | { kind: 'retrying'; reason: string }
-  | { kind: 'failed'; reason: string; permanent: boolean };
+  /** `code` is the mailer's (invalid_email, inactive_recipient, …); it picks the admin's wording. */
+  | { kind: 'failed'; reason: string; permanent: boolean; code?: string };
+
+/** What became of one webhook event: 'applied', 'duplicate', or why it changed nothing. */
+export interface EventResult {
+  outcome: string;
+  invitationId: string | null;
+}
+
+/**
+ * Refusals that mean "this address cannot receive our email" (shown as bounced), in the words an
+ * admin reads in Slack; other permanent failures are our setup's fault and show as failed.
+ */
+const BOUNCE_WORDS: Record<string, string> = {
+  invalid_email: 'the address is not valid',
+  inactive_recipient: 'Postmark will not send to this address because it bounced, marked an email as spam ' +
+    'or unsubscribed before (it can be reactivated in Postmark)',
+};
 
 /**
  * Delivery bookkeeping for the email worker: what to send (only invitations still open — a job for a
@@ -44,15 +65,45 @@ export class DeliveryService {
     await repo.setDeliveryStates(this.deps.db, outcomes.map(({ invitationId, outcome }) => ({
       id: invitationId,
       state: stateOf(outcome),
-      detail: outcome.kind === 'sent' ? null : outcome.reason,
+      detail: detailOf(outcome),
       messageId: outcome.kind === 'sent' ? outcome.messageId : null,
       at: now,
     })));
+  }
+
+  /**
+   * Applies one provider event (Postmark webhook) at most once: the event is stored under its
+   * unique key in the same transaction as the state change, so a repeat finds it and does nothing.
+   */
+  async applyEvent(event: EmailEvent): Promise<EventResult> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      // Locked: concurrent events for one invitation are judged one after the other.
+      const invitation = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
+      const decision = invitation
+        ? decideDelivery({ state: invitation.delivery_state, updatedAt: invitation.delivery_updated_at, messageId: invitation.message_id }, event)
+        : { apply: false as const, reason: 'no invitation matches this message' };
+      const stored = await repo.insertEvent(trx, {
+        record_type: event.recordType, message_id: event.messageId, event_key: event.eventKey,
+        invitation_id: invitation?.id ?? null, occurred_at: event.occurredAt, received_at: this.deps.clock(),
+        kind: event.kind, detail: event.detail, outcome: decision.apply ? 'applied' : decision.reason,
+      });
+      if (!stored) return { outcome: 'duplicate', invitationId: invitation?.id ?? null };
+      if (invitation && decision.apply) {
+        await repo.setEventState(trx, invitation.id, { state: decision.state, detail: decision.detail, at: event.occurredAt });
+      }
+      return { outcome: decision.apply ? 'applied' : decision.reason, invitationId: invitation?.id ?? null };
+    });
   }
 }
 
 function stateOf(outcome: DeliveryOutcome): DeliveryState {
   if (outcome.kind === 'sent') return 'sent';
   if (outcome.kind === 'retrying') return 'retrying';
-  return outcome.permanent ? 'bounced' : 'failed';
+  return outcome.permanent && outcome.code && BOUNCE_WORDS[outcome.code] ? 'bounced' : 'failed';
+}
+
+function detailOf(outcome: DeliveryOutcome): string | null {
+  if (outcome.kind === 'sent') return null;
+  if (outcome.kind === 'failed' && outcome.permanent && outcome.code) return BOUNCE_WORDS[outcome.code] ?? outcome.reason;
+  return outcome.reason;
 }

@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'no_open_invitation'
   | 'stale'
   | 'cannot_remove_self'
+  // Limits that protect the sender's reputation (limits.ts).
+  | 'resend_cooldown'
+  | 'rate_limited'
   // What an invitee's link can turn out to be.
   | 'link_invalid'
   | 'link_expired'
@@ -26,6 +29,8 @@ export interface DomainError {
   expiresAt?: Date;
   /** A short extra fact, e.g. which value was rejected. Never a token. */
   detail?: string;
+  /** For limits: the first moment the refused action will be allowed again. */
+  retryAt?: Date;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
@@ -66,6 +71,10 @@ export function describeError(error: DomainError): string {
     case 'no_open_invitation': return `${who} has no open invitation (it may have been accepted, declined or cancelled).`;
     case 'stale': return `That list is out of date: ${who}'s invitation changed since it was shown. Here is the current state.`;
     case 'cannot_remove_self': return 'You cannot cancel your own access.';
+    case 'resend_cooldown': return `The invitation to ${who} was resent recently` +
+      `${error.detail ? ` (resends are at least ${error.detail} apart)` : ''}. You can resend it again after ${day(error.retryAt)}.`;
+    case 'rate_limited': return 'This account has sent as many invitation emails as it may in one hour' +
+      `${error.detail ? ` (${error.detail})` : ''}, to protect email delivery. Try again after ${day(error.retryAt)}.`;
     case 'link_invalid': return 'This invitation link is not valid. Check that you copied the whole link from the email.';
     case 'link_expired': return 'This invitation has expired.';
     case 'link_superseded': return 'A newer invitation was sent to you; use the link in the latest email.';

@@ -9,6 +9,7 @@ import {
   refusal, statusOf, type Action, type Actor, type Clock, type HistoryEntry, type ListPage, type ListQuery,
   type Target, type UserStatus, type UserView,
 } from './invitation.js';
+import { checkHourlyCap, checkResendCooldown, DEFAULT_LIMITS, type SendLimits } from './limits.js';
 import { inviteUrl, linkToken, newPublicId } from './links.js';
 import * as repo from './repository.js';
 
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   invitationTtlMs: number;
   appSecret: string;
   publicBaseUrl: string;
+  /** RESEND_COOLDOWN / ACCOUNT_HOURLY_EMAIL_CAP; defaults when omitted. */
+  limits?: SendLimits;
 }
 
 export interface InviteRequest {
@@ -53,6 +56,10 @@ const CONSTRAINT_ERRORS: Record<string, DomainError['code']> = {
  */
 export class InvitationService {
   constructor(readonly deps: ServiceDeps) {}
+
+  private get limits(): SendLimits {
+    return this.deps.limits ?? DEFAULT_LIMITS;
+  }
 
   now(): Date {
     return this.deps.clock();
@@ -106,6 +113,8 @@ export class InvitationService {
   async resend(actor: Actor, target: Target): Promise<Result<UserView>> {
     return this.act(actor, 'resend', null, async (trx) => {
       const { user, open } = await this.allowed(trx, target, 'resend');
+      checkResendCooldown(this.limits, open, user.email, this.now());
+      await checkHourlyCap(this.limits, trx, this.deps.accountId, this.now());
       await repo.updateInvitation(trx, open.id, {
         resend_count: open.resend_count + 1, last_resent_at: this.now(), delivery_state: 'queued', delivery_detail: null,
       });
@@ -140,6 +149,19 @@ export class InvitationService {
     const entries = await repo.auditFor(this.deps.db, this.deps.accountId, email, limit);
     if (!user && entries.length === 0) return { ok: false, error: { code: 'user_not_found', email } };
     return ok({ user: user ? await this.view(this.deps.db, { userId: user.id }) : null, email, entries });
+  }
+
+  /** `/users notify`: the channel for expiry notices, or null to stop them. Admins only, audited. */
+  async setNoticeChannel(actor: Actor, channel: string | null): Promise<Result<{ channel: string | null }>> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      if (!(await repo.activeAdmin(trx, this.deps.accountId, actor.email))) return { ok: false, error: { code: 'not_admin' } } as const;
+      await repo.setNoticeChannel(trx, this.deps.accountId, channel);
+      await repo.appendAudit(trx, {
+        account_id: this.deps.accountId, at: this.now(), actor: `${actor.email} (${actor.via})`, action: 'notify',
+        subject_email: null, invitation_id: null, outcome: 'ok', detail: { channel: channel ?? 'off' },
+      });
+      return ok({ channel });
+    });
   }
 
   /** ADMIN_EMAILS bootstrap: each address ends up an Active admin; running it twice changes nothing. */
@@ -194,6 +216,7 @@ export class InvitationService {
   /** A new pending invitation (closing `replaces`), with its email enqueued in the same transaction. */
   private async issue(trx: Trx, user: UserRow, inviter: UserRow, kind: 'invitation' | 'new-invitation', replaces: string | null) {
     const now = this.now();
+    await checkHourlyCap(this.limits, trx, this.deps.accountId, now);
     const invitation = {
       id: randomUUID(), public_id: newPublicId(), account_id: this.deps.accountId, user_id: user.id, inviter_id: inviter.id,
       sent_at: now, expires_at: new Date(now.getTime() + this.deps.invitationTtlMs), state: 'pending' as const,

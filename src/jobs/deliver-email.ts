@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
-import { renderInvitationEmail, type EmailMessage, type Mailer, type SendResult } from '../email/index.js';
+import { POSTMARK_BATCH_LIMIT, renderInvitationEmail, type EmailMessage, type Mailer, type SendResult } from '../email/index.js';
 import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
 import type { Logger } from '../log.js';
 
@@ -12,7 +12,7 @@ export interface EmailWorkerDeps {
   delivery: DeliveryService;
   mailer: Mailer;
   log: Logger;
-  /** How many queued emails one Postmark batch call may carry (its limit is 500). */
+  /** How many queued emails one fetch (and so one Postmark batch call) may carry; default and max 500. */
   batchSize?: number;
   pollingIntervalSeconds?: number;
 }
@@ -25,7 +25,8 @@ export interface EmailWorkerDeps {
 export async function startEmailWorker(deps: EmailWorkerDeps): Promise<void> {
   await deps.boss.work<JobData['email.send']>(
     EMAIL_QUEUE,
-    { batchSize: deps.batchSize ?? 100, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
+    // A full Postmark batch per fetch: a bulk invite of N addresses costs ceil(N / 500) calls.
+    { batchSize: Math.min(deps.batchSize ?? POSTMARK_BATCH_LIMIT, POSTMARK_BATCH_LIMIT), pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
     (jobs) => deliverBatch(deps, jobs),
   );
 }
@@ -53,10 +54,10 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
 function outcomeOf(job: EmailJob, result: SendResult | undefined): DeliveryOutcome {
   if (!result) return { kind: 'retrying', reason: 'no result from the mailer' };
   if (result.ok) return { kind: 'sent', messageId: result.messageId };
-  if (result.permanent) return { kind: 'failed', permanent: true, reason: result.reason };
+  if (result.permanent) return { kind: 'failed', permanent: true, reason: result.reason, code: result.code };
   return job.retryCount < job.retryLimit
     ? { kind: 'retrying', reason: result.reason }
-    : { kind: 'failed', permanent: false, reason: `gave up after ${job.retryCount + 1} attempts: ${result.reason}` };
+    : { kind: 'failed', permanent: false, reason: `gave up after ${job.retryCount + 1} attempts: ${result.reason}`, code: result.code };
 }
 
 function toMessage(job: EmailJob, ctx: EmailContext): EmailMessage {

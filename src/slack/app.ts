@@ -1,10 +1,9 @@
-import bolt from '@slack/bolt';
+// Named imports: Node's ESM loader and vitest disagree on what a CJS package's default export is.
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import { registerListeners } from './listeners/index.js';
-
-const { App, ExpressReceiver, LogLevel } = bolt;
 
 export interface SlackRuntime {
   readonly mode: 'http' | 'socket';

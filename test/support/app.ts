@@ -35,6 +35,8 @@ export interface TestAppOptions {
   /** Postmark against the fake at POSTMARK_URL; otherwise the dev outbox in a temp DATA_DIR. */
   postmark?: boolean;
   server?: boolean;
+  /** Listen on this port instead of a random one (e.g. so PUBLIC_BASE_URL can name it in browser tests). */
+  port?: number;
   workers?: boolean;
   mailer?: Mailer;
   /** Reuse one database across apps in a file (e.g. two instances); default: a fresh one. */
@@ -67,7 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5 });
-  const server = options.server ?? true ? await startServer(deps, 0) : null;
+  const server = options.server ?? true ? await startServer(deps, options.port ?? 0) : null;
   return {
     config, deps, clock, server, logs,
     settleEmails: async (timeoutMs = 15_000) => {

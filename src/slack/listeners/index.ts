@@ -1,10 +1,18 @@
-import type bolt from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-
-type App = InstanceType<typeof bolt.App>;
+import { createContext, type App } from '../context.js';
+import { teamGuard } from '../team-guard.js';
+import * as actions from './actions/index.js';
+import * as commands from './commands/index.js';
+import * as events from './events/index.js';
+import * as views from './views/index.js';
 
 /** Registers every listener, grouped by Slack surface (commands, actions, views, events). */
 export function registerListeners(app: App, deps: Deps): void {
-  void app;
-  void deps;
+  const ctx = createContext(deps);
+  app.error(async (err) => { deps.log.error('slack listener error', { err }); });
+  app.use(teamGuard(deps.log));
+  commands.register(app, ctx);
+  actions.register(app, ctx);
+  views.register(app, ctx);
+  events.register(app, ctx);
 }

@@ -1,0 +1,83 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../log.js';
+import type { CliResult } from './run.js';
+
+/**
+ * Embedded PGlite allows one process per DATA_DIR, so while the server runs, the CLI hands its
+ * command to the server over a Unix socket in DATA_DIR. Only the same OS user can reach it (0600),
+ * and each request also carries a token from a 0600 file, so another local user cannot drive it.
+ */
+const socketPath = (dataDir: string) => path.join(dataDir, 'cli.sock');
+const tokenPath = (dataDir: string) => path.join(dataDir, 'cli.token');
+const MAX_REQUEST = 64 * 1024;
+
+export interface CliChannel {
+  close(): Promise<void>;
+}
+
+export async function serveCliChannel(dataDir: string, handle: (argv: string[]) => Promise<CliResult>, log: Logger): Promise<CliChannel> {
+  const token = randomBytes(32).toString('hex');
+  fs.writeFileSync(tokenPath(dataDir), token, { mode: 0o600 });
+  fs.rmSync(socketPath(dataDir), { force: true }); // left by a process that died; we hold the lock
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > MAX_REQUEST) return socket.destroy();
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      socket.removeAllListeners('data');
+      void answer(buffer.slice(0, newline)).then((result) => socket.end(`${JSON.stringify(result)}\n`));
+    });
+  });
+  const answer = async (line: string): Promise<CliResult> => {
+    try {
+      const request = JSON.parse(line) as { token?: unknown; argv?: unknown };
+      const given = Buffer.from(typeof request.token === 'string' ? request.token : '');
+      if (given.length !== token.length || !timingSafeEqual(given, Buffer.from(token))) {
+        return { output: 'The server refused the CLI request (bad token).', code: 1, queuedEmail: false };
+      }
+      const argv = Array.isArray(request.argv) ? request.argv.filter((a): a is string => typeof a === 'string') : [];
+      return await handle(argv);
+    } catch (err) {
+      log.error('CLI request failed', { err });
+      return { output: 'The server could not run that command; see its log.', code: 1, queuedEmail: false };
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath(dataDir), () => resolve());
+  });
+  fs.chmodSync(socketPath(dataDir), 0o600);
+  return {
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      fs.rmSync(tokenPath(dataDir), { force: true });
+    }),
+  };
+}
+
+export async function sendToServer(dataDir: string, argv: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+  const token = fs.readFileSync(tokenPath(dataDir), 'utf8').trim();
+  return new Promise<CliResult>((resolve, reject) => {
+    const socket = net.createConnection(socketPath(dataDir));
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('the server did not answer in time')));
+    socket.on('connect', () => socket.write(`${JSON.stringify({ token, argv })}\n`));
+    socket.on('data', (chunk: string) => { response += chunk; });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      try {
+        resolve(JSON.parse(response) as CliResult);
+      } catch {
+        reject(new Error('the server sent an unreadable answer'));
+      }
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
+import { STATUS_LABEL } from '../invitations/invitation.js';
+
+const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/** Strips control characters so a hostile name cannot move the cursor or clear the terminal. */
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function expiryText(user: UserView): string {
+  const inv = user.invitation;
+  if (!inv) return '';
+  return `${user.status === 'expired' ? 'expired' : 'expires'} ${when(inv.expiresAt)}`;
+}
+
+export function formatList(page: ListPage, accountName: string): string {
+  const { counts } = page;
+  const head = `${clean(accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
+  if (!page.users.length) return `${head}\nNo users match.`;
+  const rows = [['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY'], ...page.users.map((u) => [
+    clean(u.email), clean(u.name ?? ''), u.role, STATUS_LABEL[u.status], expiryText(u),
+    clean(u.invitation?.inviter?.email ?? ''),
+  ])];
+  const paging = page.pageCount > 1 ? `\nPage ${page.page} of ${page.pageCount} (${page.total} users)` : '';
+  return `${head}\n\n${table(rows)}${paging}`;
+}
+
+export function formatUser(user: UserView): string {
+  return `${clean(user.email)}: ${STATUS_LABEL[user.status]}${user.invitation ? `, ${expiryText(user)}` : ''}`;
+}
+
+export function formatHistory(email: string, entries: HistoryEntry[]): string {
+  if (!entries.length) return `No history for ${clean(email)}.`;
+  return `History of ${clean(email)}:\n` + table([['WHEN', 'WHO', 'ACTION', 'OUTCOME'],
+    ...entries.map((e) => [when(e.at), clean(e.actor), e.action, e.outcome])]);
+}
+
+export { when as formatWhen, clean as cleanForTerminal };

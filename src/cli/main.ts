@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { loadConfig, type Config } from '../config.js';
+import { DataDirLockedError, lockHolder } from '../db/lock.js';
+import { createDeps } from '../deps.js';
+import { startWorkers, waitForEmails } from '../jobs/index.js';
+import { createLogger } from '../log.js';
+import { sendToServer } from './channel.js';
+import { runCli, type CliResult } from './run.js';
+
+/**
+ * `npm run cli -- <subcommand>`. With DATABASE_URL it connects directly. With the embedded database
+ * it asks the running server (which holds DATA_DIR) or, when none runs, opens DATA_DIR itself and
+ * delivers the emails it queued before exiting.
+ */
+async function main(argv: string[]): Promise<number> {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = loadConfig();
+  if (!parsed.ok) {
+    process.stderr.write(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    return 1;
+  }
+  const config = parsed.config;
+  const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
+  const result = holder !== null ? await viaServer(config.dataDir, holder, argv) : await runDirect(config, argv);
+  (result.code === 0 ? process.stdout : process.stderr).write(`${result.output}\n`);
+  return result.code;
+}
+
+async function viaServer(dataDir: string, pid: number, argv: string[]): Promise<CliResult> {
+  try {
+    return await sendToServer(dataDir, argv);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      output: `Process ${pid} holds ${dataDir} but did not take the command (${why}). ` +
+        'If the server is still starting, try again in a moment.',
+      code: 1,
+      queuedEmail: false,
+    };
+  }
+}
+
+async function runDirect(config: Config, argv: string[]): Promise<CliResult> {
+  // Quiet: the CLI prints results, not the server's chatter; warnings still reach stderr.
+  const log = createLogger({ level: 'warn' });
+  const deps = await createDeps(config, { log, background: false });
+  try {
+    const result = await runCli(deps.service, argv, config.adminEmails[0] ?? null);
+    if (result.queuedEmail) {
+      await startWorkers(deps);
+      const left = await waitForEmails(deps, 15_000);
+      const where = config.postmark ? 'Postmark' : `${config.dataDir}/outbox`;
+      result.output += left
+        ? `\n${left} email(s) still queued; they will be delivered when the server runs.`
+        : `\nEmail delivered to ${where}.`;
+    }
+    return result;
+  } finally {
+    await deps.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  // Exit explicitly: pg-boss and PGlite leave timers behind that would keep a one-shot CLI alive.
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message = err instanceof DataDirLockedError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`cli: ${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import { serveCliChannel, type CliChannel } from './cli/channel.js';
+import { runCli } from './cli/run.js';
+import { loadConfig, type Config } from './config.js';
+import { DataDirLockedError } from './db/lock.js';
+import { createDeps } from './deps.js';
+import { startWorkers } from './jobs/index.js';
+import { createLogger, type Logger } from './log.js';
+import { startServer } from './server.js';
+
+/** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
+async function main(): Promise<void> {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = loadConfig();
+  if (!parsed.ok) {
+    console.error(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+    process.exit(1);
+  }
+  const config = parsed.config;
+  const log = createLogger();
+  const started = Date.now();
+  const deps = await createDeps(config, { log });
+  const server = await startServer(deps);
+  await startWorkers(deps);
+  const channel: CliChannel | null = config.databaseUrl
+    ? null
+    : await serveCliChannel(config.dataDir, (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null), log);
+  announce(config, log, server.port, Date.now() - started);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: finishing work in flight, then exiting`);
+    const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 25_000);
+    force.unref();
+    await server.close();
+    await channel?.close();
+    await deps.close(); // stops workers gracefully (waits for jobs in flight), then the database
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Says once, plainly, what runs and what is disabled, and which variables enable it. */
+function announce(config: Config, log: Logger, port: number, ms: number): void {
+  log.info(`ready in ${ms} ms on http://localhost:${port} (health: /healthz, /readyz)`);
+  log.info(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.dataDir}`);
+  log.info(config.slack
+    ? `Slack: ${config.slack.mode === 'http' ? 'HTTP mode at POST /slack/events' : 'Socket Mode'}`
+    : 'Slack: DISABLED — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (HTTP) or SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode)');
+  log.info(config.postmark
+    ? 'email: Postmark'
+    : `email: dev outbox in ${config.dataDir}/outbox — set POSTMARK_SERVER_TOKEN and EMAIL_FROM to send real email`);
+  if (!config.postmarkWebhook) log.info('Postmark webhook: DISABLED — set POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD');
+  if (!config.adminEmails.length) log.warn('no ADMIN_EMAILS: nobody can manage users until an admin exists');
+  log.info(`try: npm run cli -- invite someone@example.com${config.adminEmails[0] ? ` --as ${config.adminEmails[0]}` : ' --as <admin email>'}`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof DataDirLockedError) {
+    console.error(err.message);
+  } else {
+    console.error('Failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import type { webApi } from '@slack/bolt';
+import type { Actor, Clock } from '../invitations/invitation.js';
+
+type WebClient = webApi.WebClient;
+
+export const EMAIL_CACHE_MS = 5 * 60_000;
+
+/**
+ * Slack user id → profile email, via `users.info`, remembered for a few minutes so a burst of
+ * clicks costs one API call. Only the EMAIL is cached: whether that email is an Active admin is
+ * asked of the service on every request, so revoking an admin takes effect at once.
+ */
+export class SlackDirectory {
+  private readonly emails = new Map<string, { email: string | null; until: number }>();
+
+  constructor(private readonly clock: Clock, private readonly ttlMs = EMAIL_CACHE_MS, private readonly maxEntries = 10_000) {}
+
+  async emailOf(client: WebClient, userId: string): Promise<string | null> {
+    const now = this.clock().getTime();
+    const hit = this.emails.get(userId);
+    if (hit && hit.until > now) return hit.email;
+    let user;
+    try {
+      user = (await client.users.info({ user: userId })).user;
+    } catch {
+      // Unknown or inaccessible user: not an admin. Not cached, so a transient failure heals itself.
+      return null;
+    }
+    // Bots and deleted users must never act, whatever email they carry.
+    const email = user && !user.deleted && !user.is_bot ? user.profile?.email?.trim().toLowerCase() || null : null;
+    if (this.emails.size >= this.maxEntries) this.emails.clear();
+    this.emails.set(userId, { email, until: now + this.ttlMs });
+    return email;
+  }
+
+  /** The Actor for the service (admin or not: the service decides), or null without a profile email. */
+  async actor(client: WebClient, userId: string): Promise<Actor | null> {
+    const email = await this.emailOf(client, userId);
+    return email ? { email, via: `slack:${userId}` } : null;
+  }
+
+  forget(userId: string): void {
+    this.emails.delete(userId);
+  }
+}

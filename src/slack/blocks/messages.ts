@@ -1,0 +1,79 @@
+import { USAGE } from '../../commands/index.js';
+import type { HistoryEntry, UserView } from '../../invitations/invitation.js';
+import type { InviteOutcome } from '../../invitations/service.js';
+import { CALLBACK } from '../ids.js';
+import { escape, slackDate, truncate, userText } from '../mrkdwn.js';
+import { slackErrorText } from '../errors.js';
+import { mrkdwn, plain, type KnownBlock, type View } from './types.js';
+
+const SECTION_MAX = 3000;
+
+/** A short error plus the usage, never a stack trace. `error` is the grammar's plain text. */
+export function usageText(error: string | null): string {
+  const usage = '```' + escape(USAGE) + '```';
+  return error ? `:warning: ${escape(error)}\n${usage}` : `Manage the users of this Marketplace account:\n${usage}`;
+}
+
+const expiry = (user: UserView): string => (user.invitation ? slackDate(user.invitation.expiresAt) : 'never');
+const who = (user: UserView): string => userText(user.email, 254);
+
+export const confirm = {
+  link: (user: UserView, link: string) =>
+    `:link: Invitation link for ${who(user)} (only you can see this; expires ${expiry(user)}):\n${escape(link)}`,
+  resent: (user: UserView) => `:white_check_mark: Invitation resent to ${who(user)} — same link, still expires ${expiry(user)}.`,
+  sentNew: (user: UserView) => `:white_check_mark: New invitation sent to ${who(user)} — expires ${expiry(user)}. The old link no longer works.`,
+  cancelled: (email: string) => `:white_check_mark: Invitation to ${userText(email, 254)} cancelled; its link no longer works.`,
+  notify: (channel: string | null) => channel
+    ? `:white_check_mark: Invitation notices will be posted in <#${channel}>. Invite this app to that channel if it is private.`
+    : ':white_check_mark: Invitation notices are turned off.',
+};
+
+function historyLine(e: HistoryEntry): string {
+  const outcome = e.outcome === 'ok' ? '' : ` — refused (${escape(e.outcome)})`;
+  return `• ${slackDate(e.at)} — ${userText(e.action, 40)} by ${userText(e.actor, 120)}${outcome}`;
+}
+
+/** History as mrkdwn lines, newest last, cut to fit one section. */
+export function historyText(email: string, entries: HistoryEntry[]): string {
+  const head = `*History of ${userText(email, 254)}*`;
+  if (entries.length === 0) return `${head}\nNothing recorded yet.`;
+  const lines: string[] = [];
+  let length = head.length;
+  // Keep the newest entries when the whole trail does not fit.
+  for (const line of entries.map(historyLine).reverse()) {
+    if (length + line.length + 1 > SECTION_MAX - 40) { lines.push('• … older entries omitted'); break; }
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return [head, ...lines.reverse()].join('\n');
+}
+
+export function historyModal(email: string, entries: HistoryEntry[]): View {
+  return {
+    type: 'modal', callback_id: CALLBACK.historyModal, title: plain('History'), close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn(historyText(email, entries)) }],
+  };
+}
+
+/** One line per address; long batches are summarised so the message stays within limits. */
+export function inviteSummary(outcomes: InviteOutcome[]): { text: string; blocks: KnownBlock[] } {
+  const sent = outcomes.filter((o) => o.result.ok);
+  const lines = outcomes.map((o) => o.result.ok
+    ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.invitation!.expiresAt)}`
+    : `${slackErrorText(o.result.error)}`);
+  const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length} not sent.`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
+  let chunk = '';
+  for (const line of lines) {
+    const cut = truncate(line, 600);
+    if (chunk.length + cut.length + 1 > SECTION_MAX) {
+      blocks.push({ type: 'section', text: mrkdwn(chunk) });
+      chunk = '';
+      if (blocks.length >= 45) { blocks.push({ type: 'context', elements: [mrkdwn('… more results omitted; see /users list.')] }); return { text, blocks }; }
+    }
+    chunk = chunk ? `${chunk}\n${cut}` : cut;
+  }
+  if (chunk) blocks.push({ type: 'section', text: mrkdwn(chunk) });
+  return { text, blocks };
+}
+

@@ -1,0 +1,10 @@
+import { describeError, type DomainError } from '../invitations/errors.js';
+import { escape } from './mrkdwn.js';
+
+/** THE mapping of a domain refusal to Slack text: the shared wording, escaped for mrkdwn. */
+export function slackErrorText(error: DomainError): string {
+  return `:warning: ${escape(describeError(error))}`;
+}
+
+/** Said when something unexpected broke; details go to the log, never to Slack. */
+export const UNEXPECTED_TEXT = ':warning: Something went wrong on our side. Please try again in a moment.';

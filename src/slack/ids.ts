@@ -1,0 +1,49 @@
+/**
+ * Every identifier Slack echoes back to us, defined once: the builders put them in blocks and the
+ * listeners match on them, so a rename can never leave one side behind.
+ */
+export const COMMAND = '/users';
+
+/** What the code registers and what Slack must be told about; the manifest test compares them. */
+export const SLASH_COMMANDS = [COMMAND] as const;
+export const BOT_EVENTS = ['app_home_opened'] as const;
+/**
+ * commands: /users. chat:write: confirmations, DMs. users:read + users:read.email: who is clicking
+ * (admin check by profile email). im:write: open a DM for summaries when there is no channel.
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'im:write'] as const;
+
+export const ACTION = {
+  /** The ••• overflow on a user row. */
+  userMenu: 'user_menu',
+  /** The plain "History" button of an Active user (an overflow needs at least two options). */
+  userHistory: 'user_history',
+  /** Previous / next page buttons. */
+  page: 'list_page',
+  inviteButton: 'invite_open',
+  /** The inline "Cancel invitation" button shown after picking Cancel in the ••• menu. */
+  cancelConfirm: 'cancel_confirm',
+  cancelKeep: 'cancel_keep',
+  homeFilter: 'home_filter',
+  /** Inside the invite modal. */
+  inviteEmails: 'emails',
+  inviteName: 'name',
+  inviteRole: 'role',
+} as const;
+
+export const CALLBACK = {
+  inviteModal: 'invite_modal',
+  historyModal: 'history_modal',
+} as const;
+
+export const BLOCK = {
+  header: 'users_header',
+  notice: 'users_notice',
+  controls: 'users_controls',
+  paging: 'users_paging',
+  /** A user row's block_id is this prefix plus the user id, so a row can be found again. */
+  userRowPrefix: 'user_row:',
+  inviteEmails: 'invite_emails',
+  inviteName: 'invite_name',
+  inviteRole: 'invite_role',
+} as const;

@@ -1,0 +1,12 @@
+import type { App, SlackContext } from '../../context.js';
+import { registerCancelButtons } from './cancel-buttons.js';
+import { registerInviteButton } from './invite-button.js';
+import { registerPageButtons } from './page-buttons.js';
+import { registerUserMenu } from './user-menu.js';
+
+export function register(app: App, ctx: SlackContext): void {
+  registerUserMenu(app, ctx);
+  registerCancelButtons(app, ctx);
+  registerPageButtons(app, ctx);
+  registerInviteButton(app, ctx);
+}

@@ -1,0 +1,6 @@
+import type { App, SlackContext } from '../../context.js';
+import { registerAppHomeOpened } from './app-home-opened.js';
+
+export function register(app: App, ctx: SlackContext): void {
+  registerAppHomeOpened(app, ctx);
+}

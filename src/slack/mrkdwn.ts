@@ -1,0 +1,29 @@
+/**
+ * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through
+ * `escape` so that `<!channel>` or `<@U1>` renders as text instead of pinging people.
+ */
+export function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts to `max` characters (code points, so an emoji is never split), marking the cut with "…". */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/** Truncated then escaped: escaping can lengthen text, so cut first, on the human-visible text. */
+export function userText(text: string, max: number): string {
+  return escape(truncate(text, max));
+}
+
+/** Shown where Slack can't render the date token (notifications, old clients). */
+export function fallbackDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Slack renders this in each viewer's own time zone. */
+export function slackDate(date: Date): string {
+  const unix = Math.floor(date.getTime() / 1000);
+  return `<!date^${unix}^{date_short_pretty} at {time}|${fallbackDate(date)}>`;
+}

@@ -1,0 +1,35 @@
+import type { Actor } from '../invitations/invitation.js';
+import type { Result } from '../invitations/errors.js';
+import { adminHome, nonAdminHome } from './blocks/home.js';
+import { listBlocks, listFallback, PAGE_SIZE, type ListView } from './blocks/user-list.js';
+import type { SlackContext, WebClient } from './context.js';
+import { slackErrorText } from './errors.js';
+import type { ListState } from './values.js';
+
+export interface Extras {
+  notice?: string | null;
+  cancelPromptFor?: string | null;
+}
+
+/** One page of the list as a view model, for either surface. */
+export async function loadList(ctx: SlackContext, actor: Actor, state: ListState, extras: Extras = {}): Promise<Result<Omit<ListView, 'surface'>>> {
+  const r = await ctx.deps.service.list(actor, { filter: state.filter, page: state.page, pageSize: PAGE_SIZE });
+  if (!r.ok) return r;
+  return { ok: true, value: { accountName: ctx.deps.config.accountName, page: r.value, state, ...extras } };
+}
+
+/** The list as an ephemeral message body (for the command's ack or a response_url replace). */
+export async function listMessage(ctx: SlackContext, actor: Actor, state: ListState, extras: Extras = {}) {
+  const r = await loadList(ctx, actor, state, extras);
+  if (!r.ok) return { text: slackErrorText(r.error) };
+  const view = { ...r.value, surface: 'message' as const };
+  return { text: listFallback(view), blocks: listBlocks(view) };
+}
+
+/** (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. */
+export async function publishHome(ctx: SlackContext, client: WebClient, userId: string, state: ListState, extras: Extras = {}): Promise<void> {
+  const actor = await ctx.adminActor(client, userId);
+  const r = actor ? await loadList(ctx, actor, state, extras) : null;
+  const view = r?.ok ? adminHome(r.value) : nonAdminHome(ctx.deps.config.accountName);
+  await client.views.publish({ user_id: userId, view });
+}

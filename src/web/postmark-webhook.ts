@@ -1,0 +1,91 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Deps } from '../deps.js';
+import { parsePostmarkWebhook, readPostmarkJson } from '../email/postmark-events.js';
+
+export const POSTMARK_WEBHOOK_PATH = '/webhooks/postmark';
+/** Postmark's records are a few KB; a bounce quoting a large email stays far below this. */
+const BODY_LIMIT = '1mb';
+
+/**
+ * Postmark's delivery, bounce and spam-complaint webhooks (Basic auth, POSTMARK_WEBHOOK_USER and
+ * _PASSWORD). Answers 200 for anything understood, even when it changes nothing, because Postmark
+ * retries every non-2xx answer; 401/400 for requests that are not Postmark's or not readable; 500
+ * only when the database failed, so that Postmark retries later.
+ */
+export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' | 'delivery' | 'log' | 'clock'>): void {
+  const credentials = deps.config.postmarkWebhook;
+  if (!credentials) {
+    // Disabled: answer as if the route did not exist, without reading the body.
+    web.post(POSTMARK_WEBHOOK_PATH, (_req, res) => { res.status(404).type('text/plain').send('Not found\n'); });
+    return;
+  }
+  const expected = { user: digest(credentials.user), password: digest(credentials.password) };
+
+  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+    // Checked before the body is read: a stranger's request costs no parsing.
+    const given = basicCredentials(req.get('authorization'));
+    // Both compared every time (no short cut), over fixed-length digests: timing reveals nothing.
+    const userOk = timingSafeEqual(digest(given?.user ?? ''), expected.user);
+    const passwordOk = timingSafeEqual(digest(given?.password ?? ''), expected.password);
+    if (given && userOk && passwordOk) return next();
+    deps.log.warn('postmark webhook: rejected credentials', { ip: req.ip, hadCredentials: given !== null });
+    res.status(401).set('WWW-Authenticate', 'Basic realm="postmark-webhook", charset="UTF-8"').type('text/plain').send('Unauthorized\n');
+  };
+
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    // An app-wide JSON parser registered earlier would have read the body already: accept its work.
+    const preParsed = !Buffer.isBuffer(req.body) && typeof req.body === 'object' && req.body !== null;
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    let body: unknown;
+    try {
+      body = preParsed ? req.body : readPostmarkJson(raw);
+    } catch {
+      // The body is not logged: it may quote the email, and the email holds the invite link.
+      badRequest(res, deps, 'body is not JSON', raw.length);
+      return;
+    }
+    const parsed = parsePostmarkWebhook(body, deps.clock());
+    if (parsed.kind === 'invalid') return badRequest(res, deps, parsed.reason, raw.length);
+    if (parsed.kind === 'ignored') {
+      deps.log.debug('postmark webhook: ignored', { reason: parsed.reason });
+      res.json({ ok: true, outcome: 'ignored' });
+      return;
+    }
+    const { event } = parsed;
+    const result = await deps.delivery.applyEvent(event);
+    deps.log.info('postmark webhook', {
+      recordType: event.recordType, kind: event.kind, messageId: event.messageId, invitationId: result.invitationId, outcome: result.outcome,
+    });
+    res.json({ ok: true, outcome: result.outcome === 'applied' || result.outcome === 'duplicate' ? result.outcome : 'unchanged' });
+  };
+
+  /** Body-reading errors of this route only (too large, bad encoding): a 4xx, logged, never a crash. */
+  const bodyErrors = (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    if (status >= 500 || res.headersSent) return next(err);
+    const type = typeof err === 'object' && err && 'type' in err ? String(err.type) : 'unreadable body';
+    deps.log.warn('postmark webhook: bad request', { reason: type, status });
+    res.status(status).type('text/plain').send(status === 413 ? 'Payload too large\n' : 'Bad request\n');
+  };
+
+  web.post(POSTMARK_WEBHOOK_PATH, authenticate, express.raw({ type: () => true, limit: BODY_LIMIT }), handle, bodyErrors);
+}
+
+function badRequest(res: Response, deps: Pick<Deps, 'log'>, reason: string, bytes: number): void {
+  deps.log.warn('postmark webhook: bad request', { reason, bytes });
+  res.status(400).type('text/plain').send('Bad request\n');
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** RFC 7617 Basic credentials; null when the header is missing or not Basic. */
+function basicCredentials(header: string | undefined): { user: string; password: string } | null {
+  const match = /^\s*basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

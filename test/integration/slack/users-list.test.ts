@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, startTestApp, type TestApp } from '../../support/app.js';
+import { DAY } from '../../support/clock.js';
+import { blockKitViolations, slackFake, startMsw } from '../../support/slack.js';
+import { ADMIN_ID, command, invite, MEMBER_ID, menuLabels, rowOf, snapshot } from './helpers.js';
+
+const fake = slackFake();
+let msw: ReturnType<typeof startMsw>;
+let app: TestApp;
+beforeAll(async () => {
+  msw = startMsw(...fake.handlers);
+  app = await startTestApp({ slack: true });
+  fake.users.set(ADMIN_ID, ADMIN);
+  fake.users.set(MEMBER_ID, 'member@example.com');
+});
+afterAll(async () => { await app?.close(); msw?.close(); });
+beforeEach(() => fake.reset());
+
+describe('/users list', () => {
+  it('answers inside the ack with a header, one row per user and exactly the allowed ••• options', async () => {
+    await invite(app, 'old@example.com', 'Olga Old');
+    app.clock.advance(8 * DAY);
+    await invite(app, 'new@example.com', 'Nina New');
+    const { status, body } = await command(app, fake, '');
+    expect(status).toBe(200);
+    expect(body.response_type).toBe('ephemeral');
+    const header = body.blocks[0].text.text as string;
+    expect(header).toContain('Acme Marketplace');
+    expect(header).toContain('Invited: 1 · Invitation expired: 1 · Active: 1');
+
+    const fresh = rowOf(body.blocks, 'new@example.com');
+    expect(fresh?.text.text).toMatch(/\*Nina New\*/);
+    expect(fresh?.text.text).toMatch(/Member · Invited · expires <!date\^\d+\^\{date_short_pretty\} at \{time\}\|2026-12-16 09:00 UTC>/);
+    expect(fresh?.text.text).toContain('Invited by admin@example.com');
+    expect(menuLabels(fresh)).toEqual(['Copy invitation link', 'Resend invitation link', 'Cancel invitation', 'View history']);
+
+    const expired = rowOf(body.blocks, 'old@example.com');
+    expect(expired?.text.text).toMatch(/Invitation expired · expired <!date\^/);
+    expect(menuLabels(expired)).toEqual(['Send new invitation', 'Cancel invitation', 'View history']);
+
+    const active = rowOf(body.blocks, ADMIN);
+    expect(active?.text.text).toContain('Admin · Active');
+    expect(active?.accessory.type).toBe('button');
+    expect(menuLabels(active)).toEqual(['History']);
+
+    const controls = body.blocks[1];
+    expect(controls.elements.map((e: any) => e.text.text)).toEqual(['Invite user']);
+    expect(blockKitViolations(body.blocks, 50)).toEqual([]);
+  });
+
+  it('filters by status', async () => {
+    const { body } = await command(app, fake, 'list expired');
+    expect(body.blocks.filter((b: any) => String(b.block_id).startsWith('user_row:'))).toHaveLength(1);
+    expect(rowOf(body.blocks, 'old@example.com')).toBeDefined();
+  });
+
+  it('escapes user-supplied text: a user named <!channel> cannot ping anyone', async () => {
+    await invite(app, 'pinger@example.com', '<!channel> & <@U123>');
+    const { body } = await command(app, fake, 'list invited');
+    const row = rowOf(body.blocks, 'pinger@example.com');
+    expect(row?.text.text).toContain('&lt;!channel&gt; &amp; &lt;@U123&gt;');
+    expect(JSON.stringify(body)).not.toContain('<!channel>');
+  });
+
+  it('unknown subcommands and malformed emails get a short error plus usage, never a stack trace', async () => {
+    for (const text of ['frobnicate', 'invite not-an-email', 'resend', 'list 0']) {
+      const { status, body } = await command(app, fake, text);
+      expect(status).toBe(200);
+      expect(body.response_type).toBe('ephemeral');
+      expect(body.text).toMatch(/^:warning: /);
+      expect(body.text).toContain('Commands:');
+      expect(body.text).not.toMatch(/at .*\.ts:\d+|Error:/);
+    }
+    const { body } = await command(app, fake, 'invite not-an-email');
+    expect(body.text).toContain('"not-an-email" is not a valid email address.');
+    expect((await command(app, fake, 'help')).body.text).toContain('invite EMAIL');
+  });
+
+  it('refuses a non-admin for every command, and changes nothing', async () => {
+    const before = await snapshot(app);
+    for (const text of ['', 'list', 'invite x@example.com', 'resend new@example.com', 'cancel new@example.com', 'renew old@example.com', 'help']) {
+      const { body } = await command(app, fake, text, MEMBER_ID);
+      expect(body.text).toContain('Only account administrators can manage users and invitations.');
+      expect(body.blocks).toBeUndefined();
+    }
+    const unknown = await command(app, fake, '', 'UNOBODY');
+    expect(unknown.body.text).toContain('Only account administrators');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await snapshot(app)).toEqual(before);
+    expect(fake.responses).toEqual([]);
+  });
+});

@@ -1,0 +1,235 @@
+import { createHmac } from 'node:crypto';
+import nodeHttp from 'node:http';
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { setupServer } from 'msw/node';
+import { SIGNING_SECRET, SLACK_API_URL, type TestApp } from './app.js';
+
+/**
+ * A recording fake of the Slack Web API (msw) plus response_url endpoints, and helpers that send
+ * requests to the app exactly as Slack does: signed HTTP POSTs to /slack/events.
+ */
+export const TEAM_ID = 'T0TEST';
+export const RESPOND_BASE = 'http://slack.test/respond';
+
+export interface ApiCall { method: string; args: Record<string, unknown> }
+export interface Respond { id: number; body: Record<string, unknown> }
+
+export interface SlackFake {
+  handlers: HttpHandler[];
+  calls: ApiCall[];
+  responses: Respond[];
+  /** Slack user id → profile email answered by users.info (absent → user_not_found). */
+  users: Map<string, string>;
+  callsTo(method: string): Record<string, unknown>[];
+  /** A fresh response_url; what the app posts there is recorded under its id. */
+  responseUrl(): { url: string; id: number };
+  respondedTo(id: number): Record<string, unknown>[];
+  reset(): void;
+}
+
+// WebClient sends form fields; nested ones (blocks, view) are JSON strings inside them.
+async function readArgs(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if ((request.headers.get('content-type') ?? '').includes('json')) return JSON.parse(text || '{}') as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    args[k] = /^[[{]/.test(v) ? (() => { try { return JSON.parse(v) as unknown; } catch { return v; } })() : v;
+  }
+  return args;
+}
+
+export function slackFake(): SlackFake {
+  const calls: ApiCall[] = [];
+  const responses: Respond[] = [];
+  const users = new Map<string, string>();
+  let nextRespond = 1;
+  const api = (method: string, answer: (args: Record<string, unknown>) => Record<string, unknown>) =>
+    http.post(`${SLACK_API_URL}/${method}`, async ({ request }) => {
+      const args = await readArgs(request);
+      calls.push({ method, args });
+      return HttpResponse.json(answer(args));
+    });
+  const handlers: HttpHandler[] = [
+    api('auth.test', () => ({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Test' })),
+    api('users.info', (args) => {
+      const email = users.get(String(args.user));
+      return email ? { ok: true, user: { id: args.user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
+        : { ok: false, error: 'user_not_found' };
+    }),
+    api('chat.postEphemeral', () => ({ ok: true, message_ts: '1.000001' })),
+    api('chat.postMessage', (args) => ({ ok: true, channel: args.channel, ts: '1.000002' })),
+    api('chat.update', (args) => ({ ok: true, channel: args.channel, ts: args.ts })),
+    api('views.open', (args) => ({ ok: true, view: { id: 'V_OPEN', ...(args.view as object) } })),
+    api('views.publish', (args) => ({ ok: true, view: { id: 'V_HOME', ...(args.view as object) } })),
+    api('views.update', (args) => ({ ok: true, view: { id: 'V_UPD', ...(args.view as object) } })),
+    http.post(`${RESPOND_BASE}/:id`, async ({ request, params }) => {
+      responses.push({ id: Number(params.id), body: (await request.json()) as Record<string, unknown> });
+      return HttpResponse.text('ok');
+    }),
+  ];
+  return {
+    handlers, calls, responses, users,
+    callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
+    responseUrl: () => { const id = nextRespond++; return { url: `${RESPOND_BASE}/${id}`, id }; },
+    respondedTo: (id) => responses.filter((r) => r.id === id).map((r) => r.body),
+    reset: () => { calls.length = 0; responses.length = 0; },
+  };
+}
+
+/** msw for the Slack fake (and any extra handlers); the test's own requests to the app pass through. */
+export function startMsw(...handlers: HttpHandler[]): ReturnType<typeof setupServer> {
+  const server = setupServer(...handlers);
+  server.listen({
+    onUnhandledRequest(request, print) {
+      if (new URL(request.url).hostname === '127.0.0.1') return;
+      print.error();
+    },
+  });
+  return server;
+}
+
+export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignedOptions {
+  contentType?: string;
+  /** Unix seconds; defaults to now. */
+  timestamp?: number;
+  secret?: string;
+  signature?: string;
+}
+
+/**
+ * A real HTTP POST to /slack/events, signed like Slack signs it. One connection per request
+ * (agent: false): a pooled keep-alive socket the server already timed out would reset the request.
+ */
+export async function signedRequest(app: TestApp, body: string, options: SignedOptions = {}): Promise<Response> {
+  const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers = {
+    'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': options.signature ?? sign(body, ts, options.secret),
+  };
+  return new Promise((resolve, reject) => {
+    const req = nodeHttp.request(`${app.server!.url}/slack/events`, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), {
+        status: res.statusCode ?? 500,
+        headers: Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]] as [string, string][])),
+      })));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function commandBody(fields: { text: string; userId: string; responseUrl: string; triggerId?: string; teamId?: string }): string {
+  return new URLSearchParams({
+    token: 'legacy', team_id: fields.teamId ?? TEAM_ID, team_domain: 'test', channel_id: 'C0CHAN', channel_name: 'general',
+    user_id: fields.userId, user_name: fields.userId.toLowerCase(), command: '/users', text: fields.text,
+    api_app_id: 'A0APP', response_url: fields.responseUrl, trigger_id: fields.triggerId ?? 'trigger.1',
+  }).toString();
+}
+
+export const payloadBody = (payload: unknown): string => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+
+export interface ClickOptions {
+  userId: string;
+  /** Omit for App Home clicks. */
+  responseUrl?: string;
+  home?: { privateMetadata?: string };
+}
+
+/** A block_actions payload for one element (overflow option, button or select). */
+export function blockAction(action: Record<string, unknown>, o: ClickOptions): Record<string, unknown> {
+  const base = {
+    type: 'block_actions', api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trigger.2',
+    user: { id: o.userId, team_id: TEAM_ID }, team: { id: TEAM_ID, domain: 'test' },
+    actions: [{ action_ts: '1.1', block_id: 'b', ...action }],
+  };
+  if (o.home) {
+    return {
+      ...base, container: { type: 'view', view_id: 'V_HOME' },
+      view: { id: 'V_HOME', type: 'home', team_id: TEAM_ID, blocks: [], private_metadata: o.home.privateMetadata ?? '', state: { values: {} }, hash: 'h' },
+    };
+  }
+  return {
+    ...base, response_url: o.responseUrl, channel: { id: 'C0CHAN', name: 'general' },
+    container: { type: 'message', message_ts: '1.5', channel_id: 'C0CHAN', is_ephemeral: true },
+  };
+}
+
+export function viewSubmission(view: { callbackId: string; values: Record<string, unknown>; privateMetadata?: string }, userId: string): Record<string, unknown> {
+  return {
+    type: 'view_submission', api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trigger.3',
+    user: { id: userId, team_id: TEAM_ID }, team: { id: TEAM_ID, domain: 'test' },
+    view: {
+      id: 'V_MODAL', type: 'modal', team_id: TEAM_ID, callback_id: view.callbackId, private_metadata: view.privateMetadata ?? '',
+      state: { values: view.values }, hash: 'h', blocks: [],
+    },
+  };
+}
+
+export function eventBody(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    type: 'event_callback', token: 'legacy', team_id: TEAM_ID, api_app_id: 'A0APP', event,
+    event_id: `Ev${Math.random().toString(36).slice(2, 10)}`, event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true }],
+  });
+}
+
+/** Polls until `check` stops throwing (work after the ack runs asynchronously), then returns its value. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try { return await check(); } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+type Obj = Record<string, unknown>;
+/**
+ * Every Block Kit limit the app must respect, checked on a message or view's blocks. Returns the
+ * list of violations (empty = fine) so a failing test says which limit broke.
+ */
+export function blockKitViolations(blocks: Obj[], maxBlocks: number): string[] {
+  const bad: string[] = [];
+  if (blocks.length > maxBlocks) bad.push(`${blocks.length} blocks > ${maxBlocks}`);
+  const ids = new Set<string>();
+  const visit = (el: Obj, where: string) => {
+    for (const key of ['action_id', 'block_id'] as const) {
+      const id = el[key];
+      if (typeof id === 'string' && id.length > 255) bad.push(`${where}: ${key} too long`);
+    }
+    if (el.type === 'overflow') {
+      const options = el.options as Obj[];
+      if (options.length < 2 || options.length > 5) bad.push(`${where}: overflow with ${options.length} options`);
+      for (const o of options) {
+        if (((o.text as Obj).text as string).length > 75) bad.push(`${where}: option text > 75`);
+        if ((o.value as string).length > 150) bad.push(`${where}: option value > 150`);
+      }
+    }
+    if (el.type === 'button' && ((el.text as Obj).text as string).length > 75) bad.push(`${where}: button text > 75`);
+  };
+  blocks.forEach((b, i) => {
+    const where = `block ${i}`;
+    if (typeof b.block_id === 'string') { if (ids.has(b.block_id)) bad.push(`${where}: duplicate block_id`); ids.add(b.block_id); }
+    visit(b, where);
+    const text = b.text as Obj | undefined;
+    if (b.type === 'section' && text && (text.text as string).length > 3000) bad.push(`${where}: section text > 3000`);
+    if (b.accessory) visit(b.accessory as Obj, `${where} accessory`);
+    if (Array.isArray(b.elements)) {
+      const actionIds = new Set<string>();
+      for (const e of b.elements as Obj[]) {
+        visit(e, `${where} element`);
+        if (typeof e.action_id === 'string') { if (actionIds.has(e.action_id)) bad.push(`${where}: duplicate action_id`); actionIds.add(e.action_id); }
+      }
+    }
+  });
+  return bad;
+}

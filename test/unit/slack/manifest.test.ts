@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../../../src/deps.js';
+import type { App } from '../../../src/slack/context.js';
+import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../../src/slack/ids.js';
+import { registerListeners } from '../../../src/slack/listeners/index.js';
+
+/**
+ * A reader for the small YAML subset the manifests use (nested maps, lists of scalars, lists of
+ * maps, quoted or plain scalars). Enough to compare the manifests with the code, without a package.
+ */
+type Node = string | boolean | Node[] | { [key: string]: Node };
+export function parseYaml(text: string): Node {
+  const lines = text.split('\n').map((l) => l.replace(/\s+#.*$|^\s*#.*$/, '')).filter((l) => l.trim() !== '')
+    .map((l) => ({ indent: l.length - l.trimStart().length, text: l.trim() }));
+  let i = 0;
+  const scalar = (s: string): Node => {
+    if (/^".*"$/.test(s)) return JSON.parse(s) as string;
+    return s === 'true' ? true : s === 'false' ? false : s;
+  };
+  const block = (indent: number): Node => {
+    if (lines[i]?.text.startsWith('- ')) {
+      const list: Node[] = [];
+      while (lines[i] && lines[i]!.indent === indent && lines[i]!.text.startsWith('- ')) {
+        const rest = lines[i]!.text.slice(2);
+        if (/^[\w.-]+:(\s|$)/.test(rest)) {
+          // "- key: value" opens a map whose further keys sit two columns deeper.
+          lines[i] = { indent: indent + 2, text: rest };
+          list.push(block(indent + 2));
+        } else { list.push(scalar(rest)); i++; }
+      }
+      return list;
+    }
+    const map: Record<string, Node> = {};
+    while (lines[i] && lines[i]!.indent === indent && !lines[i]!.text.startsWith('- ')) {
+      const m = /^([\w.-]+):(?:\s+(.*))?$/.exec(lines[i]!.text);
+      if (!m) throw new Error(`cannot read line: ${lines[i]!.text}`);
+      i++;
+      map[m[1]!] = m[2] ? scalar(m[2]) : block(lines[i]?.indent ?? indent);
+    }
+    return map;
+  };
+  return block(0);
+}
+
+const read = (file: string) => parseYaml(fs.readFileSync(file, 'utf8')) as any;
+
+/** Registers the real listeners on a recorder: what the code actually listens to. */
+function registered() {
+  const commands: string[] = [];
+  const events: string[] = [];
+  const recorder = {
+    command: (name: string) => { commands.push(name); },
+    event: (name: string) => { events.push(name); },
+    action: () => {}, view: () => {}, error: () => {}, use: () => {},
+  };
+  registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as Deps);
+  return { commands, events };
+}
+
+describe.each([
+  ['slack-manifest.yml', 'http'],
+  ['manifest/socket-mode.yml', 'socket'],
+])('%s', (file, mode) => {
+  const manifest = read(file);
+  const code = registered();
+
+  it('declares exactly the slash commands the code registers', () => {
+    expect(manifest.features.slash_commands.map((c: any) => c.command).sort()).toEqual([...code.commands].sort());
+    expect(code.commands).toEqual([...SLASH_COMMANDS]);
+    for (const c of manifest.features.slash_commands) expect(c.description).toBeTruthy();
+  });
+
+  it('subscribes to exactly the bot events the code handles', () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...code.events].sort());
+    expect(code.events).toEqual([...BOT_EVENTS]);
+  });
+
+  it('asks for exactly the scopes the code needs', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it('enables the Home tab and interactivity', () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it(mode === 'http' ? 'points every request URL at /slack/events' : 'uses Socket Mode with no request URLs', () => {
+    const urls = JSON.stringify(manifest).match(/"(url|request_url)":"[^"]*"/g) ?? [];
+    if (mode === 'http') {
+      expect(manifest.settings.socket_mode_enabled).toBe(false);
+      expect(urls).toHaveLength(3);
+      for (const u of urls) expect(u).toContain('https://YOUR-HOST/slack/events');
+    } else {
+      expect(manifest.settings.socket_mode_enabled).toBe(true);
+      expect(urls).toEqual([]);
+    }
+  });
+});
+
+describe('parseYaml', () => {
+  it('reads nested maps, scalar lists and lists of maps', () => {
+    expect(parseYaml('a:\n  b: "x: y"\n  c:\n    - one\n    - chat:write\n  d:\n    - k: v\n      l: true\n')).toEqual({
+      a: { b: 'x: y', c: ['one', 'chat:write'], d: [{ k: 'v', l: true }] },
+    });
+  });
+});
