@@ -37,8 +37,22 @@ export interface Config {
 }
 
 const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
-const url = (what: string) =>
-  optional.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), `must be an http(s) URL ${what}`)
+/**
+ * Parsed, not just pattern-matched: a value that `new URL` rejects would otherwise pass here and
+ * crash later without naming its variable. Bases get paths appended, so they cannot carry ? or #.
+ */
+const isHttpUrl = (v: string, base: boolean): boolean => {
+  if (/[\s\\]/.test(v) || (base && /[?#]/.test(v))) return false;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+const url = (what: string, { base = true } = {}) =>
+  optional.refine((v) => v === undefined || isHttpUrl(v, base),
+    `must be an http(s) URL ${what}${base ? ', without ? or #' : ''}`)
     .transform((v) => v?.replace(/\/+$/, ''));
 const duration = (example: string) =>
   optional.refine((v) => v === undefined || parseDuration(v) !== null, `must be a duration like ${example}`)
@@ -73,7 +87,7 @@ const schema = z.object({
   INVITATION_TTL: duration('7d or 90s'),
   EXPIRY_SWEEP_INTERVAL: duration('1m or 1s'),
   APP_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-  MARKETPLACE_URL: url('such as https://marketplace.example.com/sign-in'),
+  MARKETPLACE_URL: url('such as https://marketplace.example.com/sign-in', { base: false }),
   REMINDER_BEFORE: optional.refine((v) => v === undefined || v === 'off' || parseDuration(v) !== null,
     'must be a duration like 24h, or off'),
   POSTMARK_WEBHOOK_USER: optional,

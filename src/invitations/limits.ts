@@ -15,6 +15,7 @@ export interface SendLimits {
   hourlyEmailCap: number | null;
 }
 
+/** Used when the caller passes no limits (tests and tools that build the service by hand). */
 export const DEFAULT_LIMITS: SendLimits = { resendCooldownMs: 10 * 60_000, hourlyEmailCap: 200 };
 
 const HOUR_MS = 3_600_000;
@@ -27,11 +28,12 @@ const EMAILING_ACTIONS = ['invite', 'resend', 'send_new'] as const;
  * get it, send it again" right after inviting is a normal request. The caller holds the user's row
  * lock, so of two simultaneous clicks the second sees the first one's last_resent_at.
  */
-export function checkResendCooldown(limits: SendLimits, open: Pick<InvitationRow, 'last_resent_at'>, email: string, now: Date): void {
-  if (limits.resendCooldownMs <= 0 || !open.last_resent_at) return;
-  const allowedAt = open.last_resent_at.getTime() + limits.resendCooldownMs;
+export function checkResendCooldown(limits: SendLimits | undefined, open: Pick<InvitationRow, 'last_resent_at'>, email: string, now: Date): void {
+  const cooldownMs = (limits ?? DEFAULT_LIMITS).resendCooldownMs;
+  if (cooldownMs <= 0 || !open.last_resent_at) return;
+  const allowedAt = open.last_resent_at.getTime() + cooldownMs;
   if (now.getTime() < allowedAt) {
-    fail('resend_cooldown', { email, retryAt: ceilToMinute(allowedAt), detail: formatDuration(limits.resendCooldownMs) });
+    fail('resend_cooldown', { email, retryAt: ceilToMinute(allowedAt), detail: formatDuration(cooldownMs) });
   }
 }
 
@@ -44,8 +46,8 @@ export function checkResendCooldown(limits: SendLimits, open: Pick<InvitationRow
  * count N-1 and both send. The lock is held to the end of the caller's transaction, after the
  * caller's user lock (always user → account, so no lock-order cycle).
  */
-export async function checkHourlyCap(limits: SendLimits, trx: Trx, accountId: string, now: Date): Promise<void> {
-  const cap = limits.hourlyEmailCap;
+export async function checkHourlyCap(limits: SendLimits | undefined, trx: Trx, accountId: string, now: Date): Promise<void> {
+  const cap = (limits ?? DEFAULT_LIMITS).hourlyEmailCap;
   if (cap === null) return;
   await sql`select id from accounts where id = ${accountId} for update`.execute(trx);
   // The cap-th newest emailing action of the last hour, if there are that many: once it leaves the

@@ -9,7 +9,7 @@ import {
   refusal, statusOf, type Action, type Actor, type Clock, type HistoryEntry, type ListPage, type ListQuery,
   type Target, type UserStatus, type UserView,
 } from './invitation.js';
-import { checkHourlyCap, checkResendCooldown, DEFAULT_LIMITS, type SendLimits } from './limits.js';
+import { checkHourlyCap, checkResendCooldown, type SendLimits } from './limits.js';
 import { inviteUrl, linkToken, newPublicId } from './links.js';
 import * as repo from './repository.js';
 
@@ -56,10 +56,6 @@ const CONSTRAINT_ERRORS: Record<string, DomainError['code']> = {
  */
 export class InvitationService {
   constructor(readonly deps: ServiceDeps) {}
-
-  private get limits(): SendLimits {
-    return this.deps.limits ?? DEFAULT_LIMITS;
-  }
 
   now(): Date {
     return this.deps.clock();
@@ -113,8 +109,8 @@ export class InvitationService {
   async resend(actor: Actor, target: Target): Promise<Result<UserView>> {
     return this.act(actor, 'resend', null, async (trx) => {
       const { user, open } = await this.allowed(trx, target, 'resend');
-      checkResendCooldown(this.limits, open, user.email, this.now());
-      await checkHourlyCap(this.limits, trx, this.deps.accountId, this.now());
+      checkResendCooldown(this.deps.limits, open, user.email, this.now());
+      await checkHourlyCap(this.deps.limits, trx, this.deps.accountId, this.now());
       await repo.updateInvitation(trx, open.id, {
         resend_count: open.resend_count + 1, last_resent_at: this.now(), delivery_state: 'queued', delivery_detail: null,
       });
@@ -216,7 +212,7 @@ export class InvitationService {
   /** A new pending invitation (closing `replaces`), with its email enqueued in the same transaction. */
   private async issue(trx: Trx, user: UserRow, inviter: UserRow, kind: 'invitation' | 'new-invitation', replaces: string | null) {
     const now = this.now();
-    await checkHourlyCap(this.limits, trx, this.deps.accountId, now);
+    await checkHourlyCap(this.deps.limits, trx, this.deps.accountId, now);
     const invitation = {
       id: randomUUID(), public_id: newPublicId(), account_id: this.deps.accountId, user_id: user.id, inviter_id: inviter.id,
       sent_at: now, expires_at: new Date(now.getTime() + this.deps.invitationTtlMs), state: 'pending' as const,

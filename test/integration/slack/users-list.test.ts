@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, outbox, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
-import { blockKitViolations, slackFake, startMsw } from '../../support/slack.js';
+import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
 import { ADMIN_ID, command, invite, MEMBER_ID, menuLabels, rowOf, snapshot } from './helpers.js';
 
 const fake = slackFake();
@@ -88,5 +88,32 @@ describe('/users list', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(await snapshot(app)).toEqual(before);
     expect(fake.responses).toEqual([]);
+  });
+});
+
+describe('the other subcommands', () => {
+  it('invite EMAILS --admin acks at once, then reports each address via response_url, and emails go out', async () => {
+    const { body, respondId } = await command(app, fake, 'invite cmd-a@example.com, <mailto:cmd-b@example.com|cmd-b@example.com> new@example.com --admin');
+    expect(body).toEqual({});
+    const summary = await eventually(() => { const b = fake.respondedTo(respondId)[0]; if (!b) throw new Error('none'); return b; });
+    expect(summary.response_type).toBe('ephemeral');
+    expect(summary.text).toBe('Invitations: 2 sent, 1 not sent.');
+    expect(JSON.stringify(summary.blocks)).toContain('new@example.com already has a valid invitation');
+    expect((await snapshot(app)).users.find((u) => u.email === 'cmd-b@example.com')).toEqual({ email: 'cmd-b@example.com', state: 'invited', role: 'admin' });
+    await app.settleEmails();
+    expect(outbox(app).filter((m) => /cmd-[ab]@example\.com/.test(m.text))).toHaveLength(2);
+  });
+
+  it('link, resend, renew, history and cancel by email answer in the ack', async () => {
+    expect((await command(app, fake, 'link cmd-a@example.com')).body.text).toMatch(/Invitation link for cmd-a@example.com .*\n(http:\/\/invites\.test\/\S+)/);
+    expect((await command(app, fake, 'resend cmd-a@example.com')).body.text).toContain('Invitation resent to cmd-a@example.com — same link');
+    expect((await command(app, fake, 'renew cmd-a@example.com')).body.text).toContain('still valid until');
+    expect((await command(app, fake, 'renew old@example.com')).body.text).toContain('New invitation sent to old@example.com');
+    const history = (await command(app, fake, 'history cmd-a@example.com')).body.text as string;
+    expect(history).toContain('History of cmd-a@example.com');
+    expect(history).toMatch(/resend by admin@example.com \(slack:UADMIN\)/);
+    expect((await command(app, fake, 'cancel cmd-a@example.com')).body.text).toContain('Invitation to cmd-a@example.com cancelled');
+    expect((await command(app, fake, 'cancel cmd-a@example.com')).body.text).toContain(':warning:');
+    expect((await command(app, fake, 'resend nobody@example.com')).body.text).toContain('nobody@example.com is not a user of this account.');
   });
 });
