@@ -3,8 +3,12 @@ import { STATUS_LABEL } from '../invitations/invitation.js';
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-/** Strips control characters so a hostile name cannot move the cursor or clear the terminal. */
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+/**
+ * Strips control characters so a hostile name cannot move the cursor or clear the terminal, and
+ * bidi overrides / line separators so it cannot reorder or split what the table shows. Joiners
+ * (U+200C, U+200D) stay: real names and emoji need them.
+ */
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

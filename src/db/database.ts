@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type LogEvent, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { lockDataDir, type DirLock } from './lock.js';
@@ -29,12 +29,17 @@ export type DatabaseTarget =
   /** Tests and benches pass their own instance (in memory, or loaded from a template). */
   | { pglite: PGlite };
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export interface DatabaseOptions {
+  /** Called with each statement's SQL after it ran (BEGIN/COMMIT included); the bench counts round trips. */
+  onQuery?: (sql: string) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   if ('url' in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    return handle('postgres', pool, async () => { await pool.end(); });
+    return handle('postgres', pool, async () => { await pool.end(); }, options);
   }
   let lock: DirLock | null = null;
   let pglite: PGlite;
@@ -58,11 +63,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       await pglite.close();
       lock.release();
     }
-  });
+  }, options);
 }
 
-function handle(kind: DatabaseHandle['kind'], pool: pg.Pool, close: () => Promise<void>): DatabaseHandle {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+function handle(kind: DatabaseHandle['kind'], pool: pg.Pool, close: () => Promise<void>, options: DatabaseOptions): DatabaseHandle {
+  const { onQuery } = options;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql) } : {}),
+  });
   let closed = false;
   return {
     kind,

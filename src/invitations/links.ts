@@ -22,8 +22,10 @@ export function linkToken(secret: string, publicId: string): string {
 export function verifyLinkToken(secret: string, token: string): string | null {
   const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(token);
   if (!match) return null;
-  const given = Buffer.from(match[2]!, 'base64url');
-  const expected = mac(secret, match[1]!);
+  // Compare the text, not decoded bytes: the last base64url character carries 4 unused bits, so
+  // decoding would let 16 different strings pass for one genuine token.
+  const given = Buffer.from(match[2]!);
+  const expected = Buffer.from(mac(secret, match[1]!).toString('base64url'));
   return given.length === expected.length && timingSafeEqual(given, expected) ? match[1]! : null;
 }
 
@@ -40,16 +42,37 @@ export function inviteUrl(publicBaseUrl: string, token: string): string {
 export function resolveAppSecret(appSecret: string | null, dataDir: string): string {
   if (appSecret) return appSecret;
   const file = path.join(dataDir, 'app-secret');
+  const existing = readSecret(file);
+  if (existing !== null) return existing;
+  fs.mkdirSync(dataDir, { recursive: true });
+  // Written in full under a temporary name, then linked into place: link() fails if the file
+  // exists, and nobody can read a half-written (empty) secret, as they could with open + write.
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  const secret = randomBytes(32).toString('hex');
+  fs.writeFileSync(temp, secret, { flag: 'wx', mode: 0o600 });
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('hex');
-    try {
-      fs.writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });
-      return secret;
-    } catch {
-      return fs.readFileSync(file, 'utf8').trim(); // another process won the race; use its secret
-    }
+    fs.linkSync(temp, file);
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return readSecret(file) ?? fail(file); // another process won the race; use its secret
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
+}
+
+function readSecret(file: string): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  return text || fail(file);
+}
+
+/** An empty secret would sign every link with a known key: refuse it rather than use it. */
+function fail(file: string): never {
+  throw new Error(`${file} is empty. Delete it to generate a new secret (links already sent stop working), or set APP_SECRET.`);
 }
