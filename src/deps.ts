@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './invitations/invitation.js';
 import { InviteeService } from './invitations/invitee.js';
 import { resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
+import { ensureAdmins } from './invitations/bootstrap.js';
 import { InvitationService, type ServiceDeps } from './invitations/service.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -59,7 +60,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       limits: { resendCooldownMs: config.resendCooldownMs, hourlyEmailCap: config.accountHourlyEmailCap },
     };
     const service = new InvitationService(serviceDeps);
-    await service.ensureAdmins(config.adminEmails);
+    await ensureAdmins(serviceDeps, config.adminEmails);
     const mailer = options.mailer ?? createMailer(
       { postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') },
       (line) => log.info(line),

@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 // bigint ids come back from pg as strings; we keep them as strings end to end.
-type Id = ColumnType<string, string | number | undefined, never>;
 type Timestamp = Date;
 
 export type Role = 'admin' | 'member';
@@ -14,6 +13,10 @@ export interface AccountsTable {
   name: string;
   notice_channel: string | null;
   created_at: Generated<Date>;
+  /** A permanent error posting notices to `notice_error_channel` (see the notices migration). */
+  notice_error: Generated<string | null>;
+  notice_error_channel: Generated<string | null>;
+  notice_error_at: Generated<Date | null>;
 }
 
 export interface UsersTable {
@@ -72,12 +75,47 @@ export interface EmailEventsTable {
   outcome: string;
 }
 
+export type NoticeKind = 'expiry' | 'reminder' | 'accepted' | 'declined';
+export type NoticePostKind = 'expiry' | 'reminder' | 'news' | 'dm';
+export type NoticePostState = 'pending' | 'posted' | 'failed' | 'skipped';
+
+/** One Slack message to send: the outbox row of a channel notice or a DM. */
+export interface NoticePostsTable {
+  id: Generated<string>;
+  account_id: string;
+  kind: NoticePostKind;
+  channel: string | null;
+  recipient_email: string | null;
+  state: Generated<NoticePostState>;
+  ts: string | null;
+  posted_channel: string | null;
+  attempts: Generated<number>;
+  error: string | null;
+  created_at: Timestamp;
+  posted_at: Timestamp | null;
+}
+
+/** What was announced about an invitation; unique on (invitation_id, kind). */
+export interface NoticesTable {
+  id: Generated<string>;
+  account_id: string;
+  invitation_id: string;
+  kind: NoticeKind;
+  created_at: Timestamp;
+  post_id: string | null;
+  dm_post_id: string | null;
+  handled_by: string | null;
+  handled_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
   email_events: EmailEventsTable;
+  notice_posts: NoticePostsTable;
+  notices: NoticesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,6 +1,5 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startWorkers } from '../../../src/jobs/index.js';
 import { adminActor, startTestApp, type TestApp } from '../../support/app.js';
 import { postmarkFake } from '../../support/postmark.js';
 
@@ -11,7 +10,8 @@ let app: TestApp;
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' });
   // The hourly cap (default 200) would refuse most of this invite; it has its own tests.
-  app = await startTestApp({ postmark: true, server: false, workers: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: '5000' } });
+  // The worker runs all along, polling every half second, as in the server.
+  app = await startTestApp({ postmark: true, server: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: '5000' } });
 });
 afterAll(async () => {
   await app?.close();
@@ -23,9 +23,8 @@ it('a 1,200-address invite goes out through the batch endpoint in at most 3 call
   const result = await app.deps.service.invite(adminActor, requests);
   expect(result.ok && result.value.filter((o) => o.result.ok)).toHaveLength(1200);
 
-  // The worker starts once everything is queued (as after a busy spell or a CLI bulk invite):
-  // each invite commits on its own, and a worker polling meanwhile takes whatever has committed.
-  await startWorkers(app.deps, { pollingIntervalSeconds: 0.5 });
+  // One transaction for the whole invite: every email job appears at commit, so the running
+  // worker finds them all at once and fills 500-message batches.
   await app.settleEmails(60_000);
 
   expect(fake.requests.every((r) => r.path === '/email/batch' && r.messages.length <= 500)).toBe(true);

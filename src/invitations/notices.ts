@@ -1,0 +1,194 @@
+import type { Db, Executor } from '../db/database.js';
+import type { Queue } from '../db/queue.js';
+import type { NoticeKind, NoticePostKind, NoticePostState } from '../db/schema.js';
+import type { Clock, Person } from './invitation.js';
+import * as repo from './notices-repository.js';
+
+export interface NoticeDeps {
+  db: Db;
+  queue: Pick<Queue, 'enqueue'>;
+  clock: Clock;
+  accountId: string;
+  accountName: string;
+  /** NOTICE_CHANNEL: the channel until an admin sets one (or turns notices off) with `/users notify`. */
+  defaultChannel: string | null;
+  /** REMINDER_BEFORE in ms; null = no reminders. */
+  reminderBeforeMs: number | null;
+}
+
+/** One invitation in a notice, as the Slack renderers need it. */
+export interface NoticeLine {
+  kind: NoticeKind;
+  invitationId: string;
+  userId: string;
+  invitee: Person;
+  inviter: Person | null;
+  expiresAt: Date;
+  /** The invitation is still pending (not accepted, declined, cancelled or replaced). */
+  open: boolean;
+  /** An admin acted from this line's button: their Slack user id and when. */
+  handled: { by: string; at: Date } | null;
+}
+
+export interface NoticePost {
+  id: string;
+  kind: NoticePostKind;
+  channel: string | null;
+  recipientEmail: string | null;
+  state: NoticePostState;
+  ts: string | null;
+  postedChannel: string | null;
+  attempts: number;
+  lines: NoticeLine[];
+}
+
+export interface SweepResult {
+  /** The post ids created (one per kind that had something new), each with its job enqueued. */
+  posts: { id: string; kind: 'expiry' | 'reminder'; count: number }[];
+}
+
+/** Who set the notice channel, to tell them about a problem with it. */
+export interface ChannelSetter {
+  slackUserId: string | null;
+  email: string | null;
+}
+
+/**
+ * Channel notices: expiries, reminders and answers are recorded ONCE (UNIQUE (invitation_id, kind)
+ * in the database) in the same transaction that enqueues the job posting them (transactional outbox).
+ * Posting, retries and Slack errors belong to the job; this class owns the bookkeeping.
+ */
+export class NoticeService {
+  constructor(readonly deps: NoticeDeps) {}
+
+  /**
+   * The channel notices go to: the one set from Slack/CLI wins; `/users notify off` means off even
+   * when NOTICE_CHANNEL is set; NOTICE_CHANNEL applies while nobody has ever chosen.
+   */
+  async channel(db: Executor = this.deps.db): Promise<string | null> {
+    const account = await repo.channelError(db, this.deps.accountId);
+    if (account.notice_channel) return account.notice_channel;
+    return (await repo.lastNotify(db, this.deps.accountId)) ? null : this.deps.defaultChannel;
+  }
+
+  async channelSetter(): Promise<ChannelSetter | null> {
+    const last = await repo.lastNotify(this.deps.db, this.deps.accountId);
+    if (!last) return null;
+    // Audit actors read "email (slack:U123)" or "email (cli)".
+    const m = /^(.*) \((?:slack:([A-Z0-9]+)|[^)]*)\)$/.exec(last.actor);
+    return { email: m?.[1] ?? null, slackUserId: m?.[2] ?? null };
+  }
+
+  /**
+   * One sweep: claims new expiries and due reminders and enqueues one post per kind, all in one
+   * transaction. The account row is locked first, so concurrent sweeps (several instances) run one
+   * after the other and the second finds nothing new: one digest, never two halves.
+   */
+  async sweep(): Promise<SweepResult> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (trx) => {
+      await repo.lockAccount(trx, this.deps.accountId);
+      const channel = await this.channel(trx);
+      if (!channel) return { posts: [] };
+      const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];
+      const posts: SweepResult['posts'] = [];
+      for (const kind of kinds) {
+        const postId = await repo.insertPost(trx, { account_id: this.deps.accountId, kind, channel, recipient_email: null, created_at: now });
+        const count = await repo.claimDue(trx, { accountId: this.deps.accountId, kind, postId, now, reminderMs: this.deps.reminderBeforeMs });
+        if (!count) { await repo.deletePost(trx, postId); continue; }
+        await this.deps.queue.enqueue(trx, 'notices.post', { postId });
+        posts.push({ id: postId, kind, count });
+      }
+      return { posts };
+    });
+  }
+
+  /**
+   * An invitee answered: one line for the channel and a DM to the inviting admin, recorded once per
+   * (invitation, answer) however often the answered-job runs. Returns the posts enqueued.
+   */
+  async recordAnswer(invitationId: string, answer: 'accepted' | 'declined'): Promise<string[]> {
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const parties = await repo.invitationParties(trx, this.deps.accountId, invitationId);
+      if (!parties) return [];
+      const noticeId = await repo.claimAnswer(trx, { accountId: this.deps.accountId, invitationId, kind: answer, now });
+      if (!noticeId) return [];
+      const channel = await this.channel(trx);
+      const base = { account_id: this.deps.accountId, created_at: now };
+      const postId = channel ? await repo.insertPost(trx, { ...base, kind: 'news', channel, recipient_email: null }) : null;
+      const dmPostId = parties.inviter_email
+        ? await repo.insertPost(trx, { ...base, kind: 'dm', channel: null, recipient_email: parties.inviter_email })
+        : null;
+      await repo.linkPosts(trx, noticeId, postId, dmPostId);
+      const ids = [postId, dmPostId].filter((id): id is string => id !== null);
+      for (const id of ids) await this.deps.queue.enqueue(trx, 'notices.post', { postId: id });
+      return ids;
+    });
+  }
+
+  async post(id: string): Promise<NoticePost | null> {
+    const row = await repo.post(this.deps.db, id);
+    if (!row || row.account_id !== this.deps.accountId) return null;
+    const lines = await repo.lines(this.deps.db, id);
+    return {
+      id: row.id, kind: row.kind, channel: row.channel, recipientEmail: row.recipient_email, state: row.state,
+      ts: row.ts, postedChannel: row.posted_channel, attempts: row.attempts,
+      lines: lines.map((l) => ({
+        kind: l.kind, invitationId: l.invitation_id, userId: l.user_id,
+        invitee: { email: l.email, name: l.name },
+        inviter: l.inviter_email ? { email: l.inviter_email, name: l.inviter_name } : null,
+        expiresAt: l.expires_at,
+        open: l.invitation_state === 'pending',
+        handled: l.handled_by && l.handled_at ? { by: l.handled_by, at: l.handled_at } : null,
+      })),
+    };
+  }
+
+  /** The post behind the notice of `kind` about an invitation (to redraw it after a click). */
+  async noticeOf(invitationId: string, kind: NoticeKind) {
+    const n = await repo.notice(this.deps.db, invitationId, kind);
+    return n && n.account_id === this.deps.accountId
+      ? { postId: n.post_id, handled: n.handled_by && n.handled_at ? { by: n.handled_by, at: n.handled_at } : null }
+      : null;
+  }
+
+  countAttempt(postId: string): Promise<number> {
+    return repo.countAttempt(this.deps.db, postId);
+  }
+
+  /** Stored the moment Slack answers: a retry of the job then sees `posted` and does not post again. */
+  markPosted(postId: string, channel: string, ts: string): Promise<boolean> {
+    return repo.settlePost(this.deps.db, postId, { state: 'posted', ts, posted_channel: channel, posted_at: this.deps.clock(), error: null });
+  }
+
+  markFailed(postId: string, error: string): Promise<boolean> {
+    return repo.settlePost(this.deps.db, postId, { state: 'failed', error: error.slice(0, 500) });
+  }
+
+  markSkipped(postId: string, reason: string): Promise<boolean> {
+    return repo.settlePost(this.deps.db, postId, { state: 'skipped', error: reason.slice(0, 500) });
+  }
+
+  markHandled(invitationId: string, kind: NoticeKind, slackUserId: string): Promise<boolean> {
+    return repo.markHandled(this.deps.db, invitationId, kind, slackUserId, this.deps.clock());
+  }
+
+  /** True the first time this error is recorded for this channel: the caller tells the admins then. */
+  recordChannelError(channel: string, error: string): Promise<boolean> {
+    return repo.recordChannelError(this.deps.db, this.deps.accountId, channel, error, this.deps.clock());
+  }
+
+  clearChannelError(channel: string): Promise<void> {
+    return repo.clearChannelError(this.deps.db, this.deps.accountId, channel);
+  }
+
+  /** The recorded problem with the CURRENT notice channel, if any (for `/users` and App Home). */
+  async problem(): Promise<{ channel: string; error: string; at: Date } | null> {
+    const channel = await this.channel();
+    const a = await repo.channelError(this.deps.db, this.deps.accountId);
+    return channel && a.notice_error && a.notice_error_channel === channel && a.notice_error_at
+      ? { channel, error: a.notice_error, at: a.notice_error_at }
+      : null;
+  }
+}
