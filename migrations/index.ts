@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28T22-50-00-initial.js';
 import * as emailEvents from './2026-12-02T09-00-00-email-events.js';
+import * as notices from './2026-12-03T09-00-00-notices.js';
+import * as perf from './2026-12-04T09-00-00-perf.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -9,4 +11,6 @@ import * as emailEvents from './2026-12-02T09-00-00-email-events.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-28T22-50-00-initial': initial,
   '2026-12-02T09-00-00-email-events': emailEvents,
+  '2026-12-03T09-00-00-notices': notices,
+  '2026-12-04T09-00-00-perf': perf,
 };

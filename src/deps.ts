@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -7,6 +8,7 @@ import { createMailer, type Mailer } from './email/index.js';
 import { DeliveryService } from './invitations/delivery.js';
 import { systemClock, type Clock } from './invitations/invitation.js';
 import { InviteeService } from './invitations/invitee.js';
+import { NoticeService } from './invitations/notices.js';
 import { resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
@@ -25,6 +27,9 @@ export interface Deps {
   service: InvitationService;
   invitee: InviteeService;
   delivery: DeliveryService;
+  notices: NoticeService;
+  /** The bot's Web API client for workers (channel notices, DMs); null when Slack is not configured. */
+  slackClient: WebClient | null;
   close(): Promise<void>;
 }
 
@@ -65,10 +70,16 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       { postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') },
       (line) => log.info(line),
     );
+    const notices = new NoticeService({
+      db: database.db, queue, clock, accountId, accountName: config.accountName,
+      defaultChannel: config.noticeChannel, reminderBeforeMs: config.reminderBeforeMs,
+    });
     return {
       config, log, clock, database, queue, mailer, accountId, service,
       invitee: new InviteeService(serviceDeps),
       delivery: new DeliveryService(serviceDeps),
+      notices,
+      slackClient: createSlackClient(config),
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
@@ -78,4 +89,20 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     if (!options.database) await database.close();
     throw err;
   }
+}
+
+/**
+ * The workers' Slack client. No WebClient retries (their default retries for ~30 minutes inside one
+ * job): 429 is rejected with its Retry-After and the job is re-queued after it; 5xx and network errors
+ * are retried by pg-boss with backoff. fetch is resolved at call time, as in src/slack/app.ts.
+ */
+function createSlackClient(config: Config): WebClient | null {
+  if (!config.slack) return null;
+  return new WebClient(config.slack.botToken, {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
 }

@@ -3,8 +3,9 @@ import { serveCliChannel, type CliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
 import { loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
-import { createDeps } from './deps.js';
+import { createDeps, type Deps } from './deps.js';
 import { startWorkers } from './jobs/index.js';
+import { startSweepTimer } from './jobs/sweep-expiries.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer } from './server.js';
 
@@ -22,9 +23,9 @@ async function main(): Promise<void> {
   const deps = await createDeps(config, { log });
   const server = await startServer(deps);
   await startWorkers(deps);
-  const channel: CliChannel | null = config.databaseUrl
-    ? null
-    : await serveCliChannel(config.dataDir, (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null), log);
+  // Every instance asks; the singleton job lets one sweep run per interval (see sweep-expiries.ts).
+  const sweeper = deps.slackClient ? startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log) : null;
+  const channel = config.databaseUrl ? null : await openCliChannel(config, deps, log);
   announce(config, log, server.port, Date.now() - started);
 
   let stopping = false;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     log.info(`${signal} received: finishing work in flight, then exiting`);
     const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 25_000);
     force.unref();
+    sweeper?.stop();
     await server.close();
     await channel?.close();
     await deps.close(); // stops workers gracefully (waits for jobs in flight), then the database
@@ -42,6 +44,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The CLI's way in while we hold DATA_DIR. A convenience: if it cannot open, the server still runs. */
+async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<CliChannel | null> {
+  try {
+    return await serveCliChannel(config.dataDir, (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null), log);
+  } catch (err) {
+    log.warn('CLI channel unavailable: `npm run cli` works only while this server is stopped', { err: String(err) });
+    return null;
+  }
 }
 
 /** Says once, plainly, what runs and what is disabled, and which variables enable it. */
@@ -55,6 +67,9 @@ function announce(config: Config, log: Logger, port: number, ms: number): void {
     ? 'email: Postmark'
     : `email: dev outbox in ${config.dataDir}/outbox — set POSTMARK_SERVER_TOKEN and EMAIL_FROM to send real email`);
   if (!config.postmarkWebhook) log.info('Postmark webhook: DISABLED — set POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD');
+  log.info(!config.slack ? 'channel notices: DISABLED (Slack is not configured)'
+    : `channel notices: expiry sweep every ${config.sweepIntervalMs / 1000} s, reminders ${config.reminderBeforeMs === null ? 'off' : `${config.reminderBeforeMs / 3_600_000} h before expiry`}` +
+      `${config.noticeChannel ? `, default channel ${config.noticeChannel} (NOTICE_CHANNEL)` : ''}; choose the channel with /users notify #channel`);
   if (!config.adminEmails.length) log.warn('no ADMIN_EMAILS: nobody can manage users until an admin exists');
   log.info(`try: npm run cli -- invite someone@example.com${config.adminEmails[0] ? ` --as ${config.adminEmails[0]}` : ' --as <admin email>'}`);
 }

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import type { CliResult } from './run.js';
@@ -10,9 +11,46 @@ import type { CliResult } from './run.js';
  * command to the server over a Unix socket in DATA_DIR. Only the same OS user can reach it (0600),
  * and each request also carries a token from a 0600 file, so another local user cannot drive it.
  */
-const socketPath = (dataDir: string) => path.join(dataDir, 'cli.sock');
+const defaultSocketPath = (dataDir: string) => path.join(dataDir, 'cli.sock');
 const tokenPath = (dataDir: string) => path.join(dataDir, 'cli.token');
+/** Where the socket is when DATA_DIR's path is too long for one (see placeSocket). */
+const pointerPath = (dataDir: string) => path.join(dataDir, 'cli.sock-path');
 const MAX_REQUEST = 64 * 1024;
+/** sun_path holds 104 bytes on macOS, 108 on Linux; longer paths are silently cut short. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * DATA_DIR/cli.sock, or, when that path is too long for a Unix socket (deep checkouts, CI
+ * workspaces, macOS temp dirs), a socket in a fresh private directory under the OS temp dir whose
+ * location is written to DATA_DIR for the CLI to find.
+ */
+function placeSocket(dataDir: string): { socket: string; cleanup(): void } {
+  fs.rmSync(pointerPath(dataDir), { force: true });
+  const inDataDir = defaultSocketPath(dataDir);
+  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH) return { socket: inDataDir, cleanup: () => {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-cli-')); // 0700, unpredictable name
+  const socket = path.join(dir, 'cli.sock');
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`no short enough path for the CLI socket (tried ${socket})`);
+  }
+  fs.writeFileSync(pointerPath(dataDir), socket, { mode: 0o600 });
+  return {
+    socket,
+    cleanup: () => {
+      fs.rmSync(pointerPath(dataDir), { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function socketPathFor(dataDir: string): string {
+  try {
+    return fs.readFileSync(pointerPath(dataDir), 'utf8').trim() || defaultSocketPath(dataDir);
+  } catch {
+    return defaultSocketPath(dataDir);
+  }
+}
 
 export interface CliChannel {
   close(): Promise<void>;
@@ -20,8 +58,9 @@ export interface CliChannel {
 
 export async function serveCliChannel(dataDir: string, handle: (argv: string[]) => Promise<CliResult>, log: Logger): Promise<CliChannel> {
   const token = randomBytes(32).toString('hex');
+  const place = placeSocket(dataDir);
   fs.writeFileSync(tokenPath(dataDir), token, { mode: 0o600 });
-  fs.rmSync(socketPath(dataDir), { force: true }); // left by a process that died; we hold the lock
+  fs.rmSync(place.socket, { force: true }); // left by a process that died; we hold the lock
   const server = net.createServer((socket) => {
     let buffer = '';
     socket.setEncoding('utf8');
@@ -49,14 +88,24 @@ export async function serveCliChannel(dataDir: string, handle: (argv: string[]) 
       return { output: 'The server could not run that command; see its log.', code: 1, queuedEmail: false };
     }
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath(dataDir), () => resolve());
-  });
-  fs.chmodSync(socketPath(dataDir), 0o600);
+  const removeFiles = () => {
+    fs.rmSync(tokenPath(dataDir), { force: true });
+    place.cleanup();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(place.socket, () => resolve());
+    });
+    fs.chmodSync(place.socket, 0o600);
+  } catch (err) {
+    server.close();
+    removeFiles();
+    throw err;
+  }
   return {
     close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      server.close(() => { removeFiles(); resolve(); });
       fs.rmSync(tokenPath(dataDir), { force: true });
     }),
   };
@@ -65,7 +114,7 @@ export async function serveCliChannel(dataDir: string, handle: (argv: string[]) 
 export async function sendToServer(dataDir: string, argv: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
   const token = fs.readFileSync(tokenPath(dataDir), 'utf8').trim();
   return new Promise<CliResult>((resolve, reject) => {
-    const socket = net.createConnection(socketPath(dataDir));
+    const socket = net.createConnection(socketPathFor(dataDir));
     let response = '';
     socket.setEncoding('utf8');
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('the server did not answer in time')));

@@ -58,7 +58,9 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   // ONE connection over PGlite: inside a transaction only its `trx` may be used (see STACK.md).
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
   return handle('pglite', pool, async () => {
-    await pool.end();
+    // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
+    // used to skip closing PGlite and releasing the DATA_DIR lock below.
+    await pool.end().catch(() => {});
     if (lock) {
       await pglite.close();
       lock.release();

@@ -9,6 +9,10 @@ export interface JobData {
   'email.send': { invitationId: string; kind: 'invitation' | 'resend' | 'new-invitation' };
   /** Accept/decline news for the Slack side (channel line, note to the inviter). */
   'invitation.answered': { invitationId: string; answer: 'accepted' | 'declined' };
+  /** Finds new expiries and due reminders and records them (sent as a singleton: one per interval). */
+  'notices.sweep': Record<string, never>;
+  /** Posts one recorded Slack message (a notice_posts row): channel digest, news line or DM. */
+  'notices.post': { postId: string };
 }
 export type JobName = keyof JobData;
 
@@ -21,6 +25,10 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
   'email.send': { retryLimit: 8, retryDelaySeconds: 5 },
   'invitation.answered': { retryLimit: 8, retryDelaySeconds: 5 },
+  // A failed sweep is simply redone by the next interval's sweep.
+  'notices.sweep': { retryLimit: 1, retryDelaySeconds: 5 },
+  // Slack 5xx / network: backoff 5 s, 10 s, … ~21 min in all; 429 is re-sent after Retry-After instead.
+  'notices.post': { retryLimit: 8, retryDelaySeconds: 5 },
 };
 
 export interface Queue {

@@ -51,13 +51,28 @@ export function resolveAppSecret(appSecret: string | null, dataDir: string): str
   const secret = randomBytes(32).toString('hex');
   fs.writeFileSync(temp, secret, { flag: 'wx', mode: 0o600 });
   try {
-    fs.linkSync(temp, file);
+    createOnce(temp, file, secret);
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return readSecret(file) ?? fail(file); // another process won the race; use its secret
   } finally {
     fs.rmSync(temp, { force: true });
+  }
+}
+
+function createOnce(temp: string, file: string, secret: string): void {
+  try {
+    fs.linkSync(temp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw err;
+    // A filesystem without hard links (some mounted volumes): plain exclusive create instead.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+      fs.writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });
+    } else {
+      throw err;
+    }
   }
 }
 

@@ -163,7 +163,7 @@ export class InvitationService extends ServiceCore {
 
   private async inviteOne(trx: Trx, admin: UserRow, request: InviteRequest & { email: string }): Promise<Done<UserView>> {
     const { email } = request;
-    const name = request.name?.trim() ? request.name.trim().slice(0, 200) : null;
+    const name = cleanName(request.name);
     let user = await repo.findUser(trx, this.deps.accountId, { email }, true);
     if (user) {
       if (user.state === 'active') fail('already_active', { email });
@@ -184,4 +184,14 @@ export class InvitationService extends ServiceCore {
     return { value: await this.mustView(trx, user.id), subject: email, invitationId: invitation.id, detail: { role: request.role ?? user.role } };
   }
 
+}
+
+/**
+ * A name an admin typed, made fit to show on one line anywhere (Slack, emails, the invite page):
+ * control characters, line/paragraph separators and bidi overrides become spaces, as the invite
+ * page's own form refuses them. Empty → null.
+ */
+function cleanName(raw: string | null | undefined): string | null {
+  const name = (raw ?? '').replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return name ? name.slice(0, 200) : null;
 }

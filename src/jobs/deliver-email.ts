@@ -23,11 +23,18 @@ export interface EmailWorkerDeps {
  * pg-boss with backoff until the budget runs out, then the invitation says "failed".
  */
 export async function startEmailWorker(deps: EmailWorkerDeps): Promise<void> {
-  await deps.boss.work<JobData['email.send']>(
+  const batchSize = Math.min(deps.batchSize ?? POSTMARK_BATCH_LIMIT, POSTMARK_BATCH_LIMIT);
+  let workerId: string | null = null;
+  workerId = await deps.boss.work<JobData['email.send']>(
     EMAIL_QUEUE,
     // A full Postmark batch per fetch: a bulk invite of N addresses costs ceil(N / 500) calls.
-    { batchSize: Math.min(deps.batchSize ?? POSTMARK_BATCH_LIMIT, POSTMARK_BATCH_LIMIT), pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
-    (jobs) => deliverBatch(deps, jobs),
+    { batchSize, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
+    async (jobs) => {
+      await deliverBatch(deps, jobs);
+      // A full batch means more are likely waiting: fetch again at once instead of sleeping out the
+      // polling interval, which capped a backlog at one batch per interval (~500 emails/s).
+      if (jobs.length >= batchSize && workerId) deps.boss.notifyWorker(workerId);
+    },
   );
 }
 

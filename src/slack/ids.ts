@@ -25,6 +25,9 @@ export const ACTION = {
   cancelConfirm: 'cancel_confirm',
   cancelKeep: 'cancel_keep',
   homeFilter: 'home_filter',
+  /** Buttons on a line of a channel notice (a normal channel message, updated with chat.update). */
+  noticeSendNew: 'notice_send_new',
+  noticeResend: 'notice_resend',
   /** Inside the invite modal. */
   inviteEmails: 'emails',
   inviteName: 'name',
@@ -46,4 +49,8 @@ export const BLOCK = {
   inviteEmails: 'invite_emails',
   inviteName: 'invite_name',
   inviteRole: 'invite_role',
+  noticeHead: 'notice_head',
+  noticeMore: 'notice_more',
+  /** A notice line's block_id is this prefix plus the invitation id. */
+  noticeLinePrefix: 'notice_line:',
 } as const;

@@ -1,22 +1,31 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
 
-type Body = { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; enterprise?: unknown; is_enterprise_install?: boolean };
+type Body = { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; enterprise?: { id?: string } | null; enterprise_id?: string };
+interface Home { team: string | null; enterprise: string | null }
 
 /**
  * This deployment manages ONE account from ONE workspace: a request signed with our secret but
  * coming from another workspace (a shared channel, a second install) is acknowledged and ignored.
- * The home workspace is the bot token's, from auth.test. Enterprise Grid requests are let through:
- * there one org spans several team ids, and the admin check by email still applies.
+ * The home workspace (and Enterprise Grid org, if any) is the bot token's, from auth.test. On Grid
+ * one org spans several team ids, so a request from our own org's other workspaces is let through
+ * (the admin check by email still applies) — but only when its enterprise id is OUR org's: a
+ * request that merely mentions an enterprise (every slash command carries is_enterprise_install=false)
+ * proves nothing.
  */
 export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
-  let home: Promise<string | null> | null = null;
+  let home: Promise<Home | null> | null = null;
   return async (args) => {
     const body = args.body as Body;
     const team = body.team_id ?? body.team?.id ?? body.user?.team_id;
-    home ??= args.client.auth.test().then((r) => r.team_id ?? null, () => { home = null; return null; });
+    const enterprise = body.enterprise?.id ?? body.enterprise_id ?? null;
+    home ??= args.client.auth.test().then(
+      (r) => ({ team: r.team_id ?? null, enterprise: r.enterprise_id ?? null }),
+      () => { home = null; return null; },
+    );
     const expected = await home;
-    if (expected && team && team !== expected && !body.enterprise && !body.is_enterprise_install) {
+    const sameOrg = expected?.enterprise != null && enterprise === expected.enterprise;
+    if (expected?.team && team && team !== expected.team && !sameOrg) {
       log.warn('ignored a Slack request from another workspace', { team });
       if ('ack' in args && typeof args.ack === 'function') {
         await (args.ack as (m?: unknown) => Promise<void>)(

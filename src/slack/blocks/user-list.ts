@@ -1,6 +1,6 @@
 import { STATUS_LABEL, type ListFilter, type ListPage } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { userText } from '../mrkdwn.js';
+import { escape, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
 import { cancelPrompt, userRow } from './user-row.js';
 import { mrkdwn, plain, type ActionsBlock, type Button, type KnownBlock } from './types.js';
@@ -78,5 +78,6 @@ export function listBlocks(view: ListView): KnownBlock[] {
 /** Notification / screen-reader text for the message. */
 export function listFallback(view: Pick<ListView, 'accountName' | 'page'>): string {
   const { counts } = view.page;
-  return `Users of ${view.accountName}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
+  // Notification text is mrkdwn too: the account name must not ping or link from here either.
+  return `Users of ${escape(view.accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
 }

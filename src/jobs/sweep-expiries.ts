@@ -1,0 +1,47 @@
+import type PgBoss from 'pg-boss';
+import type { NoticeService, SweepResult } from '../invitations/notices.js';
+import type { Logger } from '../log.js';
+
+export const SWEEP_QUEUE = 'notices.sweep';
+
+export interface SweepDeps {
+  boss: PgBoss;
+  notices: NoticeService;
+  log: Logger;
+  /** false when Slack is not configured: nothing is recorded, so nothing piles up unannounced. */
+  slackEnabled: boolean;
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * One sweep, run now in this process. The notices service records new expiries and due reminders and
+ * enqueues their digest posts in one transaction; concurrent sweeps serialize on the account row.
+ */
+export async function runSweep(deps: Pick<SweepDeps, 'notices' | 'log' | 'slackEnabled'>): Promise<SweepResult> {
+  if (!deps.slackEnabled) return { posts: [] };
+  const result = await deps.notices.sweep();
+  for (const p of result.posts) deps.log.info('notices recorded', { kind: p.kind, count: p.count, postId: p.id });
+  return result;
+}
+
+export async function startSweepWorker(deps: SweepDeps): Promise<void> {
+  await deps.boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 }, async () => { await runSweep(deps); });
+}
+
+/**
+ * Asks for a sweep. pg-boss's `schedule()` is minute-granular, so each server instance sends this on
+ * its own EXPIRY_SWEEP_INTERVAL timer; singletonKey + singletonSeconds let only ONE job per interval
+ * slot exist, however many instances send it.
+ */
+export async function requestSweep(boss: PgBoss, intervalMs: number): Promise<void> {
+  await boss.send(SWEEP_QUEUE, {}, { singletonKey: 'sweep', singletonSeconds: Math.max(1, Math.round(intervalMs / 1000)) });
+}
+
+/** The server's sweep timer: one request now, then one per interval. */
+export function startSweepTimer(boss: PgBoss, intervalMs: number, log: Logger): { stop(): void } {
+  const tick = () => void requestSweep(boss, intervalMs).catch((err: unknown) => log.error('could not request a sweep', { err }));
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,106 @@
+import type { NoticeLine, NoticePost } from '../../invitations/notices.js';
+import { ACTION, BLOCK, COMMAND } from '../ids.js';
+import { slackDate, userText } from '../mrkdwn.js';
+import { encodeNoticeRef } from './notice-values.js';
+import { mrkdwn, plain, type KnownBlock, type SectionBlock } from './types.js';
+
+/**
+ * Channel notices as Block Kit, pure. A digest shows at most MAX_LINES lines with a button each —
+ * 1 header + 20 lines + 1 footer = 22 blocks, far under the 50 of a message, and each line's text is
+ * bounded (name ≤ 80, email ≤ 254) far under the 3000 of a section — however many invitations expired.
+ */
+export const MAX_LINES = 20;
+
+export interface RenderContext {
+  accountName: string;
+  now: Date;
+}
+
+export interface NoticeMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]{1,20}$/;
+const by = (id: string): string => (SLACK_USER.test(id) ? `<@${id}>` : 'an admin');
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function who(line: NoticeLine): string {
+  const email = userText(line.invitee.email, 254);
+  return line.invitee.name ? `*${userText(line.invitee.name, 80)}*  ${email}` : `*${email}*`;
+}
+
+const inviterText = (line: NoticeLine): string =>
+  line.inviter ? `invited by ${userText(line.inviter.name ?? line.inviter.email, 80)}` : 'invited by an admin';
+
+/** Which lines a post shows now: a line handled from its button stays (saying so); others only while they can be acted on. */
+export function visibleLines(post: Pick<NoticePost, 'kind' | 'lines'>, now: Date): NoticeLine[] {
+  return post.lines.filter((l) => l.handled !== null
+    || (l.open && (post.kind !== 'reminder' || l.expiresAt.getTime() > now.getTime())));
+}
+
+function digestLine(kind: 'expiry' | 'reminder', line: NoticeLine): SectionBlock {
+  const when = kind === 'expiry' ? `expired ${slackDate(line.expiresAt)}` : `expires ${slackDate(line.expiresAt)}`;
+  const facts = `${who(line)}\n${inviterText(line)} · ${when}`;
+  const section: SectionBlock = { type: 'section', block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`, text: mrkdwn(facts) };
+  if (line.handled) {
+    const did = kind === 'expiry' ? 'New invitation sent' : 'Invitation resent';
+    section.text = mrkdwn(`${facts}\n:white_check_mark: ${did} by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`);
+    return section;
+  }
+  const value = encodeNoticeRef({ userId: line.userId, invitationId: line.invitationId });
+  section.accessory = kind === 'expiry'
+    ? { type: 'button', action_id: ACTION.noticeSendNew, style: 'primary', text: plain('Send new invitation'), value }
+    : { type: 'button', action_id: ACTION.noticeResend, text: plain('Resend invitation link'), value };
+  return section;
+}
+
+function digest(kind: 'expiry' | 'reminder', lines: NoticeLine[], ctx: RenderContext): NoticeMessage {
+  const account = userText(ctx.accountName, 100);
+  const count = plural(lines.length, 'invitation', 'invitations');
+  const head = kind === 'expiry'
+    ? `:hourglass: *${count} to ${account} expired* without being accepted. Admins can send a new invitation from each line.`
+    : `:alarm_clock: *${count} to ${account} will expire soon* and ${lines.length === 1 ? 'has' : 'have'} not been accepted yet.`;
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(head) }];
+  for (const line of lines.slice(0, MAX_LINES)) blocks.push(digestLine(kind, line));
+  const more = lines.length - MAX_LINES;
+  if (more > 0) {
+    const list = kind === 'expiry' ? `${COMMAND} list expired` : `${COMMAND} list invited`;
+    blocks.push({ type: 'context', block_id: BLOCK.noticeMore, elements: [mrkdwn(`…and ${more} more — \`${list}\``)] });
+  }
+  const text = kind === 'expiry' ? `${count} to ${ctx.accountName} expired` : `${count} to ${ctx.accountName} will expire soon`;
+  return { text, blocks };
+}
+
+function news(line: NoticeLine, ctx: RenderContext, dm: boolean): NoticeMessage {
+  const account = userText(ctx.accountName, 100);
+  const accepted = line.kind === 'accepted';
+  const icon = accepted ? ':tada:' : ':no_entry_sign:';
+  const verb = accepted ? 'accepted' : 'declined';
+  const body = dm
+    ? `${icon} ${who(line)} ${verb} your invitation to ${account}.`
+    : `${icon} ${who(line)} ${verb} the invitation to ${account} (${inviterText(line)}).`;
+  const text = `${line.invitee.email} ${verb} ${dm ? 'your' : 'the'} invitation to ${ctx.accountName}`;
+  return { text, blocks: [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(body) }] };
+}
+
+/** The message for a post as things stand now, or null when nothing is left worth saying. */
+export function noticeMessage(post: Pick<NoticePost, 'kind' | 'lines'>, ctx: RenderContext): NoticeMessage | null {
+  if (post.kind === 'news' || post.kind === 'dm') {
+    const line = post.lines.find((l) => l.kind === 'accepted' || l.kind === 'declined');
+    return line ? news(line, ctx, post.kind === 'dm') : null;
+  }
+  const lines = visibleLines(post, ctx.now);
+  return lines.length ? digest(post.kind, lines, ctx) : null;
+}
+
+/** Told, once, to the admin who chose the channel when the app cannot post there. */
+export function channelProblemText(channel: string, error: string, botUserId: string | null): string {
+  const me = botUserId && SLACK_USER.test(botUserId) ? `<@${botUserId}>` : 'this app';
+  const why = error === 'is_archived' ? 'it is archived'
+    : error === 'channel_not_found' ? 'I cannot find it (it may be private, or deleted)'
+      : error === 'not_in_channel' ? 'I am not a member of it'
+        : `Slack said \`${userText(error, 60)}\``;
+  return `:warning: I could not post invitation notices in <#${channel}>: ${why}. ` +
+    `Add me by typing /invite ${me} in that channel, or pick another one with \`${COMMAND} notify #channel\` (or \`${COMMAND} notify off\`).`;
+}
