@@ -1,4 +1,5 @@
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
+import { describeDelivery } from '../invitations/delivery-summary.js';
 import { STATUS_LABEL } from '../invitations/invitation.js';
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -21,13 +22,13 @@ export function expiryText(user: UserView): string {
   return `${user.status === 'expired' ? 'expired' : 'expires'} ${when(inv.expiresAt)}`;
 }
 
-export function formatList(page: ListPage, accountName: string): string {
+export function formatList(page: ListPage, accountName: string, now: Date): string {
   const { counts } = page;
   const head = `${clean(accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
   if (!page.users.length) return `${head}\nNo users match.`;
-  const rows = [['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY'], ...page.users.map((u) => [
+  const rows = [['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY'], ...page.users.map((u) => [
     clean(u.email), clean(u.name ?? ''), u.role, STATUS_LABEL[u.status], expiryText(u),
-    clean(u.invitation?.inviter?.email ?? ''),
+    clean(u.invitation?.inviter?.email ?? ''), u.invitation ? clean(describeDelivery(u.invitation.delivery, now)) : '',
   ])];
   const paging = page.pageCount > 1 ? `\nPage ${page.page} of ${page.pageCount} (${page.total} users)` : '';
   return `${head}\n\n${table(rows)}${paging}`;

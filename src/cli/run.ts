@@ -52,7 +52,7 @@ async function execute(service: InvitationService, actor: Actor, command: Comman
   switch (command.kind) {
     case 'list': {
       const r = await service.list(actor, { filter: command.filter, page: command.page, pageSize: 50 });
-      return r.ok ? done(formatList(r.value, service.deps.accountName)) : refused(r);
+      return r.ok ? done(formatList(r.value, service.deps.accountName, service.now())) : refused(r);
     }
     case 'invite': {
       if (!command.emails.length) return { output: `Give at least one email address.\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };

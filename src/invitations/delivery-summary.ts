@@ -12,8 +12,10 @@ export interface DeliveryInfo {
  * not exist". Pure, so Slack blocks, the CLI and pages all say the same thing; `now` comes from the
  * caller's clock so tests and relative times agree.
  */
-export function describeDelivery(delivery: DeliveryInfo, now: Date): string {
-  const when = delivery.updatedAt ? ` ${relativeTime(delivery.updatedAt, now)}` : '';
+export function describeDelivery(delivery: DeliveryInfo, now: Date | ((at: Date) => string)): string {
+  // Slack passes its own date token (each viewer's time zone); others a relative time from `now`.
+  const format = typeof now === 'function' ? now : (at: Date) => relativeTime(at, now);
+  const when = delivery.updatedAt ? ` ${format(delivery.updatedAt)}` : '';
   switch (delivery.state) {
     case 'queued': return 'Email queued';
     case 'retrying': return 'Email queued, retrying';
@@ -37,3 +39,7 @@ export function relativeTime(at: Date, now: Date): string {
   if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
   return `on ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 }
+
+/** Delivery states an admin should act on (share the link another way, check the address). */
+export const isDeliveryProblem = (state: DeliveryState): boolean =>
+  state === 'bounced' || state === 'failed' || state === 'complained';

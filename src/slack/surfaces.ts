@@ -8,6 +8,7 @@ import type { ListState } from './values.js';
 
 export interface Extras {
   notice?: string | null;
+  channelProblem?: { channel: string; error: string } | null;
   cancelPromptFor?: string | null;
 }
 
@@ -29,7 +30,8 @@ export async function listMessage(ctx: SlackContext, actor: Actor, state: ListSt
 /** (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. */
 export async function publishHome(ctx: SlackContext, client: WebClient, userId: string, state: ListState, extras: Extras = {}): Promise<void> {
   const actor = await ctx.adminActor(client, userId);
-  const r = actor ? await loadList(ctx, actor, state, extras) : null;
+  // Home is not on the 3-second path, so it can afford to look up the notice channel's health.
+  const r = actor ? await loadList(ctx, actor, state, { ...extras, channelProblem: await ctx.deps.notices.problem() }) : null;
   const view = r?.ok ? adminHome(r.value) : nonAdminHome(ctx.deps.config.accountName);
   await client.views.publish({ user_id: userId, view });
 }

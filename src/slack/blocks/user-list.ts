@@ -23,6 +23,8 @@ export interface ListView {
   cancelPromptFor?: string | null;
   /** App Home adds a status filter menu to the controls. */
   surface: 'message' | 'home';
+  /** A recorded failure to post to the notice channel, shown so an admin can fix it. */
+  channelProblem?: { channel: string; error: string } | null;
 }
 
 const FILTER_LABEL: Record<'all' | ListFilter, string> = {
@@ -62,6 +64,7 @@ export function listBlocks(view: ListView): KnownBlock[] {
     { type: 'section', block_id: BLOCK.header, text: mrkdwn(headerText(view)) },
     controls(view),
   ];
+  if (view.channelProblem) blocks.push({ type: 'context', elements: [mrkdwn(channelProblemText(view.channelProblem))] });
   if (view.notice) blocks.push({ type: 'section', block_id: BLOCK.notice, text: mrkdwn(view.notice.slice(0, 3000)) });
   const users = view.page.users.slice(0, PAGE_SIZE);
   if (users.length === 0) {
@@ -73,6 +76,11 @@ export function listBlocks(view: ListView): KnownBlock[] {
     else blocks.push(userRow(user, view.state));
   });
   return blocks;
+}
+
+export function channelProblemText(p: { channel: string; error: string }): string {
+  return `:warning: Notices cannot be posted to <#${p.channel}> (${escape(p.error)}). ` +
+    'Invite the app to that channel (`/invite @Invitations`) or pick another with `/users notify #channel`.';
 }
 
 /** Notification / screen-reader text for the message. */

@@ -1,4 +1,5 @@
 import { allowedActions, STATUS_LABEL, type Action, type UserView } from '../../invitations/invitation.js';
+import { describeDelivery, isDeliveryProblem } from '../../invitations/delivery-summary.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { escape, slackDate, truncate, userText } from '../mrkdwn.js';
 import { encodeRow, type ListState } from '../values.js';
@@ -16,11 +17,6 @@ export const MENU_LABEL: Record<Action, string> = {
 // Room for the longest name and email plus the fixed words, well under the 3000-char section limit.
 const MAX_NAME = 80;
 const MAX_EMAIL = 254;
-const DELIVERY_PROBLEM: Partial<Record<string, string>> = {
-  bounced: ':warning: the invitation email bounced',
-  failed: ':warning: the invitation email could not be sent',
-  complained: ':warning: the invitee marked the email as spam',
-};
 
 export const rowBlockId = (userId: string): string => `${BLOCK.userRowPrefix}${userId}`;
 
@@ -34,8 +30,11 @@ export function userRowText(user: UserView): string {
   }
   const lines = [first, facts.join(' · ')];
   if (inv?.inviter) lines.push(`Invited by ${userText(inv.inviter.name ?? inv.inviter.email, MAX_NAME)}`);
-  const problem = inv ? DELIVERY_PROBLEM[inv.delivery.state] : undefined;
-  if (problem) lines.push(problem);
+  if (inv && user.status !== 'active') {
+    // Escape the provider's words, not the date token describeDelivery puts around them.
+    const delivery = describeDelivery({ ...inv.delivery, detail: inv.delivery.detail && escape(inv.delivery.detail) }, slackDate);
+    lines.push(isDeliveryProblem(inv.delivery.state) ? `:warning: ${delivery}` : delivery);
+  }
   return lines.join('\n');
 }
 

@@ -4,6 +4,8 @@ import { CLI_USAGE, runCli, splitArgs } from '../../../src/cli/run.js';
 import type { ListPage, UserView } from '../../../src/invitations/invitation.js';
 import type { InvitationService } from '../../../src/invitations/service.js';
 
+const NOW = new Date('2026-12-01T10:00:00Z');
+
 describe('splitArgs', () => {
   it.each([
     [[], { as: null, text: '' }],
@@ -43,17 +45,17 @@ describe('formatList', () => {
   ];
 
   it('prints a header with the counts and one aligned row per user', () => {
-    const out = formatList(page(users), 'Acme');
+    const out = formatList(page(users), 'Acme', NOW);
     const lines = out.split('\n');
     expect(lines[0]).toBe('Acme: 1 invited, 1 expired, 1 active');
     expect(lines[1]).toBe('');
     const header = lines[2]!;
-    expect(header.split(/\s{2,}/)).toEqual(['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY']);
+    expect(header.split(/\s{2,}/)).toEqual(['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY']);
     const rows = lines.slice(3).map((l) => l.split(/\s{2,}/));
     expect(rows).toEqual([
       ['boss@example.com', 'Boss', 'admin', 'Active'],
-      ['new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com'],
-      ['late@example.com', 'Late Comer', 'member', 'Invitation expired', 'expired 2026-12-08 09:00 UTC', 'boss@example.com'],
+      ['new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
+      ['late@example.com', 'Late Comer', 'member', 'Invitation expired', 'expired 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
     ]);
     // Columns line up: every cell of a column starts at the same offset.
     const statusAt = header.indexOf('STATUS');
@@ -62,18 +64,18 @@ describe('formatList', () => {
   });
 
   it('says when nothing matches', () => {
-    expect(formatList(page([], { counts: { invited: 0, expired: 0, active: 0 } }), 'Acme'))
+    expect(formatList(page([], { counts: { invited: 0, expired: 0, active: 0 } }), 'Acme', NOW))
       .toBe('Acme: 0 invited, 0 expired, 0 active\nNo users match.');
   });
 
   it('shows paging only when there is more than one page', () => {
-    expect(formatList(page(users), 'Acme')).not.toContain('Page');
-    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme')).toMatch(/\nPage 2 of 3 \(120 users\)$/);
+    expect(formatList(page(users), 'Acme', NOW)).not.toContain('Page');
+    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme', NOW)).toMatch(/\nPage 2 of 3 \(120 users\)$/);
   });
 
   it('strips control characters from names, emails and the account name', () => {
     const hostile = user({ email: 'x@example.com', name: 'Evil\u001b[2J\u0007Name\r\nFAKE ROW\u009b31m', status: 'invited' });
-    const out = formatList(page([hostile]), 'Acme\u001b]0;pwned\u0007');
+    const out = formatList(page([hostile]), 'Acme\u001b]0;pwned\u0007', NOW);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(out.split('\n')).toHaveLength(4); // header, blank, column titles, ONE row
     expect(out).toContain('Evil [2J Name  FAKE ROW 31m');
@@ -81,7 +83,7 @@ describe('formatList', () => {
 
   it('strips invisible Unicode controls that reorder or hide text', () => {
     const spoof = user({ email: 'x@example.com', name: 'admin\u202e\u2066moc.live\u2069\u200f\u2028x', status: 'invited' });
-    const out = formatList(page([spoof]), 'Acme\u061c');
+    const out = formatList(page([spoof]), 'Acme\u061c', NOW);
     expect(out).not.toMatch(/[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     expect(out.split('\n')).toHaveLength(4);
     // Joiners are part of real names and emoji, so they stay.

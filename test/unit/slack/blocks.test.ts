@@ -35,7 +35,7 @@ describe('userRow', () => {
 
   it('shows role, status, expiry as a Slack date token, and the inviter', () => {
     const text = (userRow(user('invited'), state) as any).text.text as string;
-    expect(text).toBe(`*Alice*  alice@example.com\nMember · Invited · expires ${slackDate(expires)}\nInvited by Bob`);
+    expect(text).toBe(`*Alice*  alice@example.com\nMember · Invited · expires ${slackDate(expires)}\nInvited by Bob\nEmail sent`);
     expect((userRow(user('expired'), state) as any).text.text).toContain(`Invitation expired · expired <!date^${expires.getTime() / 1000}^`);
   });
 

@@ -20,6 +20,6 @@ export function registerPageButtons(app: App, ctx: SlackContext): void {
   app.action<BlockAction<StaticSelectAction>>(ACTION.homeFilter, async ({ ack, body, action, client, respond }) => {
     await ack();
     await safely(ctx, 'home filter', async () => {}, () =>
-      show(ctx, { body, client, respond }, decodeState(action.selected_option.value)));
+      show(ctx, { body, client, respond }, decodeState(action.selected_option?.value)));
   });
 }

@@ -9,7 +9,7 @@ export function registerUserMenu(app: App, ctx: SlackContext): void {
   app.action<BlockAction<OverflowAction>>(ACTION.userMenu, async ({ ack, body, action, client, respond }) => {
     await ack();
     await safely(ctx, 'user menu', (text) => respond({ response_type: 'ephemeral', replace_original: false, text }), () =>
-      runRowAction(ctx, { body, client, respond }, decodeRow(action.selected_option.value)));
+      runRowAction(ctx, { body, client, respond }, decodeRow(action.selected_option?.value)));
   });
   app.action<BlockAction<ButtonAction>>(ACTION.userHistory, async ({ ack, body, action, client, respond }) => {
     await ack();
