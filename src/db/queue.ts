@@ -38,6 +38,13 @@ export interface Queue {
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
 }
 
+/**
+ * A job whose worker died (SIGKILL, OOM, lost host) stays "active" until it expires, then pg-boss
+ * retries it. pg-boss's default is 15 minutes; every job here is short (an email batch is ONE
+ * Postmark call with a 30 s timeout), so 2 minutes loses nothing and recovers a crash quickly.
+ */
+export const ACTIVE_JOB_EXPIRY_SECONDS = 120;
+
 export interface QueueOptions {
   /** Maintenance and cron timers run in the server, not in a one-shot CLI. */
   background: boolean;
@@ -52,12 +59,17 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
     supervise: options.background,
     schedule: options.background,
     migrate: true,
+    // How often a running instance looks for jobs whose worker died (see ACTIVE_JOB_EXPIRY_SECONDS).
+    maintenanceIntervalSeconds: 30,
   });
   boss.on('error', (err: Error) => options.onError?.(err));
   await boss.start();
+  // A restarted server first takes back the jobs a crashed process left "active", rather than
+  // waiting for its first maintenance tick.
+  if (options.background) await boss.maintain().catch((err: unknown) => options.onError?.(err as Error));
   for (const name of Object.keys(DEFAULT_RETRY) as JobName[]) {
     const retry = { ...DEFAULT_RETRY[name], ...options.retry?.[name] };
-    const settings = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true };
+    const settings = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true, expireInSeconds: ACTIVE_JOB_EXPIRY_SECONDS };
     // createQueue is idempotent in effect, but keeps the first settings: update them each start.
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });
     else await boss.createQueue(name, { name, ...settings });

@@ -49,7 +49,10 @@ export function checkResendCooldown(limits: SendLimits | undefined, open: Pick<I
 export async function checkHourlyCap(limits: SendLimits | undefined, trx: Trx, accountId: string, now: Date): Promise<void> {
   const cap = (limits ?? DEFAULT_LIMITS).hourlyEmailCap;
   if (cap === null) return;
-  await sql`select id from accounts where id = ${accountId} for update`.execute(trx);
+  // NO KEY UPDATE, not UPDATE: inserting a user or an invitation takes KEY SHARE on this row (their
+  // foreign key), so two invites that each inserted a user and then asked FOR UPDATE deadlocked.
+  // NO KEY UPDATE still serializes the cap checks (it conflicts with itself) but not with KEY SHARE.
+  await sql`select id from accounts where id = ${accountId} for no key update`.execute(trx);
   // The cap-th newest emailing action of the last hour, if there are that many: once it leaves the
   // window, one more email is allowed. Reads at most `cap` index entries, whatever the log size.
   const row = await trx.selectFrom('audit_log').select('at')

@@ -4,8 +4,13 @@ import type { InvitationState, NoticeKind, NoticePostKind, NoticePostState } fro
 
 /** All SQL of channel notices. No rules here: the notices service decides, this reads and writes. */
 
+/**
+ * NO KEY UPDATE, like the hourly-cap check: it serializes sweeps (and cap checks) without waiting on
+ * the KEY SHARE locks that every insert referencing the account holds, which FOR UPDATE would —
+ * and an invite holding one while asking for the cap lock would then deadlock against the sweep.
+ */
 export async function lockAccount(db: Executor, accountId: string): Promise<{ notice_channel: string | null }> {
-  return db.selectFrom('accounts').select('notice_channel').where('id', '=', accountId).forUpdate().executeTakeFirstOrThrow();
+  return db.selectFrom('accounts').select('notice_channel').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow();
 }
 
 /** The last successful `/users notify` (Slack or CLI): who set the channel, or null if nobody ever did. */

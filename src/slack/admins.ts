@@ -22,8 +22,11 @@ export class SlackDirectory {
     let user;
     try {
       user = (await client.users.info({ user: userId })).user;
-    } catch {
-      // Unknown or inaccessible user: not an admin. Not cached, so a transient failure heals itself.
+    } catch (err) {
+      // Slack could not answer (outage, rate limit, timeout): that is not "not an admin", so it is
+      // thrown for the listener to answer politely. Unknown or inaccessible user: not an admin.
+      // Neither is cached, so a transient failure heals itself.
+      if (unavailable(err)) throw err;
       return null;
     }
     // Bots and deleted users must never act, whatever email they carry.
@@ -42,4 +45,14 @@ export class SlackDirectory {
   forget(userId: string): void {
     this.emails.delete(userId);
   }
+}
+
+const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** True when Slack did not give an answer about the user at all (as opposed to "no such user"). */
+function unavailable(err: unknown): boolean {
+  const e = err as { code?: string; data?: { error?: string } } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code === 'slack_webapi_request_error' || e.code === 'slack_webapi_http_error' || e.code === 'slack_webapi_rate_limited_error') return true;
+  return e.code === 'slack_webapi_platform_error' && TRANSIENT.has(e.data?.error ?? '');
 }

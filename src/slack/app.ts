@@ -23,6 +23,12 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     // Resolve fetch at call time, so a test's msw interception applies to clients built earlier.
     fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
+    // Listeners answer a person who is waiting (a command must be acked within 3 s): the default
+    // client retries for ~30 minutes, which hangs the ack through any Slack hiccup. Fail fast and
+    // say so; background posts have their own client and retry through the job queue.
+    retryConfig: { retries: 0 },
+    timeout: 2_000,
+    rejectRateLimitedCalls: true,
   };
   const logLevel = LogLevel.WARN;
   if (slack.mode === 'http') {

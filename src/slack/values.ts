@@ -41,10 +41,10 @@ export function encodeRow(ref: RowRef): string {
 export function decodeRow(value: string | undefined): RowRef | null {
   const [a, userId, invitationId, state] = (value ?? '').split('|');
   const action = ACTIONS[Number(a)];
-  // Ids are bigint (users) or UUID (invitations) strings; anything else is not ours.
-  const id = /^[0-9A-Za-z-]{1,40}$/;
+  // Ids are bigint (users) or UUID (invitations) strings; anything else is not ours (and would
+  // reach the database as a type error instead of a polite "out of date").
   const decoded = decodeState(state);
-  if (!action || !/^\d$/.test(a ?? '') || !userId || !id.test(userId) || !decoded) return null;
-  if (invitationId && !id.test(invitationId)) return null;
+  if (!action || !/^\d$/.test(a ?? '') || !userId || !/^\d{1,18}$/.test(userId) || !decoded) return null;
+  if (invitationId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invitationId)) return null;
   return { action, userId, invitationId: invitationId || null, state: decoded };
 }
