@@ -3,6 +3,7 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
+import { botAuthorize } from './authorize.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackRuntime {
@@ -31,13 +32,14 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
     rejectRateLimitedCalls: true,
   };
   const logLevel = LogLevel.WARN;
+  const authorize = botAuthorize(slack.botToken, clientOptions);
   if (slack.mode === 'http') {
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logLevel });
-    const app = new App({ receiver, token: slack.botToken, clientOptions, logLevel });
+    const app = new App({ receiver, authorize, clientOptions, logLevel });
     registerListeners(app, deps);
     return { mode: 'http', app, start: async () => {}, stop: async () => {} };
   }
-  const app = new App({ socketMode: true, appToken: slack.appToken, token: slack.botToken, clientOptions, logLevel });
+  const app = new App({ socketMode: true, appToken: slack.appToken, authorize, clientOptions, logLevel });
   registerListeners(app, deps);
   return {
     mode: 'socket',

@@ -14,18 +14,18 @@ interface Home { team: string | null; enterprise: string | null }
  * proves nothing.
  */
 export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
-  let home: Promise<Home | null> | null = null;
   return async (args) => {
     const body = args.body as Body;
     const team = body.team_id ?? body.team?.id ?? body.user?.team_id;
     const enterprise = body.enterprise?.id ?? body.enterprise_id ?? null;
-    home ??= args.client.auth.test().then(
-      (r) => ({ team: r.team_id ?? null, enterprise: r.enterprise_id ?? null }),
-      () => { home = null; return null; },
-    );
-    const expected = await home;
-    const sameOrg = expected?.enterprise != null && enterprise === expected.enterprise;
-    if (expected?.team && team && team !== expected.team && !sameOrg) {
+    // Our own team and org, from the authorize step (auth.test of the bot token); no listener runs
+    // when that step failed, so this check never falls open.
+    const expected: Home = {
+      team: (args.context.homeTeamId as string | null | undefined) ?? null,
+      enterprise: (args.context.homeEnterpriseId as string | null | undefined) ?? null,
+    };
+    const sameOrg = expected.enterprise != null && enterprise === expected.enterprise;
+    if (expected.team && team && team !== expected.team && !sameOrg) {
       log.warn('ignored a Slack request from another workspace', { team });
       if ('ack' in args && typeof args.ack === 'function') {
         await (args.ack as (m?: unknown) => Promise<void>)(

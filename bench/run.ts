@@ -1,0 +1,106 @@
+import os from 'node:os';
+import { ADMIN_EMAIL, ADMIN_SLACK_ID } from './lib/app.js';
+import { openAccount } from './lib/account.js';
+import { compileForStart, removeCompiled } from './lib/compiled.js';
+import type { DbKind } from './lib/db.js';
+import { startFakes } from './lib/fakes.js';
+import { progress } from './lib/stats.js';
+import { measureEmail, type EmailFigures } from './email.js';
+import { writeReport, type Results } from './report.js';
+import { countRoundTrips } from './round-trips.js';
+import { measureStartup, type StartFigures } from './startup.js';
+import { measureSweep, type SweepFigures } from './sweep.js';
+import { measureAck, measureActions, measureBare, type Plan } from './users-ack.js';
+
+/**
+ * `npm run bench`: every scenario of issue #8 on real Postgres and on PGlite, each figure next to a
+ * floor measured in this same run; writes BENCHMARKS.md. BENCH_QUICK=1 for a ~2-minute smoke run,
+ * BENCH_SIZES=100,10000 to choose account sizes, BENCH_DBS=postgres to skip PGlite.
+ */
+const quick = process.env.BENCH_QUICK === '1';
+const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map((s) => Number(s.trim())).filter((n) => n > 0)
+  : quick ? [100, 10_000] : [100, 10_000, 100_000];
+const kinds = (process.env.BENCH_DBS ?? 'postgres,pglite').split(',').map((s) => s.trim()) as DbKind[];
+const plan: Plan = quick
+  ? { sizes, sequential: 100, concurrent: 200, concurrency: 20, warmup: 20, clicks: 5 }
+  : { sizes, sequential: 400, concurrent: 1000, concurrency: 20, warmup: 150, clicks: 20 };
+const sweepDue = quick ? 10_000 : 100_000;
+const emails = quick ? 2_000 : 10_000;
+const startRuns = quick ? 2 : 5;
+
+/**
+ * A promise rejected with nobody listening would end the run; it is counted and reported instead,
+ * because it is a finding about the app (or a fake) under load, not a reason to lose the figures.
+ */
+const unhandled: string[] = [];
+process.on('unhandledRejection', (err) => {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  unhandled.push(text);
+  progress(`UNHANDLED REJECTION: ${err instanceof Error ? err.stack ?? text : text}`);
+});
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const fakes = await startFakes();
+  fakes.setUser(ADMIN_SLACK_ID, ADMIN_EMAIL);
+  const results: Results = {
+    quick, plan, sweepDue, emails, began: new Date(), bare: {}, acks: [], actions: [], trips: [], sweeps: [], email: [], starts: [],
+    command: `${quick ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SIZES ? `BENCH_SIZES=${process.env.BENCH_SIZES} ` : ''}${process.env.BENCH_DBS ? `BENCH_DBS=${process.env.BENCH_DBS} ` : ''}npm run bench`,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memBytes: os.totalmem(), node: process.version, platform: `${os.type()} ${os.release()}` },
+    durationMs: 0, benchRss: 0, unhandled: [],
+  };
+  try {
+    for (const kind of kinds) {
+      progress(`${kind}: bare Bolt floor`);
+      results.bare[kind] = await measureBare(fakes, plan);
+      for (const size of sizes) {
+        progress(`${kind}: ${size} users — seeding`);
+        const account = await openAccount(kind, size, fakes);
+        try {
+          progress(`${kind}: ${size} users — /users ack (seeded in ${Math.round(account.seedMs)} ms)`);
+          results.acks.push({ kind, size, seedMs: account.seedMs, ...(await measureAck(account.app.server.url, plan)) });
+          progress(`${kind}: ${size} users — ••• actions`);
+          results.actions.push({ kind, size, figures: await measureActions(account.app, account.db, fakes, plan) });
+          progress(`${kind}: ${size} users — statements per interaction`);
+          results.trips.push({ kind, size, counts: await countRoundTrips(account.app, account.db, fakes) });
+        } finally {
+          await account.close();
+        }
+      }
+      progress(`${kind}: expiry sweep of ${sweepDue} due invitations`);
+      results.sweeps.push(await attempt(() => measureSweep(kind, fakes, sweepDue, quick ? 1 : 3), kind));
+      progress(`${kind}: ${emails} emails through the worker`);
+      results.email.push(await attempt(() => measureEmail(kind, fakes, emails), kind));
+    }
+    const startLoad = { users: 10_000, sequential: quick ? 50 : 200, concurrent: quick ? 100 : 600 };
+    for (const kind of kinds) {
+      progress(`${kind}: cold starts (${startRuns}) and memory`);
+      results.starts.push(await attempt(() => measureStartup(kind, fakes, { runs: startRuns, ...startLoad }), kind));
+    }
+    progress('compiled build (tsc) for comparison');
+    const entry = compileForStart();
+    if (entry && kinds.includes('postgres')) {
+      results.starts.push(await attempt(() => measureStartup('postgres', fakes, { runs: startRuns, ...startLoad, entry: [entry] }), 'postgres'));
+    }
+    removeCompiled();
+  } finally {
+    await fakes.close();
+  }
+  results.unhandled = unhandled;
+  results.durationMs = Date.now() - began;
+  results.benchRss = process.memoryUsage().rss;
+  const file = writeReport(results);
+  progress(`done in ${Math.round(results.durationMs / 1000)} s — wrote ${file}`);
+}
+
+/** A scenario that fails is reported as failed, with its error, instead of losing the whole run. */
+async function attempt<T extends SweepFigures | EmailFigures | StartFigures>(work: () => Promise<T>, kind: DbKind): Promise<T | { kind: DbKind; error: string }> {
+  try {
+    return await work();
+  } catch (err) {
+    progress(`FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return { kind, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
