@@ -3,6 +3,7 @@ import * as initial from './2026-11-28T22-50-00-initial.js';
 import * as emailEvents from './2026-12-02T09-00-00-email-events.js';
 import * as notices from './2026-12-03T09-00-00-notices.js';
 import * as perf from './2026-12-04T09-00-00-perf.js';
+import * as bounceNotices from './2026-12-05T09-00-00-bounce-notices.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T09-00-00-email-events': emailEvents,
   '2026-12-03T09-00-00-notices': notices,
   '2026-12-04T09-00-00-perf': perf,
+  '2026-12-05T09-00-00-bounce-notices': bounceNotices,
 };

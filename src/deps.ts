@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startQueue, type Queue, type QueueOptions } from './db/queue.js';
 import { createMailer, type Mailer } from './email/index.js';
@@ -74,10 +74,12 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       db: database.db, queue, clock, accountId, accountName: config.accountName,
       defaultChannel: config.noticeChannel, reminderBeforeMs: config.reminderBeforeMs,
     });
+    // A bounce is announced in the notice channel only when Slack is configured (like other notices).
+    const onBounced = config.slack ? (trx: Executor, invitationId: string) => notices.recordBounce(trx, invitationId) : null;
     return {
       config, log, clock, database, queue, mailer, accountId, service,
       invitee: new InviteeService(serviceDeps),
-      delivery: new DeliveryService(serviceDeps),
+      delivery: new DeliveryService(serviceDeps, onBounced),
       notices,
       slackClient: createSlackClient(config),
       close: async () => {

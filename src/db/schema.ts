@@ -75,7 +75,7 @@ export interface EmailEventsTable {
   outcome: string;
 }
 
-export type NoticeKind = 'expiry' | 'reminder' | 'accepted' | 'declined';
+export type NoticeKind = 'expiry' | 'reminder' | 'accepted' | 'declined' | 'bounced';
 export type NoticePostKind = 'expiry' | 'reminder' | 'news' | 'dm';
 export type NoticePostState = 'pending' | 'posted' | 'failed' | 'skipped';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
 import type { EmailEvent } from '../email/events.js';
 import { decideDelivery } from './delivery-events.js';
@@ -44,7 +44,11 @@ const BOUNCE_WORDS: Record<string, string> = {
  * superseded or cancelled invitation is dropped, never mailed), and what became of each send.
  */
 export class DeliveryService {
-  constructor(private readonly deps: { db: Db; accountName: string; appSecret: string; publicBaseUrl: string; clock: () => Date }) {}
+  constructor(
+    private readonly deps: { db: Db; accountName: string; appSecret: string; publicBaseUrl: string; clock: () => Date },
+    /** Called in the transaction that marks an invitation bounced (the channel notice); none without Slack. */
+    private readonly onBounced: ((trx: Executor, invitationId: string) => Promise<unknown>) | null = null,
+  ) {}
 
   /** Contexts of the invitations that may still be mailed, keyed by id. One query for a whole batch. */
   async contexts(invitationIds: readonly string[]): Promise<Map<string, EmailContext>> {
@@ -62,13 +66,19 @@ export class DeliveryService {
   async record(outcomes: readonly { invitationId: string; outcome: DeliveryOutcome }[]): Promise<void> {
     if (!outcomes.length) return;
     const now = this.deps.clock();
-    await repo.setDeliveryStates(this.deps.db, outcomes.map(({ invitationId, outcome }) => ({
+    const rows = outcomes.map(({ invitationId, outcome }) => ({
       id: invitationId,
       state: stateOf(outcome),
       detail: detailOf(outcome),
       messageId: outcome.kind === 'sent' ? outcome.messageId : null,
       at: now,
-    })));
+    }));
+    const bounced = this.onBounced ? rows.filter((r) => r.state === 'bounced') : [];
+    if (!bounced.length) return repo.setDeliveryStates(this.deps.db, rows);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await repo.setDeliveryStates(trx, rows);
+      for (const r of bounced) await this.onBounced!(trx, r.id);
+    });
   }
 
   /**
@@ -90,6 +100,7 @@ export class DeliveryService {
       if (!stored) return { outcome: 'duplicate', invitationId: invitation?.id ?? null };
       if (invitation && decision.apply) {
         await repo.setEventState(trx, invitation.id, { state: decision.state, detail: decision.detail, at: event.occurredAt });
+        if (decision.state === 'bounced' && this.onBounced) await this.onBounced(trx, invitation.id);
       }
       return { outcome: decision.apply ? 'applied' : decision.reason, invitationId: invitation?.id ?? null };
     });

@@ -57,8 +57,8 @@ export async function claimDue(db: Executor, p: {
   return result.rows.length;
 }
 
-/** Records an answer once; returns the new notice id, or null when it was already recorded. */
-export async function claimAnswer(db: Executor, p: { accountId: string; invitationId: string; kind: 'accepted' | 'declined'; now: Date }): Promise<string | null> {
+/** Records an answer (or a bounce) once; returns the new notice id, or null when it was already recorded. */
+export async function claimAnswer(db: Executor, p: { accountId: string; invitationId: string; kind: 'accepted' | 'declined' | 'bounced'; now: Date }): Promise<string | null> {
   const row = await db.insertInto('notices')
     .values({ account_id: p.accountId, invitation_id: p.invitationId, kind: p.kind, created_at: p.now, post_id: null, dm_post_id: null, handled_by: null, handled_at: null })
     .onConflict((oc) => oc.constraint('notices_once').doNothing())
@@ -74,7 +74,7 @@ export async function invitationParties(db: Executor, accountId: string, invitat
   return db.selectFrom('invitations as i')
     .innerJoin('users as u', 'u.id', 'i.user_id')
     .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
-    .select(['i.id', 'inv.email as inviter_email'])
+    .select(['i.id', 'i.state', 'inv.email as inviter_email'])
     .where('i.id', '=', invitationId).where('i.account_id', '=', accountId)
     .executeTakeFirst();
 }
@@ -95,6 +95,7 @@ export interface LineRow {
   invitation_state: InvitationState;
   expires_at: Date;
   closed_at: Date | null;
+  delivery_detail: string | null;
   handled_by: string | null;
   handled_at: Date | null;
 }
@@ -109,7 +110,7 @@ export async function lines(db: Executor, postId: string): Promise<LineRow[]> {
     .select([
       'n.id as notice_id', 'n.kind', 'n.invitation_id', 'u.id as user_id', 'u.email', 'u.name',
       'inv.email as inviter_email', 'inv.name as inviter_name', 'i.state as invitation_state', 'i.expires_at', 'i.closed_at',
-      'n.handled_by', 'n.handled_at',
+      'i.delivery_detail', 'n.handled_by', 'n.handled_at',
     ])
     .orderBy('i.expires_at').orderBy(sql`lower(u.email)`).orderBy('n.id')
     .execute();

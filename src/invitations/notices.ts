@@ -24,6 +24,8 @@ export interface NoticeLine {
   invitee: Person;
   inviter: Person | null;
   expiresAt: Date;
+  /** What the email provider said (a bounce's reason in words), if anything. */
+  deliveryDetail?: string | null;
   /** The invitation is still pending (not accepted, declined, cancelled or replaced). */
   open: boolean;
   /** An admin acted from this line's button: their Slack user id and when. */
@@ -127,6 +129,26 @@ export class NoticeService {
     });
   }
 
+  /**
+   * The invitation email bounced: one channel line (with Copy link / Cancel buttons), recorded once
+   * per invitation. Runs inside the caller's transaction, the one that marks the invitation bounced,
+   * so the state change and its notice commit together. Nothing when no channel is set or the
+   * invitation is no longer pending. Returns the post enqueued, if any.
+   */
+  async recordBounce(trx: Executor, invitationId: string): Promise<string | null> {
+    const now = this.deps.clock();
+    const parties = await repo.invitationParties(trx, this.deps.accountId, invitationId);
+    if (!parties || parties.state !== 'pending') return null;
+    const channel = await this.channel(trx);
+    if (!channel) return null;
+    const noticeId = await repo.claimAnswer(trx, { accountId: this.deps.accountId, invitationId, kind: 'bounced', now });
+    if (!noticeId) return null;
+    const postId = await repo.insertPost(trx, { account_id: this.deps.accountId, created_at: now, kind: 'news', channel, recipient_email: null });
+    await repo.linkPosts(trx, noticeId, postId, null);
+    await this.deps.queue.enqueue(trx, 'notices.post', { postId });
+    return postId;
+  }
+
   async post(id: string): Promise<NoticePost | null> {
     const row = await repo.post(this.deps.db, id);
     if (!row || row.account_id !== this.deps.accountId) return null;
@@ -139,6 +161,7 @@ export class NoticeService {
         invitee: { email: l.email, name: l.name },
         inviter: l.inviter_email ? { email: l.inviter_email, name: l.inviter_name } : null,
         expiresAt: l.expires_at,
+        deliveryDetail: l.delivery_detail,
         open: l.invitation_state === 'pending',
         handled: l.handled_by && l.handled_at ? { by: l.handled_by, at: l.handled_at } : null,
       })),

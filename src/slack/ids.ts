@@ -28,6 +28,9 @@ export const ACTION = {
   /** Buttons on a line of a channel notice (a normal channel message, updated with chat.update). */
   noticeSendNew: 'notice_send_new',
   noticeResend: 'notice_resend',
+  /** On a bounce notice: the link, told only to the clicking admin; and cancel (with a confirm dialog). */
+  noticeCopyLink: 'notice_copy_link',
+  noticeCancel: 'notice_cancel',
   /** Inside the invite modal. */
   inviteEmails: 'emails',
   inviteName: 'name',
@@ -51,6 +54,8 @@ export const BLOCK = {
   inviteRole: 'invite_role',
   noticeHead: 'notice_head',
   noticeMore: 'notice_more',
+  /** The buttons under a bounce notice's line. */
+  noticeBounceActions: 'notice_bounce_actions',
   /** A notice line's block_id is this prefix plus the invitation id. */
   noticeLinePrefix: 'notice_line:',
 } as const;

@@ -84,8 +84,48 @@ function news(line: NoticeLine, ctx: RenderContext, dm: boolean): NoticeMessage 
   return { text, blocks: [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(body) }] };
 }
 
+/**
+ * A hard bounce: what happened in words and the two ways out. The link itself is never in the
+ * channel: Copy invitation link tells it only to the admin who clicks.
+ */
+function bounce(line: NoticeLine): NoticeMessage {
+  const email = userText(line.invitee.email, 254);
+  // Provider wording often ends with its own full stop; the sentence adds one.
+  const reason = userText((line.deliveryDetail ?? 'the address cannot receive email').replace(/[.\s]+$/, ''), 300);
+  const body = `:warning: The invitation email to *${email}* bounced: ${reason}.`;
+  const section: SectionBlock = { type: 'section', block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`, text: mrkdwn(`${body} Share the link another way or cancel the invitation.`) };
+  const text = `The invitation email to ${line.invitee.email} bounced`;
+  if (line.handled) {
+    section.text = mrkdwn(`${body}\n:white_check_mark: Invitation cancelled by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`);
+    return { text, blocks: [section] };
+  }
+  const value = encodeNoticeRef({ userId: line.userId, invitationId: line.invitationId });
+  return {
+    text,
+    blocks: [section, {
+      type: 'actions', block_id: `${BLOCK.noticeBounceActions}:${line.invitationId}`,
+      elements: [
+        { type: 'button', action_id: ACTION.noticeCopyLink, text: plain('Copy invitation link'), value },
+        {
+          type: 'button', action_id: ACTION.noticeCancel, style: 'danger', text: plain('Cancel invitation'), value,
+          confirm: {
+            title: plain('Cancel this invitation?'),
+            text: mrkdwn(`The invitation to ${email} will be cancelled and its link will stop working.`),
+            confirm: plain('Cancel invitation'), deny: plain('Keep it'), style: 'danger',
+          },
+        },
+      ],
+    }],
+  };
+}
+
 /** The message for a post as things stand now, or null when nothing is left worth saying. */
 export function noticeMessage(post: Pick<NoticePost, 'kind' | 'lines'>, ctx: RenderContext): NoticeMessage | null {
+  if (post.kind === 'news') {
+    const bounced = post.lines.find((l) => l.kind === 'bounced');
+    // Nothing to do once the invitation was answered, replaced or cancelled elsewhere.
+    if (bounced) return bounced.handled || bounced.open ? bounce(bounced) : null;
+  }
   if (post.kind === 'news' || post.kind === 'dm') {
     const line = post.lines.find((l) => l.kind === 'accepted' || l.kind === 'declined');
     return line ? news(line, ctx, post.kind === 'dm') : null;

@@ -1,7 +1,6 @@
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { NoticeKind } from '../../../db/schema.js';
 import type { DomainError, Result } from '../../../invitations/errors.js';
-import type { UserView } from '../../../invitations/invitation.js';
 import { confirm } from '../../blocks/messages.js';
 import { noticeMessage } from '../../blocks/notice.js';
 import { decodeNoticeRef, type NoticeRef } from '../../blocks/notice-values.js';
@@ -15,20 +14,35 @@ const HANDLED: ReadonlySet<DomainError['code']> = new Set(['stale', 'not_expired
 
 interface Click {
   kind: NoticeKind;
-  run: (ctx: SlackContext, actor: { email: string; via: string }, ref: NoticeRef) => Promise<Result<UserView>>;
-  done: (user: UserView) => string;
+  /** Does the action; on success, the text told to the clicking admin. */
+  run: (ctx: SlackContext, actor: { email: string; via: string }, ref: NoticeRef) => Promise<Result<string>>;
+  /** False for a click that changes nothing (Copy invitation link): the line is not marked handled. */
+  handles: boolean;
 }
+
+const text = <T>(r: Result<T>, done: (value: T) => string): Result<string> => (r.ok ? { ok: true, value: done(r.value) } : r);
 
 const CLICKS: Record<string, Click> = {
   [ACTION.noticeSendNew]: {
     kind: 'expiry',
-    run: (ctx, actor, ref) => ctx.deps.service.sendNew(actor, ref),
-    done: confirm.sentNew,
+    handles: true,
+    run: async (ctx, actor, ref) => text(await ctx.deps.service.sendNew(actor, ref), confirm.sentNew),
   },
   [ACTION.noticeResend]: {
     kind: 'reminder',
-    run: (ctx, actor, ref) => ctx.deps.service.resend(actor, ref),
-    done: confirm.resent,
+    handles: true,
+    run: async (ctx, actor, ref) => text(await ctx.deps.service.resend(actor, ref), confirm.resent),
+  },
+  // Bounce notices. The link goes to the clicker only (ephemeral), never into the channel.
+  [ACTION.noticeCopyLink]: {
+    kind: 'bounced',
+    handles: false,
+    run: async (ctx, actor, ref) => text(await ctx.deps.service.copyLink(actor, ref), (v) => confirm.link(v.user, v.link)),
+  },
+  [ACTION.noticeCancel]: {
+    kind: 'bounced',
+    handles: true,
+    run: async (ctx, actor, ref) => text(await ctx.deps.service.cancel(actor, ref), (v) => confirm.cancelled(v.email)),
   },
 };
 
@@ -63,9 +77,11 @@ async function onClick(ctx: SlackContext, click: Click, args: { body: BlockActio
       : slackErrorText(r.error));
     return;
   }
-  await notices.markHandled(ref.invitationId, click.kind, body.user.id);
-  if (before?.postId) await redrawNotice(ctx, client, before.postId);
-  await tell(click.done(r.value));
+  if (click.handles) {
+    await notices.markHandled(ref.invitationId, click.kind, body.user.id);
+    if (before?.postId) await redrawNotice(ctx, client, before.postId);
+  }
+  await tell(r.value);
 }
 
 function alreadyHandled(handled: { by: string; at: Date }): string {
