@@ -31,12 +31,16 @@ export const FINDINGS = `## Findings, fixes and what is left
   the confirmation, the audit INSERT, COMMIT), then the redraw (admin check + page). Reachable
   reductions, not made in this time box because they change the service's shape that others are
   editing: drop the adapter's admin check where the service checks anyway (−1 per click and on
-  \`/users\`); fold the admin check into the user lock query (−1); lock the user and read the open
-  invitation in one join (−1); build the confirmation from the values just written instead of
-  re-reading (−1). That gives 4–7; ≤ 3 would need the whole action as one SQL function, and
+  \`/users\`); fold the admin check into the user lock query (−1); build the confirmation from the values just written instead of
+  re-reading (−1). That gives 5–8; ≤ 3 would need the whole action as one SQL function, and
   pg-boss's own INSERT (the transactional outbox) is a statement of its own. On this machine a
   statement costs ~0.4–0.6 ms, so a click is redrawn at response_url in ~11–20 ms on Postgres,
   and the ack Slack waits for stays at the bare floor because every listener acks first.
+  One tempting cut is wrong: locking the user and reading the open invitation in ONE join
+  (\`… FOR UPDATE OF u\`). Under READ COMMITTED, when that lock waits for a concurrent Send new
+  invitation, Postgres re-checks only the locked user row; the joined invitation is the one from
+  before the wait — the superseded invitation would look open. The separate read after the lock is
+  what makes two concurrent Send new invitation clicks produce exactly one new invitation.
 - **Steady RSS with \`node --import tsx\` on Postgres: above 200 MB.** tsx keeps its esbuild
   service and the transformed sources in memory. The same code compiled by tsc (what \`npm run
   build\` emits) serves the same load well under 200 MB and starts in about half the time (the last
