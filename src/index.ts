@@ -70,7 +70,7 @@ function announce(config: Config, log: Logger, port: number, ms: number): void {
   log.info(!config.slack ? 'channel notices: DISABLED (Slack is not configured)'
     : `channel notices: expiry sweep every ${config.sweepIntervalMs / 1000} s, reminders ${config.reminderBeforeMs === null ? 'off' : `${config.reminderBeforeMs / 3_600_000} h before expiry`}` +
       `${config.noticeChannel ? `, default channel ${config.noticeChannel} (NOTICE_CHANNEL)` : ''}; choose the channel with /users notify #channel`);
-  if (!config.adminEmails.length) log.warn('no ADMIN_EMAILS: nobody can manage users until an admin exists');
+  if (!config.adminEmails.length) log.warn('no ADMIN_EMAILS: nobody can manage users until an admin exists (e.g. echo ADMIN_EMAILS=you@example.com >> .env)');
   log.info(`try: npm run cli -- invite someone@example.com${config.adminEmails[0] ? ` --as ${config.adminEmails[0]}` : ' --as <admin email>'}`);
 }
 
