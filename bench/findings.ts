@@ -13,6 +13,8 @@ export const FINDINGS = `## Findings, fixes and what is left
 2. **Counts + page in one statement.** The counts ride on the page query as uncorrelated scalar
    subqueries (evaluated once); only an empty page needs a second statement. \`/users\` went from 4
    statements to 3 (adapter admin check, service admin check, page) at every size.
+   Then the adapter's own admin check was dropped for the list (the service's check answers a
+   non-admin with the same refusal): 2 statements.
 3. **Email worker slept between full batches.** pg-boss waits out \`pollingIntervalSeconds\` after
    each fetch, so a backlog drained at one 500-message batch per second: 10,000 emails took 19.1 s =
    **523 emails/s** (20 calls) before the fix. \`startEmailWorker\` now calls \`boss.notifyWorker\`
@@ -30,7 +32,7 @@ export const FINDINGS = `## Findings, fixes and what is left
   open invitation, the write(s), pg-boss's job INSERT for resend / send new, a re-read of the row for
   the confirmation, the audit INSERT, COMMIT), then the redraw (admin check + page). Reachable
   reductions, not made in this time box because they change the service's shape that others are
-  editing: drop the adapter's admin check where the service checks anyway (−1 per click and on
+  editing: drop the adapter's admin check where the service checks anyway (−1 per click; done for
   \`/users\`); fold the admin check into the user lock query (−1); build the confirmation from the values just written instead of
   re-reading (−1). That gives 5–8; ≤ 3 would need the whole action as one SQL function, and
   pg-boss's own INSERT (the transactional outbox) is a statement of its own. On this machine a
@@ -50,9 +52,8 @@ export const FINDINGS = `## Findings, fixes and what is left
   runs made while other test suites ran on this machine the tsx start took 1.8–2.3 s.
 - **\`/users\` sequential p99 at 10,000 users sits right at bare + 5 ms** — across full runs on
   this machine it moved between +0.3 and +6.1 ms, so met in some runs and missed in others. What the app adds per request is fixed, not size-bound (100 and
-  10,000 users cost the same): 3 statements at ~0.4–0.6 ms each on this machine, the Block Kit
-  rendering (~0.3 ms for 20 rows) and Bolt's middleware. Dropping the adapter's admin check where the
-  service checks anyway would take one statement off. At 100,000 users the index-only counts add
+  10,000 users cost the same): 2 statements at ~0.4–0.6 ms each on this machine, the Block Kit
+  rendering (~0.3 ms for 20 rows) and Bolt's middleware. At 100,000 users the index-only counts add
   ~3–5 ms on Postgres.
 
 ### A defect found on the way (Slack start-up) — fixed

@@ -6,8 +6,8 @@ import { COMMAND } from '../../ids.js';
 import { runSubcommand, type Reply } from './subcommands.js';
 
 /**
- * `/users …`: admin check first (nothing runs for anyone else), then the shared grammar, then the
- * subcommand. Every answer is ephemeral; the first one goes in the ack, later ones via response_url.
+ * `/users …`: admin check first (nothing runs for anyone else; for the list, the service's own check
+ * is that check), then the shared grammar, then the subcommand. Every answer is ephemeral; the first one goes in the ack, later ones via response_url.
  */
 export function registerUsersCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ ack, command, client, respond }) => {
@@ -18,9 +18,15 @@ export function registerUsersCommand(app: App, ctx: SlackContext): void {
       await ack(message ? { response_type: 'ephemeral', ...message } : undefined);
     };
     await safely(ctx, 'command', (text) => reply({ text }), async () => {
-      const actor = await ctx.adminActor(client, command.user_id);
+      const actor = await ctx.directory.actor(client, command.user_id);
       if (!actor) return reply({ text: slackErrorText({ code: 'not_admin' }) });
       const parsed = parseCommand(command.text ?? '');
+      // The list is the hot path: service.list checks the admin itself and a non-admin gets the
+      // same refusal from it, so asking here first would only add a round trip to every /users.
+      if (parsed.ok && parsed.command.kind === 'list') {
+        return runSubcommand(ctx, parsed.command, { actor, client, reply, triggerId: command.trigger_id, responseUrl: command.response_url });
+      }
+      if (!(await ctx.deps.service.isAdmin(actor.email))) return reply({ text: slackErrorText({ code: 'not_admin' }) });
       if (!parsed.ok) return reply({ text: usageText(parsed.error) });
       await runSubcommand(ctx, parsed.command, { actor, client, reply, triggerId: command.trigger_id, responseUrl: command.response_url });
     });
