@@ -1,8 +1,8 @@
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { describeDelivery } from '../invitations/delivery-summary.js';
 import { STATUS_LABEL } from '../invitations/invitation.js';
+import { shortUtc } from '../invitations/time.js';
 
-const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
  * Strips control characters so a hostile name cannot move the cursor or clear the terminal, and
@@ -19,7 +19,7 @@ export function table(rows: string[][]): string {
 export function expiryText(user: UserView): string {
   const inv = user.invitation;
   if (!inv) return '';
-  return `${user.status === 'expired' ? 'expired' : 'expires'} ${when(inv.expiresAt)}`;
+  return `${user.status === 'expired' ? 'expired' : 'expires'} ${shortUtc(inv.expiresAt)}`;
 }
 
 export function formatList(page: ListPage, accountName: string, now: Date): string {
@@ -41,7 +41,7 @@ export function formatUser(user: UserView): string {
 export function formatHistory(email: string, entries: HistoryEntry[]): string {
   if (!entries.length) return `No history for ${clean(email)}.`;
   return `History of ${clean(email)}:\n` + table([['WHEN', 'WHO', 'ACTION', 'OUTCOME'],
-    ...entries.map((e) => [when(e.at), clean(e.actor), e.action, e.outcome])]);
+    ...entries.map((e) => [shortUtc(e.at), clean(e.actor), e.action, e.outcome])]);
 }
 
-export { when as formatWhen, clean as cleanForTerminal };
+export { clean as cleanForTerminal };

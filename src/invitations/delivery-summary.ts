@@ -1,4 +1,5 @@
 import type { DeliveryState } from '../db/schema.js';
+import { shortUtc } from './time.js';
 
 /** An invitation's delivery as stored (OpenInvitation['delivery'] has this shape). */
 export interface DeliveryInfo {
@@ -37,7 +38,7 @@ export function relativeTime(at: Date, now: Date): string {
   if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
-  return `on ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+  return `on ${shortUtc(at)}`;
 }
 
 /** Delivery states an admin should act on (share the link another way, check the address). */

@@ -1,3 +1,5 @@
+import { shortUtc } from './time.js';
+
 /** Every way an operation can be refused. Adapters map these to Slack text, HTML pages and CLI output. */
 export type ErrorCode =
   | 'invalid_email'
@@ -48,7 +50,7 @@ export function fail(code: ErrorCode, extra: Omit<DomainError, 'code'> = {}): ne
   throw new DomainFailure({ code, ...extra });
 }
 
-const day = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'its expiry date');
+const day = (d: Date | undefined) => (d ? shortUtc(d) : 'its expiry date');
 
 /**
  * The plain-English sentence for each error. Adapters format it for their medium (Slack escapes

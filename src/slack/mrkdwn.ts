@@ -1,3 +1,5 @@
+import { shortUtc } from '../invitations/time.js';
+
 /**
  * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through
  * `escape` so that `<!channel>` or `<@U1>` renders as text instead of pinging people.
@@ -17,13 +19,8 @@ export function userText(text: string, max: number): string {
   return escape(truncate(text, max));
 }
 
-/** Shown where Slack can't render the date token (notifications, old clients). */
-export function fallbackDate(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** Slack renders this in each viewer's own time zone. */
 export function slackDate(date: Date): string {
   const unix = Math.floor(date.getTime() / 1000);
-  return `<!date^${unix}^{date_short_pretty} at {time}|${fallbackDate(date)}>`;
+  return `<!date^${unix}^{date_short_pretty} at {time}|${shortUtc(date)}>`;
 }
