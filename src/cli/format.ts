@@ -1,6 +1,7 @@
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { describeDelivery } from '../invitations/delivery-summary.js';
 import { STATUS_LABEL } from '../invitations/invitation.js';
+import { withoutUnsafe } from '../invitations/names.js';
 import { shortUtc } from '../invitations/time.js';
 
 
@@ -9,7 +10,7 @@ import { shortUtc } from '../invitations/time.js';
  * bidi overrides / line separators so it cannot reorder or split what the table shows. Joiners
  * (U+200C, U+200D) stay: real names and emoji need them.
  */
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
+const clean = withoutUnsafe;
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -31,6 +31,8 @@ export interface DomainError {
   expiresAt?: Date;
   /** A short extra fact, e.g. which value was rejected. Never a token. */
   detail?: string;
+  /** invalid_input of a form: what is wrong with each field, in words for the person typing. */
+  fields?: Record<string, string>;
   /** For limits: the first moment the refused action will be allowed again. */
   retryAt?: Date;
 }

@@ -2,6 +2,7 @@ import type { Trx } from '../db/database.js';
 import type { InvitationRow } from '../db/schema.js';
 import { fail, DomainFailure, ok, type ErrorCode, type Result } from './errors.js';
 import { statusOf, type Person } from './invitation.js';
+import { checkNames } from './names.js';
 import { verifyLinkToken } from './links.js';
 import * as repo from './repository.js';
 import type { ServiceDeps } from './service.js';
@@ -39,9 +40,11 @@ export class InviteeService {
     );
   }
 
+  /** Accepts with the names the invitee typed; unusable names are refused per field (invalid_input). */
   async accept(token: string, names: { firstName: string; lastName: string }): Promise<LinkResult<InvitationDetails>> {
-    const name = `${names.firstName.trim()} ${names.lastName.trim()}`.trim().slice(0, 200);
-    return this.answer(token, 'accepted', name || null);
+    const checked = checkNames(names);
+    if (checked.errors) return { ok: false, error: { code: 'invalid_input', detail: 'Check your name.', fields: checked.errors } };
+    return this.answer(token, 'accepted', `${checked.firstName} ${checked.lastName}`.trim() || null);
   }
 
   async decline(token: string): Promise<LinkResult<InvitationDetails>> {

@@ -4,6 +4,7 @@ import { normalizeEmail } from '../commands/email.js';
 import { fail, ok, type Result } from './errors.js';
 import { statusOf, type Actor, type HistoryEntry, type ListPage, type ListQuery, type Target, type UserView } from './invitation.js';
 import { checkHourlyCap, checkResendCooldown } from './limits.js';
+import { cleanName } from './names.js';
 import * as repo from './repository.js';
 import { asDomainError, invalidEmail, ServiceCore, type Done } from './service-core.js';
 
@@ -183,15 +184,4 @@ export class InvitationService extends ServiceCore {
     const invitation = await this.issue(trx, user, admin, 'invitation', null);
     return { value: await this.mustView(trx, user.id), subject: email, invitationId: invitation.id, detail: { role: request.role ?? user.role } };
   }
-
-}
-
-/**
- * A name an admin typed, made fit to show on one line anywhere (Slack, emails, the invite page):
- * control characters, line/paragraph separators and bidi overrides become spaces, as the invite
- * page's own form refuses them. Empty → null.
- */
-function cleanName(raw: string | null | undefined): string | null {
-  const name = (raw ?? '').replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+/gu, ' ').replace(/\s+/g, ' ').trim();
-  return name ? name.slice(0, 200) : null;
 }

@@ -7,7 +7,7 @@ import {
   type Answer, type ViewContext,
 } from './html/invite-views.js';
 import { renderPage, type Page } from './html/layout.js';
-import { readFields, validateNames } from './invite-page-form.js';
+import { readFields } from './invite-page-form.js';
 import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './security.js';
 
 /**
@@ -73,13 +73,15 @@ export function registerInvitePages(web: Express, deps: Deps): void {
   router.route('/:token/accept')
     .post(...guard(['firstName', 'lastName']), async (req, res) => {
       const token = tokenOf(req);
-      const form = validateNames(res.locals.form as { firstName: string; lastName: string });
-      if (form.errors) {
+      const typed = res.locals.form as { firstName: string; lastName: string };
+      const result = await deps.invitee.accept(token, typed);
+      if (!result.ok && result.error.fields) {
+        // The service refused the names: show the form again with what was typed and why.
         const opened = await deps.invitee.open(token);
         if (!opened.ok) return opened.error.code === 'link_invalid' ? send(res, invalidPage()) : seeOutcome(res, token, null);
+        const form = { firstName: typed.firstName.trim(), lastName: typed.lastName.trim(), errors: result.error.fields };
         return send(res, validPage(opened.value, { path: pathOf(token), csrf: tokens.issue(token) }, form));
       }
-      const result = await deps.invitee.accept(token, form);
       if (result.ok) deps.log.info('invitation accepted on the invite page');
       if (!result.ok && result.error.code === 'link_invalid') return send(res, invalidPage());
       seeOutcome(res, token, result.ok ? 'accepted' : null);

@@ -6,7 +6,8 @@ import { parseOrigin } from '../../src/slack/blocks/invite-modal.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { parseInviteForm } from '../../src/slack/listeners/views/invite-submit.js';
 import { decodeRow, decodeState } from '../../src/slack/values.js';
-import { readFields, validateNames } from '../../src/web/invite-page-form.js';
+import { checkNames } from '../../src/invitations/names.js';
+import { readFields } from '../../src/web/invite-page-form.js';
 import { formTokens } from '../../src/web/security.js';
 import { adminActor } from '../support/app.js';
 import { blockAction, commandBody, payloadBody, signedRequest, viewSubmission } from '../support/slack.js';
@@ -77,7 +78,7 @@ describe('fuzzing the parsers (pure, ≥8,000 cases)', () => {
     fc.assert(fc.property(fc.anything(), anyText, anyText, (body, first, last) => {
       counts.pure += 2;
       readFields(body, ['firstName', 'lastName']);
-      const v = validateNames({ firstName: first, lastName: last });
+      const v = checkNames({ firstName: first, lastName: last });
       return Object.values(v.errors ?? {}).every((m) => readable(m as string));
     }), { numRuns: 1200 });
   });

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../invitations/errors.js';
 import type { Person } from '../../invitations/invitation.js';
 import type { InvitationDetails } from '../../invitations/invitee.js';
 import { html, type Html, type Page } from './layout.js';
+import { NAME_MAX } from '../../invitations/names.js';
 
 /** What every page needs from the configuration. */
 export interface ViewContext {
@@ -92,7 +93,6 @@ ${field('lastName', 'Last name', 'family-name', false)}
   };
 }
 
-export const NAME_MAX = 100;
 
 /** The page for an invitation that can no longer be answered, in the words its state calls for. */
 export function closedPage(code: ErrorCode, d: InvitationDetails | undefined, ctx: ViewContext, answered: Answer | null): Page {
