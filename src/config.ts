@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { normalizeEmail } from './commands/email.js';
@@ -99,6 +100,15 @@ const schema = z.object({
 });
 
 type Env = Record<string, string | undefined>;
+
+/** For entry points: read `.env` if present, then the config — or name every problem and exit 1. */
+export function loadConfigOrExit(): Config {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = loadConfig();
+  if (parsed.ok) return parsed.config;
+  process.stderr.write(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+  process.exit(1);
+}
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 export function loadConfig(env: Env = process.env): ConfigResult {

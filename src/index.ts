@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import { serveCliChannel, type CliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfigOrExit, type Config } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { createDeps, type Deps } from './deps.js';
 import { startWorkers } from './jobs/index.js';
@@ -11,13 +10,7 @@ import { startServer } from './server.js';
 
 /** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
 async function main(): Promise<void> {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const parsed = loadConfig();
-  if (!parsed.ok) {
-    console.error(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
-    process.exit(1);
-  }
-  const config = parsed.config;
+  const config = loadConfigOrExit();
   const log = createLogger();
   const started = Date.now();
   const deps = await createDeps(config, { log });

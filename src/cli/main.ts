@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfigOrExit, type Config } from '../config.js';
 import { DataDirLockedError, lockHolder } from '../db/lock.js';
 import { createDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
@@ -13,13 +12,7 @@ import { runCli, type CliResult } from './run.js';
  * delivers the emails it queued before exiting.
  */
 async function main(argv: string[]): Promise<number> {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const parsed = loadConfig();
-  if (!parsed.ok) {
-    process.stderr.write(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
-    return 1;
-  }
-  const config = parsed.config;
+  const config = loadConfigOrExit();
   const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
   const result = holder !== null ? await viaServer(config.dataDir, holder, argv) : await runDirect(config, argv);
   (result.code === 0 ? process.stdout : process.stderr).write(`${result.output}\n`);

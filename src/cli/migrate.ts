@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 
@@ -9,13 +8,7 @@ async function main(command: string): Promise<number> {
     process.stderr.write('Usage: npm run migrate [-- up|status]\n');
     return 2;
   }
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const parsed = loadConfig();
-  if (!parsed.ok) {
-    process.stderr.write(`Invalid configuration:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
-    return 1;
-  }
-  const { databaseUrl, dataDir } = parsed.config;
+  const { databaseUrl, dataDir } = loadConfigOrExit();
   const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
   try {
     if (command === 'up') {

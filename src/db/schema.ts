@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 // bigint ids come back from pg as strings; we keep them as strings end to end.
 type Timestamp = Date;
@@ -120,5 +120,3 @@ export interface Database {
 
 export type UserRow = Selectable<UsersTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
-export type NewInvitation = Insertable<InvitationsTable>;
-export type AuditRow = Selectable<AuditLogTable>;

@@ -13,10 +13,6 @@ export async function ensureAccount(db: Executor, name: string): Promise<string>
   return row.id;
 }
 
-export async function noticeChannel(db: Executor, accountId: string): Promise<string | null> {
-  const row = await db.selectFrom('accounts').select('notice_channel').where('id', '=', accountId).executeTakeFirst();
-  return row?.notice_channel ?? null;
-}
 
 export async function setNoticeChannel(db: Executor, accountId: string, channel: string | null): Promise<void> {
   await db.updateTable('accounts').set({ notice_channel: channel }).where('id', '=', accountId).execute();
@@ -54,9 +50,6 @@ export async function invitationByPublicId(db: Executor, publicId: string, lock:
   return (lock ? q.forUpdate() : q).executeTakeFirst();
 }
 
-export async function invitationById(db: Executor, id: string): Promise<InvitationRow | undefined> {
-  return db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
-}
 
 export async function insertInvitation(db: Executor, values: Omit<InvitationRow, 'resend_count' | 'delivery_state'>): Promise<void> {
   await db.insertInto('invitations').values(values).execute();

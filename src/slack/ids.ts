@@ -46,7 +46,6 @@ export const BLOCK = {
   header: 'users_header',
   notice: 'users_notice',
   controls: 'users_controls',
-  paging: 'users_paging',
   /** A user row's block_id is this prefix plus the user id, so a row can be found again. */
   userRowPrefix: 'user_row:',
   inviteEmails: 'invite_emails',

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 
@@ -7,7 +6,7 @@ export function registerHealth(web: Express, deps: Deps): void {
   web.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   web.get('/readyz', async (_req, res) => {
     try {
-      await sql`select 1`.execute(deps.database.db);
+      await deps.database.sql.executeSql('select 1', []);
       res.json({ ok: true, database: deps.database.kind });
     } catch (err) {
       deps.log.warn('readiness check failed', { err });

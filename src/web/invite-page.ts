@@ -7,6 +7,7 @@ import {
   type Answer, type ViewContext,
 } from './html/invite-views.js';
 import { renderPage, type Page } from './html/layout.js';
+import { httpStatusOf } from './http-status.js';
 import { readFields } from './invite-page-form.js';
 import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './security.js';
 
@@ -51,7 +52,7 @@ export function registerInvitePages(web: Express, deps: Deps): void {
       send(res, forbiddenPage(pathOf(tokenOf(req))));
     },
     (req, res, next) => parseForm(req, res, (err?: unknown) => {
-      const status = err && typeof err === 'object' && 'status' in err && err.status === 413 ? 413 : 400;
+      const status = httpStatusOf(err) === 413 ? 413 : 400;
       const body: unknown = err ? null : req.body;
       if (!body || typeof body !== 'object') return send(res, badRequestPage(pathOf(tokenOf(req)), status));
       if (!tokens.verify(tokenOf(req), (body as { csrf?: unknown }).csrf)) {
@@ -103,7 +104,7 @@ export function registerInvitePages(web: Express, deps: Deps): void {
   // `/invite`, `/invite/a/b/c`, anything else: the same neutral page as an unknown link.
   router.use((_req, res) => { send(res, invalidPage()); });
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = err && typeof err === 'object' && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status = httpStatusOf(err);
     // A 4xx here comes from routing, e.g. a token with broken %-escapes: just another bad link.
     if (status < 500) return send(res, invalidPage());
     deps.log.error('invite page failed', { method: req.method, path: redactPath(req.originalUrl), err });

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { parsePostmarkWebhook, readPostmarkJson } from '../email/postmark-events.js';
+import { httpStatusOf } from './http-status.js';
 
 export const POSTMARK_WEBHOOK_PATH = '/webhooks/postmark';
 /** Postmark's records are a few KB; a bounce quoting a large email stays far below this. */
@@ -34,12 +35,10 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
-    // An app-wide JSON parser registered earlier would have read the body already: accept its work.
-    const preParsed = !Buffer.isBuffer(req.body) && typeof req.body === 'object' && req.body !== null;
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let body: unknown;
     try {
-      body = preParsed ? req.body : readPostmarkJson(raw);
+      body = readPostmarkJson(raw);
     } catch {
       // The body is not logged: it may quote the email, and the email holds the invite link.
       badRequest(res, deps, 'body is not JSON', raw.length);
@@ -62,7 +61,7 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
 
   /** Body-reading errors of this route only (too large, bad encoding): a 4xx, logged, never a crash. */
   const bodyErrors = (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status = httpStatusOf(err);
     if (status >= 500 || res.headersSent) return next(err);
     const type = typeof err === 'object' && err && 'type' in err ? String(err.type) : 'unreadable body';
     deps.log.warn('postmark webhook: bad request', { reason: type, status });

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { CONTENT_SECURITY_POLICY } from './html/layout.js';
+import { INVITE_PATH } from '../invitations/links.js';
 
 /** Headers for every response under the invite path, pages and errors alike. */
 export function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -55,4 +56,4 @@ export function formTokens(appSecret: string) {
 }
 
 /** A request path fit for logs: the link token replaced with an ellipsis. */
-export const redactPath = (path: string): string => path.replace(/\/invite\/[^/?#]+/, '/invite/…');
+export const redactPath = (path: string): string => path.replace(new RegExp(`${INVITE_PATH}/[^/?#]+`), `${INVITE_PATH}/…`);

@@ -5,8 +5,6 @@ export type KnownBlock = types.KnownBlock;
 export type SectionBlock = types.SectionBlock;
 export type ActionsBlock = types.ActionsBlock;
 export type Button = types.Button;
-export type Overflow = types.Overflow;
-export type PlainTextOption = types.PlainTextOption;
 export type View = types.View;
 
 export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });

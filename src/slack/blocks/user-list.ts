@@ -10,7 +10,6 @@ import { mrkdwn, plain, type ActionsBlock, type Button, type KnownBlock } from '
  * Slack's 50 per message (and well under 100 on App Home), whatever the data.
  */
 export const PAGE_SIZE = 20;
-export const MAX_MESSAGE_BLOCKS = 50;
 export const MAX_HOME_BLOCKS = 100;
 
 export interface ListView {
