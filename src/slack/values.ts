@@ -37,14 +37,17 @@ export function encodeRow(ref: RowRef): string {
   return [ACTIONS.indexOf(ref.action), ref.userId, ref.invitationId ?? '', encodeState(ref.state)].join('|');
 }
 
+// Ids are bigint (users) or UUID (invitations) strings; anything else is not ours (and would
+// reach the database as a type error instead of a polite "out of date").
+export const isUserId = (id: string): boolean => /^\d{1,18}$/.test(id);
+export const isInvitationId = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 /** Values come back from Slack as untrusted text: anything malformed decodes to null. */
 export function decodeRow(value: string | undefined): RowRef | null {
   const [a, userId, invitationId, state] = (value ?? '').split('|');
   const action = ACTIONS[Number(a)];
-  // Ids are bigint (users) or UUID (invitations) strings; anything else is not ours (and would
-  // reach the database as a type error instead of a polite "out of date").
   const decoded = decodeState(state);
-  if (!action || !/^\d$/.test(a ?? '') || !userId || !/^\d{1,18}$/.test(userId) || !decoded) return null;
-  if (invitationId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invitationId)) return null;
+  if (!action || !/^\d$/.test(a ?? '') || !userId || !isUserId(userId) || !decoded) return null;
+  if (invitationId && !isInvitationId(invitationId)) return null;
   return { action, userId, invitationId: invitationId || null, state: decoded };
 }

@@ -1,3 +1,5 @@
+import { isInvitationId, isUserId } from '../values.js';
+
 /**
  * What a notice line's button carries: the user and the invitation the line is about (≤ 82 chars).
  * The service refuses with `stale` when that invitation is no longer the user's open one, so a second
@@ -8,8 +10,6 @@ export interface NoticeRef {
   invitationId: string;
 }
 
-const ID = /^[0-9A-Za-z-]{1,40}$/;
-
 export function encodeNoticeRef(ref: NoticeRef): string {
   return `${ref.userId}|${ref.invitationId}`;
 }
@@ -18,6 +18,6 @@ export function encodeNoticeRef(ref: NoticeRef): string {
 export function decodeNoticeRef(value: string | undefined): NoticeRef | null {
   const parts = (value ?? '').split('|');
   const [userId, invitationId] = parts;
-  if (parts.length !== 2 || !userId || !invitationId || !ID.test(userId) || !ID.test(invitationId)) return null;
+  if (parts.length !== 2 || !userId || !invitationId || !isUserId(userId) || !isInvitationId(invitationId)) return null;
   return { userId, invitationId };
 }

@@ -4,6 +4,7 @@ import { escape, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
 import { cancelPrompt, userRow } from './user-row.js';
 import { mrkdwn, plain, type ActionsBlock, type Button, type KnownBlock } from './types.js';
+import { channelProblemText } from './notice.js';
 
 /**
  * 20 users a page: with a divider between rows that is at most 3 + 20·2 + 1 = 44 blocks, under
@@ -63,7 +64,7 @@ export function listBlocks(view: ListView): KnownBlock[] {
     { type: 'section', block_id: BLOCK.header, text: mrkdwn(headerText(view)) },
     controls(view),
   ];
-  if (view.channelProblem) blocks.push({ type: 'context', elements: [mrkdwn(channelProblemText(view.channelProblem))] });
+  if (view.channelProblem) blocks.push({ type: 'context', elements: [mrkdwn(channelProblemText(view.channelProblem.channel, view.channelProblem.error, null))] });
   if (view.notice) blocks.push({ type: 'section', block_id: BLOCK.notice, text: mrkdwn(view.notice.slice(0, 3000)) });
   const users = view.page.users.slice(0, PAGE_SIZE);
   if (users.length === 0) {
@@ -75,11 +76,6 @@ export function listBlocks(view: ListView): KnownBlock[] {
     else blocks.push(userRow(user, view.state));
   });
   return blocks;
-}
-
-export function channelProblemText(p: { channel: string; error: string }): string {
-  return `:warning: Notices cannot be posted to <#${p.channel}> (${escape(p.error)}). ` +
-    'Invite the app to that channel (`/invite @Invitations`) or pick another with `/users notify #channel`.';
 }
 
 /** Notification / screen-reader text for the message. */

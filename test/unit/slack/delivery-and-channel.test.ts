@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserView } from '../../../src/invitations/invitation.js';
-import { channelProblemText, listBlocks } from '../../../src/slack/blocks/user-list.js';
+import { channelProblemText } from '../../../src/slack/blocks/notice.js';
+import { listBlocks } from '../../../src/slack/blocks/user-list.js';
 import { userRowText } from '../../../src/slack/blocks/user-row.js';
 
 const invited = (delivery: NonNullable<UserView['invitation']>['delivery']): UserView => ({
@@ -32,7 +33,7 @@ describe('notice channel problem', () => {
       accountName: 'Acme', page, state: { filter: null, page: 1 }, surface: 'home',
       channelProblem: { channel: 'C0NOTICE1', error: 'not_in_channel' },
     });
-    expect(JSON.stringify(blocks)).toContain('Notices cannot be posted to <#C0NOTICE1> (not_in_channel)');
-    expect(channelProblemText({ channel: 'C1', error: '<b>' })).toContain('(&lt;b&gt;)');
+    expect(JSON.stringify(blocks)).toContain('I could not post invitation notices in <#C0NOTICE1>: I am not a member of it');
+    expect(channelProblemText('C1', '<b>', null)).toContain('Slack said `&lt;b&gt;`');
   });
 });
