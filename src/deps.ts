@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -14,6 +14,7 @@ import { ensureAccount } from './invitations/repository.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
 import { InvitationService, type ServiceDeps } from './invitations/service.js';
 import { createLogger, type Logger } from './log.js';
+import { slackClientOptions } from './slack/client-options.js';
 
 /** Everything the adapters (Slack, web, CLI, workers) are given. Built once, in one place. */
 export interface Deps {
@@ -94,17 +95,13 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
 }
 
 /**
- * The workers' Slack client. No WebClient retries (their default retries for ~30 minutes inside one
- * job): 429 is rejected with its Retry-After and the job is re-queued after it; 5xx and network errors
- * are retried by pg-boss with backoff. fetch is resolved at call time, as in src/slack/app.ts.
+ * The workers' Slack client: a 429 is re-queued after its Retry-After, 5xx and network errors are
+ * retried by pg-boss with backoff.
  */
 function createSlackClient(config: Config): WebClient | null {
   if (!config.slack) return null;
   return new WebClient(config.slack.botToken, {
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
+    ...slackClientOptions(config.slackApiUrl),
     logLevel: LogLevel.ERROR,
   });
 }

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import type { Trx } from '../db/database.js';
 import type { InvitationRow } from '../db/schema.js';
 import { formatDuration } from '../duration.js';
 import { fail } from './errors.js';
+import { lockAccount, nthEmailSince } from './repository.js';
 
 /**
  * Limits that protect the sender's reputation: a mailbox provider that sees many emails to one
@@ -19,8 +19,6 @@ export interface SendLimits {
 export const DEFAULT_LIMITS: SendLimits = { resendCooldownMs: 10 * 60_000, hourlyEmailCap: 200 };
 
 const HOUR_MS = 3_600_000;
-/** Audit actions that send an email; keep in step with the audit_emails_sent index's predicate. */
-const EMAILING_ACTIONS = ['invite', 'resend', 'send_new'] as const;
 
 /**
  * Refuses a resend within the cooldown. Measured from the last resend, not from the first send:
@@ -49,20 +47,11 @@ export function checkResendCooldown(limits: SendLimits | undefined, open: Pick<I
 export async function checkHourlyCap(limits: SendLimits | undefined, trx: Trx, accountId: string, now: Date): Promise<void> {
   const cap = (limits ?? DEFAULT_LIMITS).hourlyEmailCap;
   if (cap === null) return;
-  // NO KEY UPDATE, not UPDATE: inserting a user or an invitation takes KEY SHARE on this row (their
-  // foreign key), so two invites that each inserted a user and then asked FOR UPDATE deadlocked.
-  // NO KEY UPDATE still serializes the cap checks (it conflicts with itself) but not with KEY SHARE.
-  await sql`select id from accounts where id = ${accountId} for no key update`.execute(trx);
+  await lockAccount(trx, accountId);
   // The cap-th newest emailing action of the last hour, if there are that many: once it leaves the
   // window, one more email is allowed. Reads at most `cap` index entries, whatever the log size.
-  const row = await trx.selectFrom('audit_log').select('at')
-    .where('account_id', '=', accountId)
-    // Literals, not parameters, so the planner can match the partial index's predicate.
-    .where(sql<boolean>`outcome = 'ok' and action in (${sql.join(EMAILING_ACTIONS.map((a) => sql.lit(a)))})`)
-    .where('at', '>', new Date(now.getTime() - HOUR_MS))
-    .orderBy('at', 'desc').offset(cap - 1).limit(1)
-    .executeTakeFirst();
-  if (row) fail('rate_limited', { retryAt: ceilToMinute(row.at.getTime() + HOUR_MS), detail: `at most ${cap} per hour` });
+  const at = await nthEmailSince(trx, accountId, new Date(now.getTime() - HOUR_MS), cap);
+  if (at) fail('rate_limited', { retryAt: ceilToMinute(at.getTime() + HOUR_MS), detail: `at most ${cap} per hour` });
 }
 
 /** Messages show minutes; rounding up keeps "try again after 10:05" true when said. */

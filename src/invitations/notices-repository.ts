@@ -4,15 +4,6 @@ import type { InvitationState, NoticeKind, NoticePostKind, NoticePostState } fro
 
 /** All SQL of channel notices. No rules here: the notices service decides, this reads and writes. */
 
-/**
- * NO KEY UPDATE, like the hourly-cap check: it serializes sweeps (and cap checks) without waiting on
- * the KEY SHARE locks that every insert referencing the account holds, which FOR UPDATE would —
- * and an invite holding one while asking for the cap lock would then deadlock against the sweep.
- */
-export async function lockAccount(db: Executor, accountId: string): Promise<{ notice_channel: string | null }> {
-  return db.selectFrom('accounts').select('notice_channel').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow();
-}
-
 /** The last successful `/users notify` (Slack or CLI): who set the channel, or null if nobody ever did. */
 export async function lastNotify(db: Executor, accountId: string): Promise<{ actor: string; at: Date } | null> {
   const row = await db.selectFrom('audit_log').select(['actor', 'at'])

@@ -3,6 +3,7 @@ import type { Queue } from '../db/queue.js';
 import type { NoticeKind, NoticePostKind, NoticePostState } from '../db/schema.js';
 import type { Clock, Person } from './invitation.js';
 import * as repo from './notices-repository.js';
+import { lockAccount } from './repository.js';
 
 export interface NoticeDeps {
   db: Db;
@@ -89,7 +90,7 @@ export class NoticeService {
   async sweep(): Promise<SweepResult> {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (trx) => {
-      await repo.lockAccount(trx, this.deps.accountId);
+      await lockAccount(trx, this.deps.accountId);
       const channel = await this.channel(trx);
       if (!channel) return { posts: [] };
       const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];

@@ -18,6 +18,28 @@ export async function setNoticeChannel(db: Executor, accountId: string, channel:
   await db.updateTable('accounts').set({ notice_channel: channel }).where('id', '=', accountId).execute();
 }
 
+/**
+ * Serializes account-wide decisions (the hourly email cap, expiry sweeps). NO KEY UPDATE, not
+ * UPDATE: every insert referencing the account holds KEY SHARE on its row, so an invite that
+ * inserted a user and then asked FOR UPDATE deadlocked against another; NO KEY UPDATE conflicts
+ * with itself but not with KEY SHARE.
+ */
+export async function lockAccount(db: Executor, accountId: string): Promise<void> {
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
+}
+
+/** When the n-th newest successful emailing action (invite, resend, send new) since `since` happened. */
+export async function nthEmailSince(db: Executor, accountId: string, since: Date, n: number): Promise<Date | null> {
+  const row = await db.selectFrom('audit_log').select('at')
+    .where('account_id', '=', accountId)
+    // Literals, not parameters, so the planner can match the predicate of the audit_emails_sent index.
+    .where(sql<boolean>`outcome = 'ok' and action in ('invite', 'resend', 'send_new')`)
+    .where('at', '>', since)
+    .orderBy('at', 'desc').offset(n - 1).limit(1)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 /** With `lock`, a row lock on the user: every change to a user's invitations is serialized through it. */
 export async function findUser(db: Executor, accountId: string, by: { email: string } | { userId: string }, lock = false): Promise<UserRow | undefined> {
   let q = db.selectFrom('users').selectAll().where('account_id', '=', accountId);

@@ -1,9 +1,9 @@
 // Named imports: Node's ESM loader and vitest disagree on what a CJS package's default export is.
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import { botAuthorize } from './authorize.js';
+import { slackClientOptions } from './client-options.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackRuntime {
@@ -20,17 +20,9 @@ export interface SlackRuntime {
 export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
   const { slack, slackApiUrl } = deps.config;
   if (!slack) return null;
-  const clientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    // Resolve fetch at call time, so a test's msw interception applies to clients built earlier.
-    fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
-    // Listeners answer a person who is waiting (a command must be acked within 3 s): the default
-    // client retries for ~30 minutes, which hangs the ack through any Slack hiccup. Fail fast and
-    // say so; background posts have their own client and retry through the job queue.
-    retryConfig: { retries: 0 },
-    timeout: 2_000,
-    rejectRateLimitedCalls: true,
-  };
+  // Listeners answer a person who is waiting (a command must be acked within 3 s): fail fast and
+  // say so; background posts have their own client and retry through the job queue.
+  const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: 2_000 };
   const logLevel = LogLevel.WARN;
   const authorize = botAuthorize(slack.botToken, clientOptions);
   if (slack.mode === 'http') {
