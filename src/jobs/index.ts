@@ -38,27 +38,25 @@ async function startNoticeWorkers(deps: Deps, options: WorkerOptions): Promise<v
   });
 }
 
-/** Waits until no sweep, answered-news or notice post is waiting, retrying or in flight (tests, CLI). */
-export async function waitForNotices(deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> {
+/**
+ * Waits until none of `queues` has a job waiting, retrying or in flight, or `timeoutMs` passes.
+ * The CLI uses it to deliver what it just queued when no server runs; tests use it instead of
+ * sleeping. Returns how many jobs are still pending (0 = all settled).
+ */
+async function waitForQueues(deps: Pick<Deps, 'queue'>, queues: readonly string[], timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let pending = 0;
-    for (const name of [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE]) pending += await deps.queue.boss.getQueueSize(name, { before: 'completed' }) ?? 0;
+    for (const name of queues) pending += await deps.queue.boss.getQueueSize(name, { before: 'completed' }) ?? 0;
     if (!pending || Date.now() >= deadline) return pending;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/**
- * Waits until no email is waiting or in flight, or `timeoutMs` passes. The CLI uses it to deliver
- * what it just queued when no server is running; tests use it instead of sleeping.
- * Returns how many emails are still pending (0 = all settled).
- */
-export async function waitForEmails(deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pending = await deps.queue.boss.getQueueSize(EMAIL_QUEUE, { before: 'completed' });
-    if (!pending || Date.now() >= deadline) return pending ?? 0;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Sweeps, answered-news and notice posts. */
+export const waitForNotices = (deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> =>
+  waitForQueues(deps, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
+
+/** Invitation emails. */
+export const waitForEmails = (deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> =>
+  waitForQueues(deps, [EMAIL_QUEUE], timeoutMs);
