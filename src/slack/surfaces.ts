@@ -29,9 +29,11 @@ export async function listMessage(ctx: SlackContext, actor: Actor, state: ListSt
 
 /** (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. */
 export async function publishHome(ctx: SlackContext, client: WebClient, userId: string, state: ListState, extras: Extras = {}): Promise<void> {
-  const actor = await ctx.adminActor(client, userId);
+  // The list's own admin check decides: a refused list is the non-admin page, no separate lookup.
+  const actor = await ctx.directory.actor(client, userId);
+  const r = actor ? await loadList(ctx, actor, state, extras) : null;
   // Home is not on the 3-second path, so it can afford to look up the notice channel's health.
-  const r = actor ? await loadList(ctx, actor, state, { ...extras, channelProblem: await ctx.deps.notices.problem() }) : null;
+  if (r?.ok) r.value.channelProblem = await ctx.deps.notices.problem();
   const view = r?.ok ? adminHome(r.value) : nonAdminHome(ctx.deps.config.accountName);
   await client.views.publish({ user_id: userId, view });
 }
