@@ -20,12 +20,24 @@ export interface EmailFigures {
 }
 
 export async function measureEmail(kind: DbKind, fakes: Fakes, emails: number): Promise<EmailFigures> {
-  const account = await openAccount(kind, emails, fakes, {
-    POSTMARK_SERVER_TOKEN: fakes.postmarkToken, POSTMARK_API_URL: fakes.postmarkUrl, EMAIL_FROM: 'Invites <invites@bench.test>',
-  }, 'fresh');
+  const account = await openAccount(
+    kind,
+    emails,
+    fakes,
+    {
+      POSTMARK_SERVER_TOKEN: fakes.postmarkToken,
+      POSTMARK_API_URL: fakes.postmarkUrl,
+      EMAIL_FROM: 'Invites <invites@bench.test>',
+    },
+    'fresh',
+  );
   try {
     const { db, app } = account;
-    const ids = await sql<{ id: string }>`select id::text from invitations where state = 'pending' and account_id = ${app.deps.accountId}`.execute(db.handle.db);
+    const ids = await sql<{
+      id: string;
+    }>`select id::text from invitations where state = 'pending' and account_id = ${app.deps.accountId}`.execute(
+      db.handle.db,
+    );
     const jobs = ids.rows.map((r) => ({ name: 'email.send', data: { invitationId: r.id, kind: 'invitation' } }));
     for (let i = 0; i < jobs.length; i += 2000) await app.deps.queue.boss.insert(jobs.slice(i, i + 2000));
     fakes.resetPostmark();
@@ -35,13 +47,24 @@ export async function measureEmail(kind: DbKind, fakes: Fakes, emails: number): 
     const left = await waitForEmails(app.deps, 300_000);
     const elapsedMs = since(t);
     if (left) throw new Error(`${left} emails still pending`);
-    const sent = await sql<{ n: string }>`select count(*) as n from invitations where delivery_state = 'sent' and account_id = ${app.deps.accountId}`.execute(db.handle.db);
+    const sent = await sql<{
+      n: string;
+    }>`select count(*) as n from invitations where delivery_state = 'sent' and account_id = ${app.deps.accountId}`.execute(
+      db.handle.db,
+    );
     const { calls, messages: delivered } = await fakes.stats();
     // The floor: the same recorded batch bodies POSTed again by the fakes' process, one after another.
     const floorMs = await fakes.replayPostmark();
     return {
-      kind, emails, calls, delivered, sentInDb: Number(sent.rows[0]?.n ?? 0),
-      elapsedMs, perSecond: (emails * 1000) / elapsedMs, floorMs, floorPerSecond: (emails * 1000) / floorMs,
+      kind,
+      emails,
+      calls,
+      delivered,
+      sentInDb: Number(sent.rows[0]?.n ?? 0),
+      elapsedMs,
+      perSecond: (emails * 1000) / elapsedMs,
+      floorMs,
+      floorPerSecond: (emails * 1000) / floorMs,
     };
   } finally {
     await account.close();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { DbKind } from './lib/db.js';
-import type { LoadResult } from './lib/load.js';
-import { mb, ms, num, ratio, table, verdict, type Latency } from './lib/stats.js';
 import type { EmailFigures } from './email.js';
 import { FINDINGS } from './findings.js';
+import type { DbKind } from './lib/db.js';
+import type { LoadResult } from './lib/load.js';
+import { type Latency, mb, ms, num, ratio, table, verdict } from './lib/stats.js';
 import type { TripCount } from './round-trips.js';
 import type { StartFigures } from './startup.js';
 import type { SweepFigures } from './sweep.js';
@@ -33,8 +33,15 @@ export interface Results {
 
 const ok = <T extends object>(r: T | Failed): r is T => !('error' in r);
 const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}`;
-const errs = (...r: LoadResult[]) => { const n = r.reduce((a, x) => a + x.errors, 0); return n ? `**${n}** (${r.find((x) => x.firstError)?.firstError ?? ''})` : '0'; };
-const failedRows = (rows: (object | Failed)[]) => rows.filter((r): r is Failed => 'error' in r).map((r) => `- ${r.kind}: **failed** — ${r.error}`).join('\n');
+const errs = (...r: LoadResult[]) => {
+  const n = r.reduce((a, x) => a + x.errors, 0);
+  return n ? `**${n}** (${r.find((x) => x.firstError)?.firstError ?? ''})` : '0';
+};
+const failedRows = (rows: (object | Failed)[]) =>
+  rows
+    .filter((r): r is Failed => 'error' in r)
+    .map((r) => `- ${r.kind}: **failed** — ${r.error}`)
+    .join('\n');
 
 function summary(r: Results): string {
   const rows: string[][] = [];
@@ -44,8 +51,18 @@ function summary(r: Results): string {
     const extra = a.sequential.latency.p99 - bare.sequential.latency.p99;
     const share = a.concurrent.latency.rps / bare.concurrent.latency.rps;
     const pg = a.kind === 'postgres';
-    rows.push([`/users sequential p99, ${num(at)} users, ${a.kind}`, `${ms(a.sequential.latency.p99)} (bare ${ms(bare.sequential.latency.p99)}, +${ms(extra)})`, 'bare p99 + 5 ms', pg ? verdict(extra <= 5) : 'reported']);
-    rows.push([`/users 20 concurrent, ${num(at)} users, ${a.kind}`, `${num(a.concurrent.latency.rps)} req/s = ${(share * 100).toFixed(0)} % of bare ${num(bare.concurrent.latency.rps)}`, '≥ 25 % of bare', pg ? verdict(share >= 0.25) : 'reported']);
+    rows.push([
+      `/users sequential p99, ${num(at)} users, ${a.kind}`,
+      `${ms(a.sequential.latency.p99)} (bare ${ms(bare.sequential.latency.p99)}, +${ms(extra)})`,
+      'bare p99 + 5 ms',
+      pg ? verdict(extra <= 5) : 'reported',
+    ]);
+    rows.push([
+      `/users 20 concurrent, ${num(at)} users, ${a.kind}`,
+      `${num(a.concurrent.latency.rps)} req/s = ${(share * 100).toFixed(0)} % of bare ${num(bare.concurrent.latency.rps)}`,
+      '≥ 25 % of bare',
+      pg ? verdict(share >= 0.25) : 'reported',
+    ]);
   }
   for (const kind of Object.keys(r.bare) as DbKind[]) {
     const t = r.trips.filter((x) => x.kind === kind);
@@ -53,21 +70,56 @@ function summary(r: Results): string {
     const list = t.map((x) => x.counts[0]!.statements);
     const worst = Math.max(...t.flatMap((x) => x.counts.slice(1, 5).map((c) => c.statements)));
     const same = t.every((x) => x.counts.every((c, i) => c.statements === t[0]!.counts[i]!.statements));
-    rows.push([`SQL statements, /users list, ${kind}`, `${list.join(' / ')} at ${t.map((x) => num(x.size)).join(' / ')} users`, '≤ 3, same at every size', verdict(Math.max(...list) <= 3 && same)]);
-    rows.push([`SQL statements, ••• click (worst), ${kind}`, `${worst}; identical at every size: ${same ? 'yes' : 'no'}`, '≤ 3, same at every size', verdict(worst <= 3 && same)]);
+    rows.push([
+      `SQL statements, /users list, ${kind}`,
+      `${list.join(' / ')} at ${t.map((x) => num(x.size)).join(' / ')} users`,
+      '≤ 3, same at every size',
+      verdict(Math.max(...list) <= 3 && same),
+    ]);
+    rows.push([
+      `SQL statements, ••• click (worst), ${kind}`,
+      `${worst}; identical at every size: ${same ? 'yes' : 'no'}`,
+      '≤ 3, same at every size',
+      verdict(worst <= 3 && same),
+    ]);
   }
   for (const s of r.sweeps.filter(ok)) {
-    rows.push([`expiry sweep of ${num(s.due)}, ${s.kind}`, `${ms(s.sweepMs)} = ${ratio(s.sweepMs / s.floorMs)} the raw UPDATE (${ms(s.floorMs)})`, '≤ 2×', verdict(s.sweepMs <= 2 * s.floorMs)]);
+    rows.push([
+      `expiry sweep of ${num(s.due)}, ${s.kind}`,
+      `${ms(s.sweepMs)} = ${ratio(s.sweepMs / s.floorMs)} the raw UPDATE (${ms(s.floorMs)})`,
+      '≤ 2×',
+      verdict(s.sweepMs <= 2 * s.floorMs),
+    ]);
     const per = Object.values(s.postsPerChannel);
-    rows.push([`Slack messages per channel per sweep, ${s.kind}`, per.length ? per.join(', ') : '0', '1', verdict(per.length === 1 && per[0] === 1)]);
+    rows.push([
+      `Slack messages per channel per sweep, ${s.kind}`,
+      per.length ? per.join(', ') : '0',
+      '1',
+      verdict(per.length === 1 && per[0] === 1),
+    ]);
   }
   for (const e of r.email.filter(ok)) {
-    rows.push([`emails, ${num(e.emails)} queued, ${e.kind}`, `${e.calls} calls, ${num(e.perSecond)} emails/s (floor ${num(e.floorPerSecond)}/s)`, '≤ 20 calls, ≥ 500/s', verdict(e.calls <= Math.ceil(e.emails / 500) && e.perSecond >= 500)]);
+    rows.push([
+      `emails, ${num(e.emails)} queued, ${e.kind}`,
+      `${e.calls} calls, ${num(e.perSecond)} emails/s (floor ${num(e.floorPerSecond)}/s)`,
+      '≤ 20 calls, ≥ 500/s',
+      verdict(e.calls <= Math.ceil(e.emails / 500) && e.perSecond >= 500),
+    ]);
   }
   for (const s of r.starts.filter(ok)) {
     const pg = s.kind === 'postgres';
-    rows.push([`cold start to /readyz, ${s.kind}: \`${s.command}\``, ms(s.medianMs), '≤ 2 s', pg ? verdict(s.medianMs <= 2000) : 'reported']);
-    rows.push([`steady RSS after load, ${s.kind}: \`${s.command}\``, mb(s.rssBytes), '≤ 200 MB', pg ? verdict(s.rssBytes <= 200 * 1024 * 1024) : 'reported']);
+    rows.push([
+      `cold start to /readyz, ${s.kind}: \`${s.command}\``,
+      ms(s.medianMs),
+      '≤ 2 s',
+      pg ? verdict(s.medianMs <= 2000) : 'reported',
+    ]);
+    rows.push([
+      `steady RSS after load, ${s.kind}: \`${s.command}\``,
+      mb(s.rssBytes),
+      '≤ 200 MB',
+      pg ? verdict(s.rssBytes <= 200 * 1024 * 1024) : 'reported',
+    ]);
   }
   return table(['figure', 'measured', 'target', 'verdict'], rows);
 }
@@ -75,45 +127,196 @@ function summary(r: Results): string {
 function users(r: Results): string {
   const rows: string[][] = [];
   for (const [kind, b] of Object.entries(r.bare)) {
-    rows.push([kind, 'bare Bolt', '—', lat(b.sequential.latency), num(b.sequential.latency.rps), lat(b.concurrent.latency), num(b.concurrent.latency.rps), '—', '—', errs(b.sequential, b.concurrent)]);
+    rows.push([
+      kind,
+      'bare Bolt',
+      '—',
+      lat(b.sequential.latency),
+      num(b.sequential.latency.rps),
+      lat(b.concurrent.latency),
+      num(b.concurrent.latency.rps),
+      '—',
+      '—',
+      errs(b.sequential, b.concurrent),
+    ]);
     for (const a of r.acks.filter((x) => x.kind === kind)) {
-      rows.push([kind, num(a.size), ms(a.seedMs), lat(a.sequential.latency), num(a.sequential.latency.rps), lat(a.concurrent.latency), num(a.concurrent.latency.rps),
-        `+${ms(a.sequential.latency.p99 - b.sequential.latency.p99)}`, `${((a.concurrent.latency.rps / b.concurrent.latency.rps) * 100).toFixed(0)} %`, errs(a.sequential, a.concurrent)]);
+      rows.push([
+        kind,
+        num(a.size),
+        ms(a.seedMs),
+        lat(a.sequential.latency),
+        num(a.sequential.latency.rps),
+        lat(a.concurrent.latency),
+        num(a.concurrent.latency.rps),
+        `+${ms(a.sequential.latency.p99 - b.sequential.latency.p99)}`,
+        `${((a.concurrent.latency.rps / b.concurrent.latency.rps) * 100).toFixed(0)} %`,
+        errs(a.sequential, a.concurrent),
+      ]);
     }
   }
-  return table(['db', 'users', 'seed', 'sequential p50 / p95 / p99', 'seq req/s', `${r.plan.concurrency} concurrent p50 / p95 / p99`, 'conc req/s', 'seq p99 − bare', 'conc vs bare', 'errors'], rows);
+  return table(
+    [
+      'db',
+      'users',
+      'seed',
+      'sequential p50 / p95 / p99',
+      'seq req/s',
+      `${r.plan.concurrency} concurrent p50 / p95 / p99`,
+      'conc req/s',
+      'seq p99 − bare',
+      'conc vs bare',
+      'errors',
+    ],
+    rows,
+  );
 }
 
 function actions(r: Results): string {
-  const rows = r.actions.flatMap((a) => a.figures.map((f) => [a.kind, num(a.size), f.action, lat(f.ack), `${ms(r.bare[a.kind]!.action.p99)}`, lat(f.done), f.errors ? `**${f.errors}**` : '0']));
-  return table(['db', 'users', '••• action', 'ack p50 / p95 / p99', 'bare ack p99', 'redrawn at response_url p50 / p95 / p99', 'errors'], rows);
+  const rows = r.actions.flatMap((a) =>
+    a.figures.map((f) => [
+      a.kind,
+      num(a.size),
+      f.action,
+      lat(f.ack),
+      `${ms(r.bare[a.kind]!.action.p99)}`,
+      lat(f.done),
+      f.errors ? `**${f.errors}**` : '0',
+    ]),
+  );
+  return table(
+    [
+      'db',
+      'users',
+      '••• action',
+      'ack p50 / p95 / p99',
+      'bare ack p99',
+      'redrawn at response_url p50 / p95 / p99',
+      'errors',
+    ],
+    rows,
+  );
 }
 
 function trips(r: Results): string {
   const first = r.trips[0];
   if (!first) return '_not measured_';
   const head = ['interaction', ...r.trips.map((t) => `${t.kind} ${num(t.size)}`)];
-  const rows = first.counts.map((c, i) => [c.interaction, ...r.trips.map((t) => `${t.counts[i]!.statements} (${t.counts[i]!.roundTrips})`)]);
+  const rows = first.counts.map((c, i) => [
+    c.interaction,
+    ...r.trips.map((t) => `${t.counts[i]!.statements} (${t.counts[i]!.roundTrips})`),
+  ]);
   const last = r.trips[r.trips.length - 1]!;
   const detail = last.counts.map((c) => `${c.interaction}:\n${c.sample.map((s) => `    ${s}`).join('\n')}`).join('\n');
   return `${table(head, rows)}\n\nCells: statements (round trips including BEGIN/COMMIT). The statements themselves, ${last.kind} at ${num(last.size)} users:\n\n\`\`\`\n${detail}\n\`\`\``;
 }
 
 function sweeps(r: Results): string {
-  const rows = r.sweeps.filter(ok).map((s) => [s.kind, num(s.due), ms(s.floorMs), ms(s.sweepMs), ratio(s.sweepMs / s.floorMs), num(s.claimed), String(s.statements), ms(s.idleSweepMs), ms(s.postMs),
-    Object.entries(s.postsPerChannel).map(([c, n]) => `${c}: ${n}`).join(', ') || '0']);
-  return [table(['db', 'due', 'floor: raw UPDATE … RETURNING (median)', 'sweep', 'sweep / floor', 'notices claimed', 'statements', 'idle sweep after', 'workers to posts settled', 'chat.postMessage per channel'], rows), failedRows(r.sweeps)].filter(Boolean).join('\n\n');
+  const rows = r.sweeps.filter(ok).map((s) => [
+    s.kind,
+    num(s.due),
+    ms(s.floorMs),
+    ms(s.sweepMs),
+    ratio(s.sweepMs / s.floorMs),
+    num(s.claimed),
+    String(s.statements),
+    ms(s.idleSweepMs),
+    ms(s.postMs),
+    Object.entries(s.postsPerChannel)
+      .map(([c, n]) => `${c}: ${n}`)
+      .join(', ') || '0',
+  ]);
+  return [
+    table(
+      [
+        'db',
+        'due',
+        'floor: raw UPDATE … RETURNING (median)',
+        'sweep',
+        'sweep / floor',
+        'notices claimed',
+        'statements',
+        'idle sweep after',
+        'workers to posts settled',
+        'chat.postMessage per channel',
+      ],
+      rows,
+    ),
+    failedRows(r.sweeps),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function emails(r: Results): string {
-  const rows = r.email.filter(ok).map((e) => [e.kind, num(e.emails), String(e.calls), num(e.delivered), num(e.sentInDb), ms(e.elapsedMs), num(e.perSecond), ms(e.floorMs), num(e.floorPerSecond), ratio(e.elapsedMs / e.floorMs)]);
-  return [table(['db', 'queued', 'Postmark calls', 'messages received', "marked 'sent'", 'worker start → all settled', 'emails/s', 'floor: same batches replayed raw', 'floor emails/s', 'vs floor'], rows), failedRows(r.email)].filter(Boolean).join('\n\n');
+  const rows = r.email
+    .filter(ok)
+    .map((e) => [
+      e.kind,
+      num(e.emails),
+      String(e.calls),
+      num(e.delivered),
+      num(e.sentInDb),
+      ms(e.elapsedMs),
+      num(e.perSecond),
+      ms(e.floorMs),
+      num(e.floorPerSecond),
+      ratio(e.elapsedMs / e.floorMs),
+    ]);
+  return [
+    table(
+      [
+        'db',
+        'queued',
+        'Postmark calls',
+        'messages received',
+        "marked 'sent'",
+        'worker start → all settled',
+        'emails/s',
+        'floor: same batches replayed raw',
+        'floor emails/s',
+        'vs floor',
+      ],
+      rows,
+    ),
+    failedRows(r.email),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function starts(r: Results): string {
-  const rows = r.starts.filter(ok).map((s) => [s.kind, `\`${s.command}\``, ms(s.firstStartMs), s.startsMs.map(ms).join(', '), ms(s.medianMs), mb(s.rssBytes), mb(s.peakRssBytes),
-    `${lat(s.load.sequential.latency)}; ${num(s.load.concurrent.latency.rps)} req/s at 20`, errs(s.load.sequential, s.load.concurrent)]);
-  return [table(['db', 'command', 'first start (creates + migrates)', 'cold starts', 'median', 'RSS after load', 'peak RSS', '/users through this process (10,000 users)', 'errors'], rows), failedRows(r.starts)].filter(Boolean).join('\n\n');
+  const rows = r.starts
+    .filter(ok)
+    .map((s) => [
+      s.kind,
+      `\`${s.command}\``,
+      ms(s.firstStartMs),
+      s.startsMs.map(ms).join(', '),
+      ms(s.medianMs),
+      mb(s.rssBytes),
+      mb(s.peakRssBytes),
+      `${lat(s.load.sequential.latency)}; ${num(s.load.concurrent.latency.rps)} req/s at 20`,
+      errs(s.load.sequential, s.load.concurrent),
+    ]);
+  return [
+    table(
+      [
+        'db',
+        'command',
+        'first start (creates + migrates)',
+        'cold starts',
+        'median',
+        'RSS after load',
+        'peak RSS',
+        '/users through this process (10,000 users)',
+        'errors',
+      ],
+      rows,
+    ),
+    failedRows(r.starts),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export function writeReport(r: Results): string {

@@ -21,12 +21,21 @@ const control = (s: string) => /^\s*(begin|commit|rollback)\b/i.test(s);
 const short = (s: string) => s.replace(/\s+/g, ' ').replace(/"/g, '').slice(0, 90);
 
 function tally(interaction: string, statements: string[]): TripCount {
-  return { interaction, statements: statements.filter((s) => !control(s)).length, roundTrips: statements.length, sample: statements.map(short) };
+  return {
+    interaction,
+    statements: statements.filter((s) => !control(s)).length,
+    roundTrips: statements.length,
+    sample: statements.map(short),
+  };
 }
 
 async function counted(db: BenchDb, interaction: string, work: () => Promise<unknown>): Promise<TripCount> {
   db.counter.start();
-  try { await work(); } finally { db.counter.stop(); }
+  try {
+    await work();
+  } finally {
+    db.counter.stop();
+  }
   return tally(interaction, db.counter.statements);
 }
 
@@ -35,15 +44,21 @@ export async function countRoundTrips(app: BenchApp, db: BenchDb, fakes: Fakes):
   // Warm the users.info cache and auth.test: their cost is Slack's, not SQL.
   await signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, ''), agent);
   const out: TripCount[] = [];
-  out.push(await counted(db, '/users (list page, in the ack)', () => signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, ''), agent)));
+  out.push(
+    await counted(db, '/users (list page, in the ack)', () =>
+      signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, ''), agent),
+    ),
+  );
   const clicks = await clickPlans(app, db, 3);
   for (const [action, { next }] of Object.entries(clicks)) {
     const body = next();
-    out.push(await counted(db, `••• ${action}: whole click (ack + action + redraw)`, async () => {
-      const { url, done } = fakes.responseUrl();
-      await signedPost(app.server.url, actionBody(ADMIN_SLACK_ID, body, url), agent);
-      await done;
-    }));
+    out.push(
+      await counted(db, `••• ${action}: whole click (ack + action + redraw)`, async () => {
+        const { url, done } = fakes.responseUrl();
+        await signedPost(app.server.url, actionBody(ADMIN_SLACK_ID, body, url), agent);
+        await done;
+      }),
+    );
   }
   // The service calls alone (one transaction each), without the Slack adapter's admin check and redraw.
   const { service, invitee } = app.deps;
@@ -51,13 +66,20 @@ export async function countRoundTrips(app: BenchApp, db: BenchDb, fakes: Fakes):
   const [a, b, c] = await targets(db.handle.db, app.deps.accountId, 'invited', 3, 5);
   const [e] = await targets(db.handle.db, app.deps.accountId, 'expired', 1);
   if (!a || !b || !c || !e) throw new Error('not enough users left to count the service calls');
-  out.push(await counted(db, 'service.list (page + counts)', () => service.list(actor, { filter: null, page: 1, pageSize: 20 })));
+  out.push(
+    await counted(db, 'service.list (page + counts)', () =>
+      service.list(actor, { filter: null, page: 1, pageSize: 20 }),
+    ),
+  );
   out.push(await counted(db, 'service.copyLink', () => service.copyLink(actor, { userId: a.user_id })));
   out.push(await counted(db, 'service.resend', () => service.resend(actor, { userId: a.user_id })));
   out.push(await counted(db, 'service.sendNew', () => service.sendNew(actor, { userId: e.user_id })));
   out.push(await counted(db, 'service.cancel', () => service.cancel(actor, { userId: b.user_id })));
-  out.push(await counted(db, 'invitee.accept (invite page)', () =>
-    invitee.accept(linkToken(APP_SECRET, c.public_id), { firstName: 'Bench', lastName: 'User' })));
+  out.push(
+    await counted(db, 'invitee.accept (invite page)', () =>
+      invitee.accept(linkToken(APP_SECRET, c.public_id), { firstName: 'Bench', lastName: 'User' }),
+    ),
+  );
   agent.destroy();
   return out;
 }

@@ -1,12 +1,12 @@
 import os from 'node:os';
-import { ADMIN_EMAIL, ADMIN_SLACK_ID } from './lib/app.js';
+import { type EmailFigures, measureEmail } from './email.js';
 import { openAccount } from './lib/account.js';
+import { ADMIN_EMAIL, ADMIN_SLACK_ID } from './lib/app.js';
 import { compileForStart, removeCompiled } from './lib/compiled.js';
 import type { DbKind } from './lib/db.js';
 import { startFakes } from './lib/fakes.js';
 import { progress } from './lib/stats.js';
-import { measureEmail, type EmailFigures } from './email.js';
-import { writeReport, type Results } from './report.js';
+import { type Results, writeReport } from './report.js';
 import { countRoundTrips } from './round-trips.js';
 import { measureStartup, type StartFigures } from './startup.js';
 import { measureSweep, type SweepFigures } from './sweep.js';
@@ -18,8 +18,13 @@ import { measureAck, measureActions, measureBare, type Plan } from './users-ack.
  * BENCH_SIZES=100,10000 to choose account sizes, BENCH_DBS=postgres to skip PGlite.
  */
 const quick = process.env.BENCH_QUICK === '1';
-const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map((s) => Number(s.trim())).filter((n) => n > 0)
-  : quick ? [100, 10_000] : [100, 10_000, 100_000];
+const sizes = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(',')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0)
+  : quick
+    ? [100, 10_000]
+    : [100, 10_000, 100_000];
 const kinds = (process.env.BENCH_DBS ?? 'postgres,pglite').split(',').map((s) => s.trim()) as DbKind[];
 const plan: Plan = quick
   ? { sizes, sequential: 100, concurrent: 200, concurrency: 20, warmup: 20, clicks: 5 }
@@ -36,7 +41,7 @@ const unhandled: string[] = [];
 process.on('unhandledRejection', (err) => {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   unhandled.push(text);
-  progress(`UNHANDLED REJECTION: ${err instanceof Error ? err.stack ?? text : text}`);
+  progress(`UNHANDLED REJECTION: ${err instanceof Error ? (err.stack ?? text) : text}`);
 });
 
 async function main(): Promise<void> {
@@ -44,10 +49,29 @@ async function main(): Promise<void> {
   const fakes = await startFakes();
   fakes.setUser(ADMIN_SLACK_ID, ADMIN_EMAIL);
   const results: Results = {
-    quick, plan, sweepDue, emails, began: new Date(), bare: {}, acks: [], actions: [], trips: [], sweeps: [], email: [], starts: [],
+    quick,
+    plan,
+    sweepDue,
+    emails,
+    began: new Date(),
+    bare: {},
+    acks: [],
+    actions: [],
+    trips: [],
+    sweeps: [],
+    email: [],
+    starts: [],
     command: `${quick ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SIZES ? `BENCH_SIZES=${process.env.BENCH_SIZES} ` : ''}${process.env.BENCH_DBS ? `BENCH_DBS=${process.env.BENCH_DBS} ` : ''}npm run bench`,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memBytes: os.totalmem(), node: process.version, platform: `${os.type()} ${os.release()}` },
-    durationMs: 0, benchRss: 0, unhandled: [],
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '?',
+      memBytes: os.totalmem(),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+    },
+    durationMs: 0,
+    benchRss: 0,
+    unhandled: [],
   };
   try {
     for (const kind of kinds) {
@@ -58,7 +82,12 @@ async function main(): Promise<void> {
         const account = await openAccount(kind, size, fakes);
         try {
           progress(`${kind}: ${size} users — /users ack (seeded in ${Math.round(account.seedMs)} ms)`);
-          results.acks.push({ kind, size, seedMs: account.seedMs, ...(await measureAck(account.app.server.url, plan)) });
+          results.acks.push({
+            kind,
+            size,
+            seedMs: account.seedMs,
+            ...(await measureAck(account.app.server.url, plan)),
+          });
           progress(`${kind}: ${size} users — ••• actions`);
           results.actions.push({ kind, size, figures: await measureActions(account.app, account.db, fakes, plan) });
           progress(`${kind}: ${size} users — statements per interaction`);
@@ -80,7 +109,12 @@ async function main(): Promise<void> {
     progress('compiled build (tsc) for comparison');
     const entry = compileForStart();
     if (entry && kinds.includes('postgres')) {
-      results.starts.push(await attempt(() => measureStartup('postgres', fakes, { runs: startRuns, ...startLoad, entry: [entry] }), 'postgres'));
+      results.starts.push(
+        await attempt(
+          () => measureStartup('postgres', fakes, { runs: startRuns, ...startLoad, entry: [entry] }),
+          'postgres',
+        ),
+      );
     }
     removeCompiled();
   } finally {
@@ -94,13 +128,22 @@ async function main(): Promise<void> {
 }
 
 /** A scenario that fails is reported as failed, with its error, instead of losing the whole run. */
-async function attempt<T extends SweepFigures | EmailFigures | StartFigures>(work: () => Promise<T>, kind: DbKind): Promise<T | { kind: DbKind; error: string }> {
+async function attempt<T extends SweepFigures | EmailFigures | StartFigures>(
+  work: () => Promise<T>,
+  kind: DbKind,
+): Promise<T | { kind: DbKind; error: string }> {
   try {
     return await work();
   } catch (err) {
-    progress(`FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    progress(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return { kind, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

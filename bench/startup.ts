@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/db/database.js';
 import { activeAdmin, ensureAccount } from '../src/invitations/repository.js';
-import { ADMIN_EMAIL, benchEnv } from './lib/app.js';
-import { createPostgresDatabase, dropPostgresDatabase, urlFor, type DbKind } from './lib/db.js';
+import { ADMIN_EMAIL, ADMIN_SLACK_ID, benchEnv } from './lib/app.js';
+import { createPostgresDatabase, type DbKind, dropPostgresDatabase, urlFor } from './lib/db.js';
 import type { Fakes } from './lib/fakes.js';
-import { commandBody, runLoad, type LoadResult } from './lib/load.js';
-import { ADMIN_SLACK_ID } from './lib/app.js';
+import { commandBody, type LoadResult, runLoad } from './lib/load.js';
 import { seedUsers } from './lib/seed.js';
 import { median, since } from './lib/stats.js';
 
@@ -29,27 +28,44 @@ export interface StartFigures {
   users: number;
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 
-interface Running { child: ChildProcess; url: string; readyMs: number; output: string[] }
+interface Running {
+  child: ChildProcess;
+  url: string;
+  readyMs: number;
+  output: string[];
+}
 
 async function start(env: Record<string, string>, entry: string[]): Promise<Running> {
   const port = await freePort();
   const output: string[] = [];
   const t = performance.now();
   const child = spawn(process.execPath, entry, {
-    cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
   child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output.join('').slice(-2000)}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, url, readyMs: since(t), output };
-    if (since(t) > 120_000) { child.kill('SIGKILL'); throw new Error('server not ready after 120 s'); }
+    if (since(t) > 120_000) {
+      child.kill('SIGKILL');
+      throw new Error('server not ready after 120 s');
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -69,13 +85,25 @@ function memory(pid: number): { rss: number; peak: number } {
 
 export const TSX_ENTRY = ['--import', 'tsx', 'src/index.ts'];
 
-export async function measureStartup(kind: DbKind, fakes: Fakes, o: {
-  runs: number; users: number; sequential: number; concurrent: number; entry?: string[];
-}): Promise<StartFigures> {
+export async function measureStartup(
+  kind: DbKind,
+  fakes: Fakes,
+  o: {
+    runs: number;
+    users: number;
+    sequential: number;
+    concurrent: number;
+    entry?: string[];
+  },
+): Promise<StartFigures> {
   const entry = o.entry ?? TSX_ENTRY;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-start-'));
   const dbName = kind === 'postgres' ? await createPostgresDatabase('start') : null;
-  const env = { DATA_DIR: dataDir, ...(dbName ? { DATABASE_URL: urlFor(dbName) } : {}), ...benchEnv(fakes.slackApiUrl) };
+  const env = {
+    DATA_DIR: dataDir,
+    ...(dbName ? { DATABASE_URL: urlFor(dbName) } : {}),
+    ...benchEnv(fakes.slackApiUrl),
+  };
   try {
     // First start creates the database (PGlite: initdb) and migrates: reported, not counted.
     const first = await start(env, entry);
@@ -92,19 +120,41 @@ export async function measureStartup(kind: DbKind, fakes: Fakes, o: {
     for (let i = 0; i < o.runs; i++) {
       const r = await start(env, entry);
       startsMs.push(r.readyMs);
-      if (i < o.runs - 1) await stop(r); else last = r;
+      if (i < o.runs - 1) await stop(r);
+      else last = r;
     }
     const r = last!;
     try {
       const body = () => commandBody(ADMIN_SLACK_ID, '');
       const check = (x: { status: number; body: string }) => x.status === 200 && x.body.includes('user_row:');
-      const sequential = await runLoad({ baseUrl: r.url, body, total: o.sequential, concurrency: 1, warmup: 20, check });
-      const concurrent = await runLoad({ baseUrl: r.url, body, total: o.concurrent, concurrency: 20, warmup: 20, check });
+      const sequential = await runLoad({
+        baseUrl: r.url,
+        body,
+        total: o.sequential,
+        concurrency: 1,
+        warmup: 20,
+        check,
+      });
+      const concurrent = await runLoad({
+        baseUrl: r.url,
+        body,
+        total: o.concurrent,
+        concurrency: 20,
+        warmup: 20,
+        check,
+      });
       await new Promise((res) => setTimeout(res, 2000));
       const mem = memory(r.child.pid!);
       return {
-        kind, command: `node ${entry.join(' ')}`, firstStartMs: first.readyMs, startsMs, medianMs: median(startsMs), rssBytes: mem.rss, peakRssBytes: mem.peak,
-        load: { sequential, concurrent }, users: o.users,
+        kind,
+        command: `node ${entry.join(' ')}`,
+        firstStartMs: first.readyMs,
+        startsMs,
+        medianMs: median(startsMs),
+        rssBytes: mem.rss,
+        peakRssBytes: mem.peak,
+        load: { sequential, concurrent },
+        users: o.users,
       };
     } finally {
       await stop(r);

@@ -35,7 +35,9 @@ export async function measureSweep(kind: DbKind, fakes: Fakes, due: number, floo
     for (let i = 0; i < floorRuns; i++) {
       const t = performance.now();
       const r = await sql`update invitations set delivery_updated_at = delivery_updated_at
-        where account_id = ${accountId} and state = 'pending' and expires_at <= now() returning id`.execute(db.handle.db);
+        where account_id = ${accountId} and state = 'pending' and expires_at <= now() returning id`.execute(
+        db.handle.db,
+      );
       floors.push(since(t));
       if (r.rows.length !== due) throw new Error(`floor touched ${r.rows.length} rows, expected ${due}`);
     }
@@ -58,7 +60,15 @@ export async function measureSweep(kind: DbKind, fakes: Fakes, due: number, floo
     const postMs = since(t);
     if (left) throw new Error(`${left} notice jobs still pending`);
     return {
-      kind, due, seedMs: account.seedMs, floorMs: median(floors), sweepMs, claimed, statements, idleSweepMs, postMs,
+      kind,
+      due,
+      seedMs: account.seedMs,
+      floorMs: median(floors),
+      sweepMs,
+      claimed,
+      statements,
+      idleSweepMs,
+      postMs,
       postsPerChannel: (await fakes.stats()).posts,
     };
   } finally {

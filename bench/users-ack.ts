@@ -1,13 +1,13 @@
 import http from 'node:http';
+import type { Action } from '../src/invitations/invitation.js';
 import { ACTION } from '../src/slack/ids.js';
 import { encodeRow } from '../src/slack/values.js';
-import type { Action } from '../src/invitations/invitation.js';
-import { ADMIN_SLACK_ID, startBareApp, type BenchApp } from './lib/app.js';
+import { ADMIN_SLACK_ID, type BenchApp, startBareApp } from './lib/app.js';
 import type { BenchDb } from './lib/db.js';
 import type { Fakes } from './lib/fakes.js';
-import { actionBody, commandBody, runLoad, signedPost, type LoadResult } from './lib/load.js';
+import { actionBody, commandBody, type LoadResult, runLoad, signedPost } from './lib/load.js';
 import { targets } from './lib/seed.js';
-import { since, summarize, type Latency } from './lib/stats.js';
+import { type Latency, since, summarize } from './lib/stats.js';
 
 /** Scenario 1: `/users` answered inside ack, and each ••• action's ack and completion, vs a bare Bolt app. */
 export interface Plan {
@@ -19,10 +19,19 @@ export interface Plan {
   clicks: number;
 }
 
-export interface AckFigures { sequential: LoadResult; concurrent: LoadResult }
-export interface ActionFigures { action: string; ack: Latency; done: Latency; errors: number }
+export interface AckFigures {
+  sequential: LoadResult;
+  concurrent: LoadResult;
+}
+export interface ActionFigures {
+  action: string;
+  ack: Latency;
+  done: Latency;
+  errors: number;
+}
 
-const listOk = (r: { status: number; body: string }) => r.status === 200 && r.body.includes('"blocks"') && r.body.includes('user_row:');
+const listOk = (r: { status: number; body: string }) =>
+  r.status === 200 && r.body.includes('"blocks"') && r.body.includes('user_row:');
 
 export async function measureBare(fakes: Fakes, plan: Plan): Promise<AckFigures & { action: Latency }> {
   const bare = await startBareApp(fakes.slackApiUrl);
@@ -30,7 +39,11 @@ export async function measureBare(fakes: Fakes, plan: Plan): Promise<AckFigures 
     const ack = await measureAck(bare.url, plan, (r) => r.status === 200);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const samples: number[] = [];
-    const menu = { type: 'overflow', action_id: ACTION.userMenu, selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'noop' } };
+    const menu = {
+      type: 'overflow',
+      action_id: ACTION.userMenu,
+      selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'noop' },
+    };
     for (let i = 0; i < plan.warmup + plan.clicks * 4; i++) {
       const t = performance.now();
       await signedPost(bare.url, actionBody(ADMIN_SLACK_ID, menu, 'http://127.0.0.1:9/unused'), agent);
@@ -45,8 +58,22 @@ export async function measureBare(fakes: Fakes, plan: Plan): Promise<AckFigures 
 
 export async function measureAck(baseUrl: string, plan: Plan, check = listOk): Promise<AckFigures> {
   const body = () => commandBody(ADMIN_SLACK_ID, '');
-  const sequential = await runLoad({ baseUrl, body, total: plan.sequential, concurrency: 1, warmup: plan.warmup, check });
-  const concurrent = await runLoad({ baseUrl, body, total: plan.concurrent, concurrency: plan.concurrency, warmup: plan.warmup, check });
+  const sequential = await runLoad({
+    baseUrl,
+    body,
+    total: plan.sequential,
+    concurrency: 1,
+    warmup: plan.warmup,
+    check,
+  });
+  const concurrent = await runLoad({
+    baseUrl,
+    body,
+    total: plan.concurrent,
+    concurrency: plan.concurrency,
+    warmup: plan.warmup,
+    check,
+  });
   return { sequential, concurrent };
 }
 
@@ -54,15 +81,31 @@ export async function measureAck(baseUrl: string, plan: Plan, check = listOk): P
  * One click body per ••• action, on distinct users where the action changes state. `available` is how
  * many distinct targets there are (a small account has few expired users; a few are kept for later).
  */
-export async function clickPlans(app: BenchApp, db: BenchDb, count: number): Promise<Record<string, { next: () => Record<string, unknown>; available: number }>> {
+export async function clickPlans(
+  app: BenchApp,
+  db: BenchDb,
+  count: number,
+): Promise<Record<string, { next: () => Record<string, unknown>; available: number }>> {
   const accountId = app.deps.accountId;
   const invited = await targets(db.handle.db, accountId, 'invited', count + 2);
   const expired = await targets(db.handle.db, accountId, 'expired', count + 3);
   const state = { filter: null, page: 1 };
   const value = (action: Action, t: { user_id: string; invitation_id: string }) =>
-    encodeRow({ action, userId: t.user_id, invitationId: action === 'send_new' || action === 'cancel' ? t.invitation_id : null, state });
-  const menu = (v: string) => ({ type: 'overflow', action_id: ACTION.userMenu, selected_option: { text: { type: 'plain_text', text: 'x' }, value: v } });
-  const cycle = <T>(list: T[]) => { let i = 0; return () => list[i++ % list.length]!; };
+    encodeRow({
+      action,
+      userId: t.user_id,
+      invitationId: action === 'send_new' || action === 'cancel' ? t.invitation_id : null,
+      state,
+    });
+  const menu = (v: string) => ({
+    type: 'overflow',
+    action_id: ACTION.userMenu,
+    selected_option: { text: { type: 'plain_text', text: 'x' }, value: v },
+  });
+  const cycle = <T>(list: T[]) => {
+    let i = 0;
+    return () => list[i++ % list.length]!;
+  };
   const nextExpired = cycle(expired);
   const nextCancel = cycle(invited.slice(2));
   return {
@@ -70,7 +113,12 @@ export async function clickPlans(app: BenchApp, db: BenchDb, count: number): Pro
     resend: { next: () => menu(value('resend', invited[1]!)), available: count },
     'send new': { next: () => menu(value('send_new', nextExpired())), available: Math.max(1, expired.length - 3) },
     'cancel (confirmed)': {
-      next: () => ({ type: 'button', action_id: ACTION.cancelConfirm, text: { type: 'plain_text', text: 'Cancel' }, value: value('cancel', nextCancel()) }),
+      next: () => ({
+        type: 'button',
+        action_id: ACTION.cancelConfirm,
+        text: { type: 'plain_text', text: 'Cancel' },
+        value: value('cancel', nextCancel()),
+      }),
       available: Math.max(1, invited.length - 2),
     },
   };
@@ -93,7 +141,10 @@ export async function measureActions(app: BenchApp, db: BenchDb, fakes: Fakes, p
       const t = performance.now();
       const r = await signedPost(app.server.url, actionBody(ADMIN_SLACK_ID, next(), url), agent);
       acks.push(since(t));
-      const finished = await Promise.race([done.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), 10_000))]);
+      const finished = await Promise.race([
+        done.then(() => true),
+        new Promise<false>((res) => setTimeout(() => res(false), 10_000)),
+      ]);
       if (r.status !== 200 || !finished) errors++;
       dones.push(since(t));
     }

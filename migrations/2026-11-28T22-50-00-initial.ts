@@ -1,15 +1,17 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Kysely<any>: a migration must keep working after src/db/schema.ts has moved on.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('accounts')
+  await db.schema
+    .createTable('accounts')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('notice_channel', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
-  await db.schema.createTable('users')
+  await db.schema
+    .createTable('users')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
     .addColumn('email', 'text', (c) => c.notNull())
@@ -23,7 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index users_email_per_account on users (account_id, lower(email))`.execute(db);
   await sql`create index users_listing on users (account_id, state, lower(email), id)`.execute(db);
 
-  await db.schema.createTable('invitations')
+  await db.schema
+    .createTable('invitations')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     // The random half of the link; the other half is an HMAC only the app can compute.
     .addColumn('public_id', 'text', (c) => c.notNull().unique())
@@ -33,28 +36,39 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'timestamptz', (c) => c.notNull())
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('state', 'text', (c) =>
-      c.notNull().check(sql`state in ('pending', 'accepted', 'declined', 'cancelled', 'superseded')`))
+      c.notNull().check(sql`state in ('pending', 'accepted', 'declined', 'cancelled', 'superseded')`),
+    )
     .addColumn('closed_at', 'timestamptz')
     .addColumn('superseded_by', 'uuid')
     .addColumn('resend_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_resent_at', 'timestamptz')
-    .addColumn('delivery_state', 'text', (c) => c.notNull().defaultTo('queued')
-      .check(sql`delivery_state in ('queued', 'retrying', 'sent', 'delivered', 'bounced', 'failed', 'complained')`))
+    .addColumn('delivery_state', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('queued')
+        .check(sql`delivery_state in ('queued', 'retrying', 'sent', 'delivered', 'bounced', 'failed', 'complained')`),
+    )
     .addColumn('delivery_detail', 'text')
     .addColumn('delivery_updated_at', 'timestamptz')
     .addColumn('message_id', 'text')
     .addCheckConstraint('invitations_expiry_after_send', sql`expires_at > sent_at`)
     // Deferred: "supersede the old, insert the new" is one step, but the partial unique index
     // below forbids the new pending row until the old one is closed.
-    .addForeignKeyConstraint('invitations_superseded_by_fk', ['superseded_by'], 'invitations', ['id'],
-      (fk) => fk.deferrable().initiallyDeferred())
+    .addForeignKeyConstraint('invitations_superseded_by_fk', ['superseded_by'], 'invitations', ['id'], (fk) =>
+      fk.deferrable().initiallyDeferred(),
+    )
     .execute();
   // The rule "at most one open invitation per user" lives in the database, not only in code.
-  await sql`create unique index invitations_one_open_per_user on invitations (user_id) where state = 'pending'`.execute(db);
-  await sql`create index invitations_pending_expiry on invitations (account_id, expires_at) where state = 'pending'`.execute(db);
+  await sql`create unique index invitations_one_open_per_user on invitations (user_id) where state = 'pending'`.execute(
+    db,
+  );
+  await sql`create index invitations_pending_expiry on invitations (account_id, expires_at) where state = 'pending'`.execute(
+    db,
+  );
   await sql`create index invitations_by_user on invitations (user_id, sent_at)`.execute(db);
 
-  await db.schema.createTable('audit_log')
+  await db.schema
+    .createTable('audit_log')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
     .addColumn('at', 'timestamptz', (c) => c.notNull())

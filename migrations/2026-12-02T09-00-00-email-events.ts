@@ -1,11 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Kysely<any>: a migration must keep working after src/db/schema.ts has moved on.
 export async function up(db: Kysely<any>): Promise<void> {
   // Postmark webhook events already processed. Postmark retries deliveries and may send them out of
   // order; the unique key makes a repeat a no-op (ON CONFLICT DO NOTHING) instead of a second change.
   // Only a summary is kept: a bounce payload can quote the email, and the email holds the invite link.
-  await db.schema.createTable('email_events')
+  await db.schema
+    .createTable('email_events')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('record_type', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text', (c) => c.notNull())
@@ -23,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index email_events_by_invitation on email_events (invitation_id, occurred_at)`.execute(db);
 
   // Webhooks without Metadata fall back to the MessageID Postmark gave us when it accepted the email.
-  await sql`create index invitations_by_message_id on invitations (message_id) where message_id is not null`.execute(db);
+  await sql`create index invitations_by_message_id on invitations (message_id) where message_id is not null`.execute(
+    db,
+  );
 
   // ACCOUNT_HOURLY_EMAIL_CAP counts successful emailing actions of the last hour from the audit log;
   // this partial index keeps that count a short backward index scan, however long the log grows.

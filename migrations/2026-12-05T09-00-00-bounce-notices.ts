@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Kysely<any>: a migration must keep working after src/db/schema.ts has moved on.
 // A hard bounce is announced in the notice channel once per invitation, like answers: a new notice

@@ -37,7 +37,11 @@ export interface Config {
   readonly accountHourlyEmailCap: number | null;
 }
 
-const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
 /**
  * Parsed, not just pattern-matched: a value that `new URL` rejects would otherwise pass here and
  * crash later without naming its variable. Bases get paths appended, so they cannot carry ? or #.
@@ -52,51 +56,75 @@ const isHttpUrl = (v: string, base: boolean): boolean => {
   }
 };
 const url = (what: string, { base = true } = {}) =>
-  optional.refine((v) => v === undefined || isHttpUrl(v, base),
-    `must be an http(s) URL ${what}${base ? ', without ? or #' : ''}`)
+  optional
+    .refine(
+      (v) => v === undefined || isHttpUrl(v, base),
+      `must be an http(s) URL ${what}${base ? ', without ? or #' : ''}`,
+    )
     .transform((v) => v?.replace(/\/+$/, ''));
 const duration = (example: string) =>
-  optional.refine((v) => v === undefined || parseDuration(v) !== null, `must be a duration like ${example}`)
+  optional
+    .refine((v) => v === undefined || parseDuration(v) !== null, `must be a duration like ${example}`)
     .transform((v) => (v === undefined ? undefined : parseDuration(v)!));
 
 const schema = z.object({
   NODE_ENV: optional,
-  PORT: optional.refine((v) => v === undefined || (/^\d+$/.test(v) && +v > 0 && +v < 65536),
-    'must be a port number between 1 and 65535'),
+  PORT: optional.refine(
+    (v) => v === undefined || (/^\d+$/.test(v) && +v > 0 && +v < 65536),
+    'must be a port number between 1 and 65535',
+  ),
   PUBLIC_BASE_URL: url('such as https://invites.example.com'),
-  DATABASE_URL: optional.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
-    'must start with postgres:// (leave it unset for the embedded database)'),
+  DATABASE_URL: optional.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must start with postgres:// (leave it unset for the embedded database)',
+  ),
   DATA_DIR: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-…)'),
-  SLACK_APP_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-…)'),
+  SLACK_APP_TOKEN: optional.refine(
+    (v) => v === undefined || v.startsWith('xapp-'),
+    'must be an app-level token (xapp-…)',
+  ),
   SLACK_API_URL: url('ending in /api/'),
   POSTMARK_SERVER_TOKEN: optional,
   POSTMARK_API_URL: url('such as https://api.postmarkapp.com'),
   POSTMARK_MESSAGE_STREAM: optional,
-  EMAIL_FROM: optional.refine((v) => v === undefined || normalizeEmail(v.replace(/^.*<([^>]+)>\s*$/, '$1')) !== null,
-    'must be an email address, optionally as "Name <address>"'),
+  EMAIL_FROM: optional.refine(
+    (v) => v === undefined || normalizeEmail(v.replace(/^.*<([^>]+)>\s*$/, '$1')) !== null,
+    'must be an email address, optionally as "Name <address>"',
+  ),
   ACCOUNT_NAME: optional.refine((v) => v === undefined || v.length <= 100, 'must be at most 100 characters'),
   ADMIN_EMAILS: optional.transform((v, ctx) => {
-    const raw = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const raw = (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = raw.filter((e) => normalizeEmail(e) === null);
     if (bad.length) ctx.addIssue({ code: 'custom', message: `not an email address: ${bad.join(', ')}` });
     return [...new Set(raw.map((e) => normalizeEmail(e) ?? e))];
   }),
-  NOTICE_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v),
-    'must be a Slack channel id such as C0123ABCD'),
+  NOTICE_CHANNEL: optional.refine(
+    (v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v),
+    'must be a Slack channel id such as C0123ABCD',
+  ),
   INVITATION_TTL: duration('7d or 90s'),
   EXPIRY_SWEEP_INTERVAL: duration('1m or 1s'),
   APP_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   MARKETPLACE_URL: url('such as https://marketplace.example.com/sign-in', { base: false }),
-  REMINDER_BEFORE: optional.refine((v) => v === undefined || v === 'off' || parseDuration(v) !== null,
-    'must be a duration like 24h, or off'),
+  REMINDER_BEFORE: optional.refine(
+    (v) => v === undefined || v === 'off' || parseDuration(v) !== null,
+    'must be a duration like 24h, or off',
+  ),
   POSTMARK_WEBHOOK_USER: optional,
   POSTMARK_WEBHOOK_PASSWORD: optional,
-  RESEND_COOLDOWN: optional.refine((v) => v === undefined || v === 'off' || parseDuration(v) !== null,
-    'must be a duration like 10m, or off'),
-  ACCOUNT_HOURLY_EMAIL_CAP: optional.refine((v) => v === undefined || v === 'off' || (/^\d+$/.test(v) && +v > 0 && +v <= 1_000_000),
-    'must be a whole number of emails per hour (1 or more), or off'),
+  RESEND_COOLDOWN: optional.refine(
+    (v) => v === undefined || v === 'off' || parseDuration(v) !== null,
+    'must be a duration like 10m, or off',
+  ),
+  ACCOUNT_HOURLY_EMAIL_CAP: optional.refine(
+    (v) => v === undefined || v === 'off' || (/^\d+$/.test(v) && +v > 0 && +v <= 1_000_000),
+    'must be a whole number of emails per hour (1 or more), or off',
+  ),
 });
 
 type Env = Record<string, string | undefined>;

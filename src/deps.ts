@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
-import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
+import { type DatabaseHandle, type Executor, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { startQueue, type Queue, type QueueOptions } from './db/queue.js';
+import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
 import { createMailer, type Mailer } from './email/index.js';
-import { DeliveryService } from './invitations/delivery.js';
-import { systemClock, type Clock } from './invitations/invitation.js';
-import { InviteeService } from './invitations/invitee.js';
-import { NoticeService } from './invitations/notices.js';
-import { resolveAppSecret } from './invitations/links.js';
-import { ensureAccount } from './invitations/repository.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
+import { DeliveryService } from './invitations/delivery.js';
+import { type Clock, systemClock } from './invitations/invitation.js';
+import { InviteeService } from './invitations/invitee.js';
+import { resolveAppSecret } from './invitations/links.js';
+import { NoticeService } from './invitations/notices.js';
+import { ensureAccount } from './invitations/repository.js';
 import { InvitationService, type ServiceDeps } from './invitations/service.js';
 import { createLogger, type Logger } from './log.js';
 import { slackClientOptions } from './slack/client-options.js';
@@ -48,8 +48,9 @@ export interface DepsOptions {
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
-  const database = options.database
-    ?? await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const database =
+    options.database ??
+    (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
   try {
     await migrateToLatest(database.db);
     const queue = await startQueue(database, {
@@ -59,7 +60,11 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     });
     const accountId = await ensureAccount(database.db, config.accountName);
     const serviceDeps: ServiceDeps = {
-      db: database.db, queue, clock, accountId, accountName: config.accountName,
+      db: database.db,
+      queue,
+      clock,
+      accountId,
+      accountName: config.accountName,
       invitationTtlMs: config.invitationTtlMs,
       appSecret: resolveAppSecret(config.appSecret, config.dataDir),
       publicBaseUrl: config.publicBaseUrl,
@@ -67,18 +72,33 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     };
     const service = new InvitationService(serviceDeps);
     await ensureAdmins(serviceDeps, config.adminEmails);
-    const mailer = options.mailer ?? createMailer(
-      { postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') },
-      (line) => log.info(line),
-    );
+    const mailer =
+      options.mailer ??
+      createMailer({ postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') }, (line) =>
+        log.info(line),
+      );
     const notices = new NoticeService({
-      db: database.db, queue, clock, accountId, accountName: config.accountName,
-      defaultChannel: config.noticeChannel, reminderBeforeMs: config.reminderBeforeMs,
+      db: database.db,
+      queue,
+      clock,
+      accountId,
+      accountName: config.accountName,
+      defaultChannel: config.noticeChannel,
+      reminderBeforeMs: config.reminderBeforeMs,
     });
     // A bounce is announced in the notice channel only when Slack is configured (like other notices).
-    const onBounced = config.slack ? (trx: Executor, invitationId: string) => notices.recordBounce(trx, invitationId) : null;
+    const onBounced = config.slack
+      ? (trx: Executor, invitationId: string) => notices.recordBounce(trx, invitationId)
+      : null;
     return {
-      config, log, clock, database, queue, mailer, accountId, service,
+      config,
+      log,
+      clock,
+      database,
+      queue,
+      mailer,
+      accountId,
+      service,
       invitee: new InviteeService(serviceDeps),
       delivery: new DeliveryService(serviceDeps, onBounced),
       notices,

@@ -10,7 +10,12 @@ export function parseDuration(text: string): number | null {
 
 /** The inverse, for messages: 604800000 → "7 days". */
 export function formatDuration(ms: number): string {
-  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1_000, 'second']];
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1_000, 'second'],
+  ];
   for (const [size, name] of units) {
     if (ms >= size && ms % size === 0) {
       const n = ms / size;

@@ -1,6 +1,6 @@
-import { serveCliChannel, type CliChannel } from './cli/channel.js';
+import { type CliChannel, serveCliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
-import { loadConfigOrExit, type Config } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { createDeps, type Deps } from './deps.js';
 import { startWorkers } from './jobs/index.js';
@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received: finishing work in flight, then exiting`);
-    const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 25_000);
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 25_000);
     force.unref();
     sweeper?.stop();
     await server.close();
@@ -42,7 +45,11 @@ async function main(): Promise<void> {
 /** The CLI's way in while we hold DATA_DIR. A convenience: if it cannot open, the server still runs. */
 async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<CliChannel | null> {
   try {
-    return await serveCliChannel(config.dataDir, (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null), log);
+    return await serveCliChannel(
+      config.dataDir,
+      (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null),
+      log,
+    );
   } catch (err) {
     log.warn('CLI channel unavailable: `npm run cli` works only while this server is stopped', { err: String(err) });
     return null;
@@ -52,19 +59,34 @@ async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<
 /** Says once, plainly, what runs and what is disabled, and which variables enable it. */
 function announce(config: Config, log: Logger, port: number, ms: number): void {
   log.info(`ready in ${ms} ms on http://localhost:${port} (health: /healthz, /readyz)`);
-  log.info(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.dataDir}`);
-  log.info(config.slack
-    ? `Slack: ${config.slack.mode === 'http' ? 'HTTP mode at POST /slack/events' : 'Socket Mode'}`
-    : 'Slack: DISABLED — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (HTTP) or SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode)');
-  log.info(config.postmark
-    ? 'email: Postmark'
-    : `email: dev outbox in ${config.dataDir}/outbox — set POSTMARK_SERVER_TOKEN and EMAIL_FROM to send real email`);
-  if (!config.postmarkWebhook) log.info('Postmark webhook: DISABLED — set POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD');
-  log.info(!config.slack ? 'channel notices: DISABLED (Slack is not configured)'
-    : `channel notices: expiry sweep every ${config.sweepIntervalMs / 1000} s, reminders ${config.reminderBeforeMs === null ? 'off' : `${config.reminderBeforeMs / 3_600_000} h before expiry`}` +
-      `${config.noticeChannel ? `, default channel ${config.noticeChannel} (NOTICE_CHANNEL)` : ''}; choose the channel with /users notify #channel`);
-  if (!config.adminEmails.length) log.warn('no ADMIN_EMAILS: nobody can manage users until an admin exists (e.g. echo ADMIN_EMAILS=you@example.com >> .env)');
-  log.info(`try: npm run cli -- invite someone@example.com${config.adminEmails[0] ? ` --as ${config.adminEmails[0]}` : ' --as <admin email>'}`);
+  log.info(
+    config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.dataDir}`,
+  );
+  log.info(
+    config.slack
+      ? `Slack: ${config.slack.mode === 'http' ? 'HTTP mode at POST /slack/events' : 'Socket Mode'}`
+      : 'Slack: DISABLED — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (HTTP) or SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode)',
+  );
+  log.info(
+    config.postmark
+      ? 'email: Postmark'
+      : `email: dev outbox in ${config.dataDir}/outbox — set POSTMARK_SERVER_TOKEN and EMAIL_FROM to send real email`,
+  );
+  if (!config.postmarkWebhook)
+    log.info('Postmark webhook: DISABLED — set POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD');
+  log.info(
+    !config.slack
+      ? 'channel notices: DISABLED (Slack is not configured)'
+      : `channel notices: expiry sweep every ${config.sweepIntervalMs / 1000} s, reminders ${config.reminderBeforeMs === null ? 'off' : `${config.reminderBeforeMs / 3_600_000} h before expiry`}` +
+          `${config.noticeChannel ? `, default channel ${config.noticeChannel} (NOTICE_CHANNEL)` : ''}; choose the channel with /users notify #channel`,
+  );
+  if (!config.adminEmails.length)
+    log.warn(
+      'no ADMIN_EMAILS: nobody can manage users until an admin exists (e.g. echo ADMIN_EMAILS=you@example.com >> .env)',
+    );
+  log.info(
+    `try: npm run cli -- invite someone@example.com${config.adminEmails[0] ? ` --as ${config.adminEmails[0]}` : ' --as <admin email>'}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -11,7 +11,8 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 
 export function createLogger(options: { level?: Level; sink?: (line: string, level: Level) => void } = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
-  const sink = options.sink ?? ((line, level) => (level === 'error' || level === 'warn' ? console.error : console.log)(line));
+  const sink =
+    options.sink ?? ((line, level) => (level === 'error' || level === 'warn' ? console.error : console.log)(line));
   const write = (level: Level) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields, errorReplacer)}` : '';

@@ -5,9 +5,9 @@ import type { Deps } from './deps.js';
 import { createSlack, type SlackRuntime } from './slack/app.js';
 import { registerHealth } from './web/health.js';
 import { httpStatusOf } from './web/http-status.js';
-import { redactPath } from './web/security.js';
 import { registerInvitePages } from './web/invite-page.js';
 import { registerPostmarkWebhook } from './web/postmark-webhook.js';
+import { redactPath } from './web/security.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -27,12 +27,18 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   const slack = createSlack(deps, web);
   registerInvitePages(web, deps);
 
-  web.use((_req, res) => { res.status(404).type('text/plain').send('Not found\n'); });
+  web.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found\n');
+  });
   // The last word on anything unexpected: log it, answer politely, never show a stack trace.
   web.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
     if (status >= 500) deps.log.error('request failed', { method: req.method, path: redactPath(req.originalUrl), err });
-    if (!res.headersSent) res.status(status).type('text/plain').send(status >= 500 ? 'Something went wrong on our side. Please try again.\n' : 'Bad request\n');
+    if (!res.headersSent)
+      res
+        .status(status)
+        .type('text/plain')
+        .send(status >= 500 ? 'Something went wrong on our side. Please try again.\n' : 'Bad request\n');
   });
 
   const server = http.createServer(web);

@@ -1,8 +1,8 @@
 import { activeAdmin } from '../../src/invitations/repository.js';
-import { ADMIN_EMAIL, startBenchApp, type BenchApp } from './app.js';
-import { createBenchDb, type BenchDb, type DbKind } from './db.js';
+import { ADMIN_EMAIL, type BenchApp, startBenchApp } from './app.js';
+import { type BenchDb, createBenchDb, type DbKind } from './db.js';
 import type { Fakes } from './fakes.js';
-import { seedUsers, type SeedMode } from './seed.js';
+import { type SeedMode, seedUsers } from './seed.js';
 import { since } from './stats.js';
 
 export interface Account {
@@ -14,7 +14,13 @@ export interface Account {
 }
 
 /** A fresh database, the real app on it, and `size` seeded users (plus the bootstrap admin). */
-export async function openAccount(kind: DbKind, size: number, fakes: Fakes, extraEnv: Record<string, string> = {}, mode: SeedMode = 'mixed'): Promise<Account> {
+export async function openAccount(
+  kind: DbKind,
+  size: number,
+  fakes: Fakes,
+  extraEnv: Record<string, string> = {},
+  mode: SeedMode = 'mixed',
+): Promise<Account> {
   const db = await createBenchDb(kind, `s${size}`);
   let app: BenchApp | null = null;
   try {
@@ -27,7 +33,16 @@ export async function openAccount(kind: DbKind, size: number, fakes: Fakes, extr
       seedMs = since(t);
     });
     const opened = app;
-    return { db, app, size, seedMs, close: async () => { await opened.close(); await db.close(); } };
+    return {
+      db,
+      app,
+      size,
+      seedMs,
+      close: async () => {
+        await opened.close();
+        await db.close();
+      },
+    };
   } catch (err) {
     await app?.close();
     await db.close();

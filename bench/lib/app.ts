@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import express from 'express';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/log.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { type RunningServer, startServer } from '../../src/server.js';
 import type { BenchDb } from './db.js';
 import { SIGNING_SECRET } from './load.js';
 
@@ -27,9 +27,15 @@ export interface BenchApp {
 /** Environment of the app under test: Slack HTTP mode against the fake, limits off (the bench repeats clicks). */
 export function benchEnv(slackApiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slackApiUrl,
-    ADMIN_EMAILS: ADMIN_EMAIL, ACCOUNT_NAME: 'Bench Marketplace', APP_SECRET,
-    PUBLIC_BASE_URL: 'http://invites.bench', RESEND_COOLDOWN: 'off', ACCOUNT_HOURLY_EMAIL_CAP: 'off',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: slackApiUrl,
+    ADMIN_EMAILS: ADMIN_EMAIL,
+    ACCOUNT_NAME: 'Bench Marketplace',
+    APP_SECRET,
+    PUBLIC_BASE_URL: 'http://invites.bench',
+    RESEND_COOLDOWN: 'off',
+    ACCOUNT_HOURLY_EMAIL_CAP: 'off',
     ...extra,
   };
 }
@@ -39,7 +45,12 @@ export function benchEnv(slackApiUrl: string, extra: Record<string, string> = {}
  * `beforeServe` runs between building the deps and starting the server (seeding goes there: Bolt
  * sends its one auth.test when the App is built, and a seed holding PGlite's thread would time it out).
  */
-export async function startBenchApp(db: BenchDb, slackApiUrl: string, extra: Record<string, string> = {}, beforeServe: (deps: Deps) => Promise<void> = async () => {}): Promise<BenchApp> {
+export async function startBenchApp(
+  db: BenchDb,
+  slackApiUrl: string,
+  extra: Record<string, string> = {},
+  beforeServe: (deps: Deps) => Promise<void> = async () => {},
+): Promise<BenchApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-bench-'));
   const parsed = loadConfig({ DATA_DIR: dataDir, ...benchEnv(slackApiUrl, extra) });
   if (!parsed.ok) throw new Error(`bad bench config: ${parsed.errors.join('; ')}`);
@@ -47,7 +58,9 @@ export async function startBenchApp(db: BenchDb, slackApiUrl: string, extra: Rec
   await beforeServe(deps);
   const server = await startServer(deps, 0);
   return {
-    config: parsed.config, deps, server,
+    config: parsed.config,
+    deps,
+    server,
     close: async () => {
       await server.close();
       await deps.close();
@@ -69,14 +82,22 @@ export async function startBareApp(slackApiUrl: string): Promise<{ url: string; 
     fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
   };
   const app = new App({ receiver, token: 'xoxb-bench', clientOptions, logLevel: LogLevel.WARN });
-  app.command('/users', async ({ ack }) => { await ack({ response_type: 'ephemeral', text: 'ok' }); });
-  app.action(/.*/, async ({ ack }) => { await ack(); });
+  app.command('/users', async ({ ack }) => {
+    await ack({ response_type: 'ephemeral', text: 'ok' });
+  });
+  app.action(/.*/, async ({ ack }) => {
+    await ack();
+  });
   const server = http.createServer(web);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -16,7 +16,11 @@ export function removeCompiled(): void {
 export function compileForStart(): string | null {
   fs.rmSync(out, { recursive: true, force: true });
   // tsc emits even when some unrelated file fails type-checking; the entry point is what matters.
-  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--outDir', out, '--sourceMap', 'false'], { stdio: 'ignore' });
+  spawnSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--outDir', out, '--sourceMap', 'false'],
+    { stdio: 'ignore' },
+  );
   const entry = path.join(out, 'src', 'index.js');
   return fs.existsSync(entry) ? entry : null;
 }

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { startQueue } from '../../src/db/queue.js';
 
@@ -10,9 +10,17 @@ export type DbKind = 'postgres' | 'pglite';
 export class QueryCounter {
   statements: string[] = [];
   recording = false;
-  record = (sql: string): void => { if (this.recording) this.statements.push(sql); };
-  start(): void { this.statements = []; this.recording = true; }
-  stop(): string[] { this.recording = false; return this.statements; }
+  record = (sql: string): void => {
+    if (this.recording) this.statements.push(sql);
+  };
+  start(): void {
+    this.statements = [];
+    this.recording = true;
+  }
+  stop(): string[] {
+    this.recording = false;
+    return this.statements;
+  }
 }
 
 export interface BenchDb {
@@ -33,11 +41,29 @@ export async function createBenchDb(kind: DbKind, label: string): Promise<BenchD
     const name = await createPostgresDatabase(label);
     const url = urlFor(name);
     const handle = await openDatabase({ url, poolSize: 10 }, { onQuery: counter.record });
-    return { kind, handle, counter, url, close: async () => { await handle.close(); await dropPostgresDatabase(name); } };
+    return {
+      kind,
+      handle,
+      counter,
+      url,
+      close: async () => {
+        await handle.close();
+        await dropPostgresDatabase(name);
+      },
+    };
   }
   const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate() });
   const handle = await openDatabase({ pglite }, { onQuery: counter.record });
-  return { kind, handle, counter, url: null, close: async () => { await handle.close(); await pglite.close(); } };
+  return {
+    kind,
+    handle,
+    counter,
+    url: null,
+    close: async () => {
+      await handle.close();
+      await pglite.close();
+    },
+  };
 }
 
 export function urlFor(name: string): string {
@@ -49,7 +75,11 @@ export function urlFor(name: string): string {
 async function adminQuery(text: string): Promise<void> {
   const c = new pg.Client({ connectionString: BASE_URL });
   await c.connect();
-  try { await c.query(text); } finally { await c.end(); }
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
 }
 
 export async function createPostgresDatabase(label: string): Promise<string> {

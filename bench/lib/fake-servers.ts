@@ -11,7 +11,9 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-async function listen(handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<Listening & { server: http.Server }> {
+async function listen(
+  handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void,
+): Promise<Listening & { server: http.Server }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,7 +25,11 @@ async function listen(handler: (req: http.IncomingMessage, body: string, res: ht
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -44,7 +50,9 @@ export interface SlackFake extends Listening {
 }
 
 /** `onRespond` hears every message posted to a response_url (`/respond/<id>`). */
-export async function startSlackFake(onRespond: (id: number, body: Record<string, unknown>) => void = () => {}): Promise<SlackFake> {
+export async function startSlackFake(
+  onRespond: (id: number, body: Record<string, unknown>) => void = () => {},
+): Promise<SlackFake> {
   const users = new Map<string, string>();
   const calls = new Map<string, number>();
   const posts = new Map<string, number>();
@@ -59,14 +67,20 @@ export async function startSlackFake(onRespond: (id: number, body: Record<string
     const method = url.replace(/^\/api\//, '');
     const args = new URLSearchParams(body);
     calls.set(method, (calls.get(method) ?? 0) + 1);
-    if (method === 'chat.postMessage') posts.set(args.get('channel') ?? '?', (posts.get(args.get('channel') ?? '?') ?? 0) + 1);
-    if (method === 'auth.test') return json(res, 200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Bench' });
+    if (method === 'chat.postMessage')
+      posts.set(args.get('channel') ?? '?', (posts.get(args.get('channel') ?? '?') ?? 0) + 1);
+    if (method === 'auth.test')
+      return json(res, 200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Bench' });
     if (method === 'users.info') {
       const user = args.get('user') ?? '';
       const email = users.get(user);
-      return json(res, 200, email
-        ? { ok: true, user: { id: user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
-        : { ok: false, error: 'user_not_found' });
+      return json(
+        res,
+        200,
+        email
+          ? { ok: true, user: { id: user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
+          : { ok: false, error: 'user_not_found' },
+      );
     }
     return json(res, 200, { ok: true, ts: '1.000001', channel: args.get('channel') ?? 'C0', view: { id: 'V0' } });
   });
@@ -96,21 +110,35 @@ export async function startPostmarkFake(keepBodies = true): Promise<PostmarkFake
   let messages = 0;
   const bodies: string[] = [];
   const srv = await listen((req, body, res) => {
-    if (req.url !== '/email/batch' || req.method !== 'POST') return json(res, 404, { ErrorCode: 404, Message: 'not here' });
-    if (req.headers['x-postmark-server-token'] !== token) return json(res, 401, { ErrorCode: 10, Message: 'bad token' });
+    if (req.url !== '/email/batch' || req.method !== 'POST')
+      return json(res, 404, { ErrorCode: 404, Message: 'not here' });
+    if (req.headers['x-postmark-server-token'] !== token)
+      return json(res, 401, { ErrorCode: 10, Message: 'bad token' });
     const batch = JSON.parse(body) as { To: string }[];
     calls++;
     messages += batch.length;
     if (keepBodies) bodies.push(body);
     const at = new Date().toISOString();
-    json(res, 200, batch.map((m) => ({ ErrorCode: 0, Message: 'OK', MessageID: randomUUID(), SubmittedAt: at, To: m.To })));
+    json(
+      res,
+      200,
+      batch.map((m) => ({ ErrorCode: 0, Message: 'OK', MessageID: randomUUID(), SubmittedAt: at, To: m.To })),
+    );
   });
   return {
     ...srv,
     token,
-    get calls() { return calls; },
-    get messages() { return messages; },
+    get calls() {
+      return calls;
+    },
+    get messages() {
+      return messages;
+    },
     bodies,
-    reset: () => { calls = 0; messages = 0; bodies.length = 0; },
+    reset: () => {
+      calls = 0;
+      messages = 0;
+      bodies.length = 0;
+    },
   };
 }

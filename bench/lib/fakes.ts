@@ -20,8 +20,11 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-type Message = { type: 'ready'; slackUrl: string; postmarkUrl: string; token: string } | { type: 'respond'; id: number; replace: boolean }
-  | { type: 'stats'; req: number; posts: Record<string, number>; calls: number; messages: number } | { type: 'replay'; req: number; ms: number };
+type Message =
+  | { type: 'ready'; slackUrl: string; postmarkUrl: string; token: string }
+  | { type: 'respond'; id: number; replace: boolean }
+  | { type: 'stats'; req: number; posts: Record<string, number>; calls: number; messages: number }
+  | { type: 'replay'; req: number; ms: number };
 
 export async function startFakes(): Promise<Fakes> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-process.ts');
@@ -34,27 +37,44 @@ export async function startFakes(): Promise<Fakes> {
     child.once('error', reject);
     child.on('message', (m: Message) => {
       if (m.type === 'ready') resolve(m);
-      else if (m.type === 'respond') { if (m.replace) { waiting.get(m.id)?.(); waiting.delete(m.id); } }
-      else { pending.get(m.req)?.(m); pending.delete(m.req); }
+      else if (m.type === 'respond') {
+        if (m.replace) {
+          waiting.get(m.id)?.();
+          waiting.delete(m.id);
+        }
+      } else {
+        pending.get(m.req)?.(m);
+        pending.delete(m.req);
+      }
     });
   });
-  const ask = <T extends Message>(type: 'stats' | 'replay') => new Promise<T>((resolve) => {
-    const id = req++;
-    pending.set(id, (m) => resolve(m as T));
-    child.send({ type, req: id });
-  });
+  const ask = <T extends Message>(type: 'stats' | 'replay') =>
+    new Promise<T>((resolve) => {
+      const id = req++;
+      pending.set(id, (m) => resolve(m as T));
+      child.send({ type, req: id });
+    });
   return {
     slackApiUrl: `${ready.slackUrl}/api`,
     postmarkUrl: ready.postmarkUrl,
     postmarkToken: ready.token,
-    setUser: (id, email) => { child.send({ type: 'user', id, email }); },
+    setUser: (id, email) => {
+      child.send({ type: 'user', id, email });
+    },
     responseUrl: () => {
       const id = next++;
       return { url: `${ready.slackUrl}/respond/${id}`, done: new Promise<void>((resolve) => waiting.set(id, resolve)) };
     },
-    clearPosts: () => { child.send({ type: 'clearPosts' }); },
-    resetPostmark: () => { child.send({ type: 'resetPostmark' }); },
-    stats: async () => { const m = await ask<Extract<Message, { type: 'stats' }>>('stats'); return { posts: m.posts, calls: m.calls, messages: m.messages }; },
+    clearPosts: () => {
+      child.send({ type: 'clearPosts' });
+    },
+    resetPostmark: () => {
+      child.send({ type: 'resetPostmark' });
+    },
+    stats: async () => {
+      const m = await ask<Extract<Message, { type: 'stats' }>>('stats');
+      return { posts: m.posts, calls: m.calls, messages: m.messages };
+    },
     replayPostmark: async () => (await ask<Extract<Message, { type: 'replay' }>>('replay')).ms,
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -11,11 +11,25 @@ export const MIX = { active: 0.4, invited: 0.3, expired: 0.2, cancelled: 0.1 };
 /** 'mixed': the mix above. 'due': every user Invited with an expired invitation (the sweep's worst case). 'fresh': every user just invited, email queued. */
 export type SeedMode = 'mixed' | 'due' | 'fresh';
 
-export async function seedUsers(db: Executor, accountId: string, inviterId: string, count: number, mode: SeedMode = 'mixed', from = 1): Promise<void> {
+export async function seedUsers(
+  db: Executor,
+  accountId: string,
+  inviterId: string,
+  count: number,
+  mode: SeedMode = 'mixed',
+  from = 1,
+): Promise<void> {
   const to = from + count - 1;
-  const state = mode === 'mixed' ? sql`case when g % 10 < 4 then 'active' when g % 10 < 9 then 'invited' else 'cancelled' end` : sql`'invited'`;
-  const sentAt = mode === 'due' ? sql`now() - interval '8 days'` : mode === 'fresh' ? sql`now() - interval '1 minute'`
-    : sql`case
+  const state =
+    mode === 'mixed'
+      ? sql`case when g % 10 < 4 then 'active' when g % 10 < 9 then 'invited' else 'cancelled' end`
+      : sql`'invited'`;
+  const sentAt =
+    mode === 'due'
+      ? sql`now() - interval '8 days'`
+      : mode === 'fresh'
+        ? sql`now() - interval '1 minute'`
+        : sql`case
       when u.state = 'invited' and nn.n % 10 >= 7 then now() - interval '8 days'
       when u.state = 'invited' then now() - interval '1 day'
       else now() - interval '25 days' end`;

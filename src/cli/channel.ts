@@ -56,7 +56,11 @@ export interface CliChannel {
   close(): Promise<void>;
 }
 
-export async function serveCliChannel(dataDir: string, handle: (argv: string[]) => Promise<CliResult>, log: Logger): Promise<CliChannel> {
+export async function serveCliChannel(
+  dataDir: string,
+  handle: (argv: string[]) => Promise<CliResult>,
+  log: Logger,
+): Promise<CliChannel> {
   const token = randomBytes(32).toString('hex');
   const place = placeSocket(dataDir);
   fs.writeFileSync(tokenPath(dataDir), token, { mode: 0o600 });
@@ -104,10 +108,14 @@ export async function serveCliChannel(dataDir: string, handle: (argv: string[]) 
     throw err;
   }
   return {
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => { removeFiles(); resolve(); });
-      fs.rmSync(tokenPath(dataDir), { force: true });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          removeFiles();
+          resolve();
+        });
+        fs.rmSync(tokenPath(dataDir), { force: true });
+      }),
   };
 }
 
@@ -119,7 +127,9 @@ export async function sendToServer(dataDir: string, argv: readonly string[], tim
     socket.setEncoding('utf8');
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('the server did not answer in time')));
     socket.on('connect', () => socket.write(`${JSON.stringify({ token, argv })}\n`));
-    socket.on('data', (chunk: string) => { response += chunk; });
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+    });
     socket.on('error', reject);
     socket.on('end', () => {
       try {

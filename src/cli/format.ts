@@ -1,9 +1,8 @@
-import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { describeDelivery } from '../invitations/delivery-summary.js';
+import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { STATUS_LABEL } from '../invitations/invitation.js';
 import { withoutUnsafe } from '../invitations/names.js';
 import { shortUtc } from '../invitations/time.js';
-
 
 /**
  * Strips control characters so a hostile name cannot move the cursor or clear the terminal, and
@@ -14,7 +13,14 @@ const clean = withoutUnsafe;
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function expiryText(user: UserView): string {
@@ -27,10 +33,18 @@ export function formatList(page: ListPage, accountName: string, now: Date): stri
   const { counts } = page;
   const head = `${clean(accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
   if (!page.users.length) return `${head}\nNo users match.`;
-  const rows = [['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY'], ...page.users.map((u) => [
-    clean(u.email), clean(u.name ?? ''), u.role, STATUS_LABEL[u.status], expiryText(u),
-    clean(u.invitation?.inviter?.email ?? ''), u.invitation ? clean(describeDelivery(u.invitation.delivery, now)) : '',
-  ])];
+  const rows = [
+    ['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY'],
+    ...page.users.map((u) => [
+      clean(u.email),
+      clean(u.name ?? ''),
+      u.role,
+      STATUS_LABEL[u.status],
+      expiryText(u),
+      clean(u.invitation?.inviter?.email ?? ''),
+      u.invitation ? clean(describeDelivery(u.invitation.delivery, now)) : '',
+    ]),
+  ];
   const paging = page.pageCount > 1 ? `\nPage ${page.page} of ${page.pageCount} (${page.total} users)` : '';
   return `${head}\n\n${table(rows)}${paging}`;
 }
@@ -41,8 +55,13 @@ export function formatUser(user: UserView): string {
 
 export function formatHistory(email: string, entries: HistoryEntry[]): string {
   if (!entries.length) return `No history for ${clean(email)}.`;
-  return `History of ${clean(email)}:\n` + table([['WHEN', 'WHO', 'ACTION', 'OUTCOME'],
-    ...entries.map((e) => [shortUtc(e.at), clean(e.actor), e.action, e.outcome])]);
+  return (
+    `History of ${clean(email)}:\n` +
+    table([
+      ['WHEN', 'WHO', 'ACTION', 'OUTCOME'],
+      ...entries.map((e) => [shortUtc(e.at), clean(e.actor), e.action, e.outcome]),
+    ])
+  );
 }
 
 export { clean as cleanForTerminal };

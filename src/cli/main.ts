@@ -1,10 +1,10 @@
-import { loadConfigOrExit, type Config } from '../config.js';
+import { type Config, loadConfigOrExit } from '../config.js';
 import { DataDirLockedError, lockHolder } from '../db/lock.js';
 import { createDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
 import { createLogger } from '../log.js';
 import { sendToServer } from './channel.js';
-import { runCli, type CliResult } from './run.js';
+import { type CliResult, runCli } from './run.js';
 
 /**
  * `npm run cli -- <subcommand>`. With DATABASE_URL it connects directly. With the embedded database
@@ -25,7 +25,8 @@ async function viaServer(dataDir: string, pid: number, argv: string[]): Promise<
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return {
-      output: `Process ${pid} holds ${dataDir} but did not take the command (${why}). ` +
+      output:
+        `Process ${pid} holds ${dataDir} but did not take the command (${why}). ` +
         'If the server is still starting, try again in a moment.',
       code: 1,
       queuedEmail: false,

@@ -16,7 +16,9 @@ async function main(command: string): Promise<number> {
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
     }
     for (const m of await migrationStatus(database.db)) {
-      process.stdout.write(`${m.executedAt ? 'applied' : 'pending'}  ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}\n`);
+      process.stdout.write(
+        `${m.executedAt ? 'applied' : 'pending'}  ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}\n`,
+      );
     }
     return 0;
   } finally {
@@ -26,5 +28,8 @@ async function main(command: string): Promise<number> {
 
 main(process.argv[2] ?? 'up').then(
   (code) => process.exit(code),
-  (err: unknown) => { process.stderr.write(`migrate: ${err instanceof Error ? err.message : String(err)}\n`); process.exit(1); },
+  (err: unknown) => {
+    process.stderr.write(`migrate: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
 );

@@ -1,4 +1,4 @@
-import { parseCommand, USAGE, type Command } from '../commands/index.js';
+import { type Command, parseCommand, USAGE } from '../commands/index.js';
 import { describeError, type Result } from '../invitations/errors.js';
 import type { Actor } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
@@ -35,32 +35,48 @@ export function splitArgs(argv: readonly string[]): { as: string | null; text: s
  * Runs one CLI command against the service. The same function serves a CLI process that opened
  * the database itself and a server answering a CLI over its local channel.
  */
-export async function runCli(service: InvitationService, argv: readonly string[], defaultAdmin: string | null): Promise<CliResult> {
+export async function runCli(
+  service: InvitationService,
+  argv: readonly string[],
+  defaultAdmin: string | null,
+): Promise<CliResult> {
   const { as, text } = splitArgs(argv);
   const parsed = parseCommand(text);
   if (!parsed.ok) return { output: `${clean(parsed.error)}\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };
   if (parsed.command.kind === 'help') return { output: CLI_USAGE, code: 0, queuedEmail: false };
   const email = as ?? defaultAdmin;
-  if (!email) return { output: 'Say who is acting: --as admin@example.com (an Active admin of the account).', code: 2, queuedEmail: false };
+  if (!email)
+    return {
+      output: 'Say who is acting: --as admin@example.com (an Active admin of the account).',
+      code: 2,
+      queuedEmail: false,
+    };
   return execute(service, { email, via: 'cli' }, parsed.command);
 }
 
 async function execute(service: InvitationService, actor: Actor, command: Command): Promise<CliResult> {
   const done = (output: string, queuedEmail = false): CliResult => ({ output, code: 0, queuedEmail });
-  const refused = (r: Extract<Result<unknown>, { ok: false }>): CliResult =>
-    ({ output: clean(describeError(r.error)), code: 1, queuedEmail: false });
+  const refused = (r: Extract<Result<unknown>, { ok: false }>): CliResult => ({
+    output: clean(describeError(r.error)),
+    code: 1,
+    queuedEmail: false,
+  });
   switch (command.kind) {
     case 'list': {
       const r = await service.list(actor, { filter: command.filter, page: command.page, pageSize: 50 });
       return r.ok ? done(formatList(r.value, service.deps.accountName, service.now())) : refused(r);
     }
     case 'invite': {
-      if (!command.emails.length) return { output: `Give at least one email address.\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };
-      const r = await service.invite(actor, command.emails.map((email) => ({ email, role: command.role })));
+      if (!command.emails.length)
+        return { output: `Give at least one email address.\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };
+      const r = await service.invite(
+        actor,
+        command.emails.map((email) => ({ email, role: command.role })),
+      );
       if (!r.ok) return refused(r);
-      const lines = r.value.map((o) => (o.result.ok
-        ? `invited ${formatUser(o.result.value)}`
-        : `not invited: ${clean(describeError(o.result.error))}`));
+      const lines = r.value.map((o) =>
+        o.result.ok ? `invited ${formatUser(o.result.value)}` : `not invited: ${clean(describeError(o.result.error))}`,
+      );
       const sent = r.value.some((o) => o.result.ok);
       return { output: lines.join('\n'), code: r.value.every((o) => o.result.ok) ? 0 : 1, queuedEmail: sent };
     }
@@ -85,7 +101,11 @@ async function execute(service: InvitationService, actor: Actor, command: Comman
       return r.ok ? done(formatHistory(r.value.email, r.value.entries)) : refused(r);
     }
     case 'notify':
-      return { output: 'Notice channels are chosen in Slack, where the channel can be picked: /users notify #channel', code: 2, queuedEmail: false };
+      return {
+        output: 'Notice channels are chosen in Slack, where the channel can be picked: /users notify #channel',
+        code: 2,
+        queuedEmail: false,
+      };
     case 'help':
       return done(CLI_USAGE);
   }

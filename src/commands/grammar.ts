@@ -1,5 +1,5 @@
+import { type NotifyTarget, parseChannel } from './channel.js';
 import { normalizeEmail, unwrapMailto } from './email.js';
-import { parseChannel, type NotifyTarget } from './channel.js';
 import { USAGE } from './usage.js';
 
 export type ListFilter = 'invited' | 'expired' | 'active';
@@ -153,7 +153,10 @@ function parseNotify(args: string[]): ParseResult {
 
 /** Parses the text after `/users` (or the CLI's argv joined by spaces). Never throws. */
 export function parseCommand(text: string): ParseResult {
-  const tokens = text.split(/\s+/).filter((t) => t !== '').map(fixDashes);
+  const tokens = text
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .map(fixDashes);
   const [first, ...args] = tokens;
   if (first === undefined) return ok({ kind: 'list', filter: null, page: 1 });
   const name = first.toLowerCase();

@@ -1,13 +1,13 @@
+export { type ChannelParse, type NotifyTarget, parseChannel } from './channel.js';
+export { isValidEmail, normalizeEmail, unwrapMailto } from './email.js';
 export {
-  parseCommand,
-  MAX_INVITE_EMAILS,
-  MAX_PAGE,
   type Command,
   type EmailCommandKind,
   type ListFilter,
+  MAX_INVITE_EMAILS,
+  MAX_PAGE,
   type ParseResult,
+  parseCommand,
   type Role,
 } from './grammar.js';
-export { parseChannel, type ChannelParse, type NotifyTarget } from './channel.js';
 export { USAGE } from './usage.js';
-export { isValidEmail, normalizeEmail, unwrapMailto } from './email.js';

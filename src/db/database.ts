@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { CompiledQuery, Kysely, PostgresDialect, type LogEvent, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type DirLock, lockDataDir } from './lock.js';
 import type { Database } from './schema.js';
-import { lockDataDir, type DirLock } from './lock.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -39,7 +39,14 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    return handle('postgres', pool, async () => { await pool.end(); }, options);
+    return handle(
+      'postgres',
+      pool,
+      async () => {
+        await pool.end();
+      },
+      options,
+    );
   }
   let lock: DirLock | null = null;
   let pglite: PGlite;
@@ -57,18 +64,28 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   }
   // ONE connection over PGlite: inside a transaction only its `trx` may be used (see STACK.md).
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
-  return handle('pglite', pool, async () => {
-    // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
-    // used to skip closing PGlite and releasing the DATA_DIR lock below.
-    await pool.end().catch(() => {});
-    if (lock) {
-      await pglite.close();
-      lock.release();
-    }
-  }, options);
+  return handle(
+    'pglite',
+    pool,
+    async () => {
+      // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
+      // used to skip closing PGlite and releasing the DATA_DIR lock below.
+      await pool.end().catch(() => {});
+      if (lock) {
+        await pglite.close();
+        lock.release();
+      }
+    },
+    options,
+  );
 }
 
-function handle(kind: DatabaseHandle['kind'], pool: pg.Pool, close: () => Promise<void>, options: DatabaseOptions): DatabaseHandle {
+function handle(
+  kind: DatabaseHandle['kind'],
+  pool: pg.Pool,
+  close: () => Promise<void>,
+  options: DatabaseOptions,
+): DatabaseHandle {
   const { onQuery } = options;
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),

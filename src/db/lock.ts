@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
-    super(`Another process (pid ${pid}) is using the embedded database in ${dataDir}. ` +
-      'Stop it first, or use its CLI channel (npm run cli does this for you).');
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `Another process (pid ${pid}) is using the embedded database in ${dataDir}. ` +
+        'Stop it first, or use its CLI channel (npm run cli does this for you).',
+    );
   }
 }
 
@@ -26,7 +31,11 @@ export function lockDataDir(dataDir: string): DirLock {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
       const release = () => {
         process.off('exit', release);
-        try { if (readPid(file) === process.pid) fs.unlinkSync(file); } catch { /* already gone */ }
+        try {
+          if (readPid(file) === process.pid) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
       };
       process.on('exit', release);
       return { path: file, release };

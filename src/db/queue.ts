@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { executorFor, type DatabaseHandle, type Executor } from './database.js';
+import { type DatabaseHandle, type Executor, executorFor } from './database.js';
 
 /**
  * Every background job, named once, with the data it carries. The data never holds an invitation
@@ -34,7 +34,12 @@ export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
 export interface Queue {
   readonly boss: PgBoss;
   /** Enqueues inside `executor`'s transaction: a rolled-back change leaves no job behind. */
-  enqueue<N extends JobName>(executor: Executor, name: N, data: JobData[N], options?: PgBoss.SendOptions): Promise<void>;
+  enqueue<N extends JobName>(
+    executor: Executor,
+    name: N,
+    data: JobData[N],
+    options?: PgBoss.SendOptions,
+  ): Promise<void>;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
 }
 
@@ -69,7 +74,12 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
   if (options.background) await boss.maintain().catch((err: unknown) => options.onError?.(err as Error));
   for (const name of Object.keys(DEFAULT_RETRY) as JobName[]) {
     const retry = { ...DEFAULT_RETRY[name], ...options.retry?.[name] };
-    const settings = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: true, expireInSeconds: ACTIVE_JOB_EXPIRY_SECONDS };
+    const settings = {
+      retryLimit: retry.retryLimit,
+      retryDelay: retry.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: ACTIVE_JOB_EXPIRY_SECONDS,
+    };
     // createQueue is idempotent in effect, but keeps the first settings: update them each start.
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });
     else await boss.createQueue(name, { name, ...settings });

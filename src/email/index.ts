@@ -4,10 +4,10 @@ import { createPostmarkMailer } from './postmark-mailer.js';
 
 export type { EmailMessage, EmailTag, Mailer, SendResult } from './mailer.js';
 export { createOutboxMailer } from './outbox-mailer.js';
-export { createPostmarkMailer, POSTMARK_BATCH_LIMIT } from './postmark-mailer.js';
 export type { PostmarkMailerOptions } from './postmark-mailer.js';
-export { renderInvitationEmail } from './templates/invitation.js';
+export { createPostmarkMailer, POSTMARK_BATCH_LIMIT } from './postmark-mailer.js';
 export type { InvitationEmailInput, RenderedEmail } from './templates/invitation.js';
+export { renderInvitationEmail } from './templates/invitation.js';
 
 export interface MailerConfig {
   /** null = Postmark not configured: emails go to files so development works offline. */

@@ -68,7 +68,11 @@ async function createExclusive(base: string, content: string): Promise<string> {
 
 /** Keeps file names portable and free of path separators, whatever the address contains. */
 function sanitizeRecipient(to: string): string {
-  const cleaned = to.trim().toLowerCase().replace(/[^a-z0-9@._+-]+/g, '_').slice(0, 100);
+  const cleaned = to
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9@._+-]+/g, '_')
+    .slice(0, 100);
   return cleaned === '' ? 'unknown' : cleaned;
 }
 

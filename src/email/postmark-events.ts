@@ -37,7 +37,13 @@ const PERMANENT: Record<string, string> = {
   Blocked: 'the receiving server blocked it',
 };
 /** Bounce records that report no delivery problem at all (auto-replies and the like). */
-const NOT_A_PROBLEM = new Set(['AutoResponder', 'AddressChange', 'Subscribe', 'ChallengeVerification', 'OpenRelayTest']);
+const NOT_A_PROBLEM = new Set([
+  'AutoResponder',
+  'AddressChange',
+  'Subscribe',
+  'ChallengeVerification',
+  'OpenRelayTest',
+]);
 /** Record types sent to the same URL that the app does not track. */
 const UNTRACKED = new Set(['Open', 'Click', 'SubscriptionChange', 'Inbound']);
 
@@ -63,7 +69,16 @@ export function parsePostmarkWebhook(body: unknown, receivedAt: Date): ParsedWeb
     const d = delivery.safeParse(body);
     if (!d.success) return { kind: 'invalid', reason: describeIssues(d.error) };
     // Postmark sends no event ID for deliveries; a message is delivered once, so its time is the key.
-    return { kind: 'event', event: { ...common, eventKey: d.data.DeliveredAt, kind: 'delivered', occurredAt: time(d.data.DeliveredAt, receivedAt), detail: null } };
+    return {
+      kind: 'event',
+      event: {
+        ...common,
+        eventKey: d.data.DeliveredAt,
+        kind: 'delivered',
+        occurredAt: time(d.data.DeliveredAt, receivedAt),
+        detail: null,
+      },
+    };
   }
   if (recordType === 'Bounce' || recordType === 'SpamComplaint') {
     const b = bounce.safeParse(body);
@@ -71,15 +86,43 @@ export function parsePostmarkWebhook(body: unknown, receivedAt: Date): ParsedWeb
     const at = time(b.data.BouncedAt, receivedAt);
     const eventKey = String(b.data.ID);
     if (recordType === 'SpamComplaint' || b.data.Type === 'SpamComplaint') {
-      return { kind: 'event', event: { ...common, eventKey, kind: 'complained', occurredAt: at, detail: 'the recipient marked the email as spam' } };
+      return {
+        kind: 'event',
+        event: {
+          ...common,
+          eventKey,
+          kind: 'complained',
+          occurredAt: at,
+          detail: 'the recipient marked the email as spam',
+        },
+      };
     }
-    if (NOT_A_PROBLEM.has(b.data.Type)) return { kind: 'ignored', reason: `bounce of type ${b.data.Type} is not a delivery problem` };
+    if (NOT_A_PROBLEM.has(b.data.Type))
+      return { kind: 'ignored', reason: `bounce of type ${b.data.Type} is not a delivery problem` };
     const permanent = PERMANENT[b.data.Type];
     // Postmark deactivates an address after some bounce types; whatever the type, that is final.
     if (permanent || b.data.Inactive) {
-      return { kind: 'event', event: { ...common, eventKey, kind: 'bounced', occurredAt: at, detail: permanent ?? `${label(b.data)}; Postmark deactivated the address` } };
+      return {
+        kind: 'event',
+        event: {
+          ...common,
+          eventKey,
+          kind: 'bounced',
+          occurredAt: at,
+          detail: permanent ?? `${label(b.data)}; Postmark deactivated the address`,
+        },
+      };
     }
-    return { kind: 'event', event: { ...common, eventKey, kind: 'soft_bounce', occurredAt: at, detail: `temporary delivery problem (${label(b.data)})` } };
+    return {
+      kind: 'event',
+      event: {
+        ...common,
+        eventKey,
+        kind: 'soft_bounce',
+        occurredAt: at,
+        detail: `temporary delivery problem (${label(b.data)})`,
+      },
+    };
   }
   if (UNTRACKED.has(recordType)) return { kind: 'ignored', reason: `${recordType} events are not tracked` };
   return { kind: 'ignored', reason: `unknown record type ${recordType.slice(0, 40)}` };
@@ -97,5 +140,8 @@ function time(text: string | null | undefined, fallback: Date): Date {
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+    .join('; ');
 }

@@ -81,19 +81,21 @@ async function sendChunk(
 ): Promise<SendResult[] | Failure> {
   let answer: unknown;
   try {
-    answer = await client.sendEmailBatch(chunk.map((m) => ({
-      From: opts.from,
-      To: m.to,
-      Subject: m.subject,
-      HtmlBody: m.html,
-      TextBody: m.text,
-      MessageStream: opts.messageStream,
-      Tag: m.tag,
-      Metadata: { invitationId: m.metadata.invitationId },
-      TrackOpens: false,
-      // Invite links carry a secret token: keep them out of Postmark's click-tracking redirects.
-      TrackLinks: Models.LinkTrackingOptions.None,
-    })));
+    answer = await client.sendEmailBatch(
+      chunk.map((m) => ({
+        From: opts.from,
+        To: m.to,
+        Subject: m.subject,
+        HtmlBody: m.html,
+        TextBody: m.text,
+        MessageStream: opts.messageStream,
+        Tag: m.tag,
+        Metadata: { invitationId: m.metadata.invitationId },
+        TrackOpens: false,
+        // Invite links carry a secret token: keep them out of Postmark's click-tracking redirects.
+        TrackLinks: Models.LinkTrackingOptions.None,
+      })),
+    );
   } catch (err) {
     return wholeCallFailure(err);
   }
@@ -105,18 +107,35 @@ async function sendChunk(
 function perMessageResult(entry: unknown): SendResult {
   if (typeof entry !== 'object' || entry === null || typeof (entry as { ErrorCode?: unknown }).ErrorCode !== 'number') {
     // Postmark may or may not have accepted it; retrying risks a duplicate but losing it is worse.
-    return { ok: false, permanent: false, code: 'server_error', reason: 'Postmark answered without a result for this message' };
+    return {
+      ok: false,
+      permanent: false,
+      code: 'server_error',
+      reason: 'Postmark answered without a result for this message',
+    };
   }
-  const { ErrorCode: code, Message: text, MessageID: id } = entry as { ErrorCode: number; Message?: unknown; MessageID?: unknown };
+  const {
+    ErrorCode: code,
+    Message: text,
+    MessageID: id,
+  } = entry as { ErrorCode: number; Message?: unknown; MessageID?: unknown };
   const detail = typeof text === 'string' && text !== '' ? ` (Postmark: ${text})` : '';
   if (code === 0) return { ok: true, messageId: typeof id === 'string' ? id : '' };
   if (code === 300) {
-    return { ok: false, permanent: true, code: 'invalid_email', reason: `Postmark refused the address as invalid${detail}` };
+    return {
+      ok: false,
+      permanent: true,
+      code: 'invalid_email',
+      reason: `Postmark refused the address as invalid${detail}`,
+    };
   }
   if (code === 406) {
     return {
-      ok: false, permanent: true, code: 'inactive_recipient',
-      reason: 'Postmark refused the address: it bounced before, marked an email as spam, or unsubscribed. ' +
+      ok: false,
+      permanent: true,
+      code: 'inactive_recipient',
+      reason:
+        'Postmark refused the address: it bounced before, marked an email as spam, or unsubscribed. ' +
         `It can be reactivated in Postmark's suppression list${detail}`,
     };
   }
@@ -127,18 +146,30 @@ function perMessageResult(entry: unknown): SendResult {
   // 1235 = unknown message stream. Retrying cannot help until an admin fixes the setup.
   if (code === 10 || (code >= 400 && code < 500) || code === 1235) {
     return {
-      ok: false, permanent: true, code: 'postmark_config',
+      ok: false,
+      permanent: true,
+      code: 'postmark_config',
       reason: `Postmark rejected the message because of its configuration (error ${code})${detail}`,
     };
   }
-  return { ok: false, permanent: false, code: 'postmark_error', reason: `Postmark could not send it (error ${code})${detail}` };
+  return {
+    ok: false,
+    permanent: false,
+    code: 'postmark_error',
+    reason: `Postmark could not send it (error ${code})${detail}`,
+  };
 }
 
 /** Maps an exception from the client (the whole batch call failed) to one shared result. */
 function wholeCallFailure(err: unknown): Failure {
   if (!(err instanceof Errors.PostmarkError)) {
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, permanent: false, code: 'unexpected', reason: `unexpected error while calling Postmark: ${message}` };
+    return {
+      ok: false,
+      permanent: false,
+      code: 'unexpected',
+      reason: `unexpected error while calling Postmark: ${message}`,
+    };
   }
   const status = err.statusCode;
   const detail = err.message ? `: ${err.message}` : '';
@@ -146,26 +177,42 @@ function wholeCallFailure(err: unknown): Failure {
   if (!status || status === 408) {
     const timedOut = /timeout|timed out|aborted/i.test(err.message);
     return {
-      ok: false, permanent: false, code: 'network',
+      ok: false,
+      permanent: false,
+      code: 'network',
       reason: timedOut ? `Postmark did not answer in time${detail}` : `could not reach Postmark${detail}`,
     };
   }
   if (status === 429) {
-    return { ok: false, permanent: false, code: 'rate_limited', reason: `Postmark is rate limiting sends (HTTP 429)${detail}` };
+    return {
+      ok: false,
+      permanent: false,
+      code: 'rate_limited',
+      reason: `Postmark is rate limiting sends (HTTP 429)${detail}`,
+    };
   }
   if (status >= 500) {
-    return { ok: false, permanent: false, code: 'server_error', reason: `Postmark had a server error (HTTP ${status})${detail}` };
+    return {
+      ok: false,
+      permanent: false,
+      code: 'server_error',
+      reason: `Postmark had a server error (HTTP ${status})${detail}`,
+    };
   }
   if (status === 401) {
     return {
-      ok: false, permanent: true, code: 'postmark_config',
+      ok: false,
+      permanent: true,
+      code: 'postmark_config',
       reason: `Postmark rejected the server token (HTTP 401); check POSTMARK_SERVER_TOKEN${detail}`,
     };
   }
   // 422 and other 4xx: the request itself is wrong (sender, stream, URL); resending the same fails.
   const code = err.code ? `, error ${err.code}` : '';
   return {
-    ok: false, permanent: true, code: 'postmark_config',
+    ok: false,
+    permanent: true,
+    code: 'postmark_config',
     reason: `Postmark refused the request (HTTP ${status}${code})${detail}`,
   };
 }

@@ -4,7 +4,10 @@ import type { Clock } from './invitation.js';
 import * as repo from './repository.js';
 
 /** ADMIN_EMAILS bootstrap: each address ends up an Active admin; running it twice changes nothing. */
-export async function ensureAdmins(deps: { db: Db; accountId: string; clock: Clock }, emails: readonly string[]): Promise<void> {
+export async function ensureAdmins(
+  deps: { db: Db; accountId: string; clock: Clock },
+  emails: readonly string[],
+): Promise<void> {
   for (const raw of emails) {
     const email = normalizeEmail(raw);
     if (!email) continue;
@@ -19,12 +22,23 @@ export async function ensureAdmins(deps: { db: Db; accountId: string; clock: Clo
         await repo.updateUser(trx, user.id, { role: 'admin', state: 'active', activated_at: now });
       } else {
         await repo.insertUser(trx, {
-          account_id: deps.accountId, email, name: null, role: 'admin', state: 'active', created_at: now, activated_at: now,
+          account_id: deps.accountId,
+          email,
+          name: null,
+          role: 'admin',
+          state: 'active',
+          created_at: now,
+          activated_at: now,
         });
       }
       await repo.appendAudit(trx, {
-        account_id: deps.accountId, at: now, actor: 'system (ADMIN_EMAILS)', action: 'bootstrap_admin',
-        subject_email: email, invitation_id: null, outcome: 'ok',
+        account_id: deps.accountId,
+        at: now,
+        actor: 'system (ADMIN_EMAILS)',
+        action: 'bootstrap_admin',
+        subject_email: email,
+        invitation_id: null,
+        outcome: 'ok',
       });
     });
   }

@@ -8,9 +8,7 @@ export interface CurrentDelivery {
   messageId: string | null;
 }
 
-export type Decision =
-  | { apply: true; state: DeliveryState; detail: string | null }
-  | { apply: false; reason: string };
+export type Decision = { apply: true; state: DeliveryState; detail: string | null } | { apply: false; reason: string };
 
 /**
  * How far a message got: a later event may only move it forward. Postmark delivers webhooks at
@@ -18,10 +16,18 @@ export type Decision =
  * hides a spam complaint. Worker-set states (queued … failed) are all "no news from Postmark yet".
  */
 const RANK: Record<DeliveryState, number> = {
-  queued: 0, retrying: 0, sent: 0, failed: 0, delivered: 1, bounced: 2, complained: 3,
+  queued: 0,
+  retrying: 0,
+  sent: 0,
+  failed: 0,
+  delivered: 1,
+  bounced: 2,
+  complained: 3,
 };
 const TARGET: Record<Exclude<EmailEvent['kind'], 'soft_bounce'>, DeliveryState> = {
-  delivered: 'delivered', bounced: 'bounced', complained: 'complained',
+  delivered: 'delivered',
+  bounced: 'bounced',
+  complained: 'complained',
 };
 
 /** Pure: whether `event` changes the invitation's delivery state, and to what. */

@@ -18,14 +18,21 @@ export function describeDelivery(delivery: DeliveryInfo, now: Date | ((at: Date)
   const format = typeof now === 'function' ? now : (at: Date) => relativeTime(at, now);
   const when = delivery.updatedAt ? ` ${format(delivery.updatedAt)}` : '';
   switch (delivery.state) {
-    case 'queued': return 'Email queued';
-    case 'retrying': return 'Email queued, retrying';
+    case 'queued':
+      return 'Email queued';
+    case 'retrying':
+      return 'Email queued, retrying';
     // A soft bounce leaves the state at "sent" and says what happened in the detail.
-    case 'sent': return `Email sent${when}${delivery.detail ? ` (${delivery.detail})` : ''}`;
-    case 'delivered': return `Delivered${when}`;
-    case 'bounced': return `Email bounced: ${delivery.detail ?? 'the address cannot receive email'}`;
-    case 'failed': return `Email failed: ${delivery.detail ?? 'unknown error'}`;
-    case 'complained': return 'Marked as spam';
+    case 'sent':
+      return `Email sent${when}${delivery.detail ? ` (${delivery.detail})` : ''}`;
+    case 'delivered':
+      return `Delivered${when}`;
+    case 'bounced':
+      return `Email bounced: ${delivery.detail ?? 'the address cannot receive email'}`;
+    case 'failed':
+      return `Email failed: ${delivery.detail ?? 'unknown error'}`;
+    case 'complained':
+      return 'Marked as spam';
   }
 }
 

@@ -2,11 +2,11 @@ import type { Db, Executor } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
 import type { EmailEvent } from '../email/events.js';
 import { decideDelivery } from './delivery-events.js';
+import * as repo from './delivery-repository.js';
 import type { Person } from './invitation.js';
 import { inviteUrl, linkToken } from './links.js';
-import * as repo from './delivery-repository.js';
 
-export { describeDelivery, relativeTime, type DeliveryInfo } from './delivery-summary.js';
+export { type DeliveryInfo, describeDelivery, relativeTime } from './delivery-summary.js';
 
 export interface EmailContext {
   invitationId: string;
@@ -35,7 +35,8 @@ export interface EventResult {
  */
 const BOUNCE_WORDS: Record<string, string> = {
   invalid_email: 'the address is not valid',
-  inactive_recipient: 'Postmark will not send to this address because it bounced, marked an email as spam ' +
+  inactive_recipient:
+    'Postmark will not send to this address because it bounced, marked an email as spam ' +
     'or unsubscribed before (it can be reactivated in Postmark)',
 };
 
@@ -53,14 +54,19 @@ export class DeliveryService {
   /** Contexts of the invitations that may still be mailed, keyed by id. One query for a whole batch. */
   async contexts(invitationIds: readonly string[]): Promise<Map<string, EmailContext>> {
     const rows = await repo.openInvitationsWithPeople(this.deps.db, invitationIds);
-    return new Map(rows.map((r) => [r.id, {
-      invitationId: r.id,
-      accountName: this.deps.accountName,
-      invitee: { email: r.email, name: r.name },
-      inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
-      link: inviteUrl(this.deps.publicBaseUrl, linkToken(this.deps.appSecret, r.public_id)),
-      expiresAt: r.expires_at,
-    }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          invitationId: r.id,
+          accountName: this.deps.accountName,
+          invitee: { email: r.email, name: r.name },
+          inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
+          link: inviteUrl(this.deps.publicBaseUrl, linkToken(this.deps.appSecret, r.public_id)),
+          expiresAt: r.expires_at,
+        },
+      ]),
+    );
   }
 
   async record(outcomes: readonly { invitationId: string; outcome: DeliveryOutcome }[]): Promise<void> {
@@ -90,16 +96,33 @@ export class DeliveryService {
       // Locked: concurrent events for one invitation are judged one after the other.
       const invitation = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
       const decision = invitation
-        ? decideDelivery({ state: invitation.delivery_state, updatedAt: invitation.delivery_updated_at, messageId: invitation.message_id }, event)
+        ? decideDelivery(
+            {
+              state: invitation.delivery_state,
+              updatedAt: invitation.delivery_updated_at,
+              messageId: invitation.message_id,
+            },
+            event,
+          )
         : { apply: false as const, reason: 'no invitation matches this message' };
       const stored = await repo.insertEvent(trx, {
-        record_type: event.recordType, message_id: event.messageId, event_key: event.eventKey,
-        invitation_id: invitation?.id ?? null, occurred_at: event.occurredAt, received_at: this.deps.clock(),
-        kind: event.kind, detail: event.detail, outcome: decision.apply ? 'applied' : decision.reason,
+        record_type: event.recordType,
+        message_id: event.messageId,
+        event_key: event.eventKey,
+        invitation_id: invitation?.id ?? null,
+        occurred_at: event.occurredAt,
+        received_at: this.deps.clock(),
+        kind: event.kind,
+        detail: event.detail,
+        outcome: decision.apply ? 'applied' : decision.reason,
       });
       if (!stored) return { outcome: 'duplicate', invitationId: invitation?.id ?? null };
       if (invitation && decision.apply) {
-        await repo.setEventState(trx, invitation.id, { state: decision.state, detail: decision.detail, at: event.occurredAt });
+        await repo.setEventState(trx, invitation.id, {
+          state: decision.state,
+          detail: decision.detail,
+          at: event.occurredAt,
+        });
         if (decision.state === 'bounced' && this.onBounced) await this.onBounced(trx, invitation.id);
       }
       return { outcome: decision.apply ? 'applied' : decision.reason, invitationId: invitation?.id ?? null };
@@ -115,6 +138,7 @@ function stateOf(outcome: DeliveryOutcome): DeliveryState {
 
 function detailOf(outcome: DeliveryOutcome): string | null {
   if (outcome.kind === 'sent') return null;
-  if (outcome.kind === 'failed' && outcome.permanent && outcome.code) return BOUNCE_WORDS[outcome.code] ?? outcome.reason;
+  if (outcome.kind === 'failed' && outcome.permanent && outcome.code)
+    return BOUNCE_WORDS[outcome.code] ?? outcome.reason;
   return outcome.reason;
 }

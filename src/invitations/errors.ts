@@ -61,29 +61,54 @@ const day = (d: Date | undefined) => (d ? shortUtc(d) : 'its expiry date');
 export function describeError(error: DomainError): string {
   const who = error.email ?? 'this user';
   switch (error.code) {
-    case 'invalid_email': return `"${error.detail ?? error.email ?? ''}" is not a valid email address.`;
-    case 'invalid_input': return error.detail ?? 'That input is not valid.';
-    case 'not_admin': return 'Only account administrators can manage users and invitations.';
-    case 'user_not_found': return `${who} is not a user of this account.`;
-    case 'already_active': return `${who} is already an active user; there is no invitation to manage.`;
-    case 'already_invited': return error.expiresAt
-      ? `${who} already has a valid invitation (expires ${day(error.expiresAt)}). Use Resend invitation link instead.`
-      : `${who} already has an invitation. Use Resend invitation link or Send new invitation instead.`;
-    case 'invitation_expired': return `The invitation to ${who} expired on ${day(error.expiresAt)}. Use Send new invitation.`;
-    case 'not_expired': return `The invitation to ${who} is still valid until ${day(error.expiresAt)}; ` +
-      'Send new invitation is only for expired invitations (another admin may have just sent one).';
-    case 'no_open_invitation': return `${who} has no open invitation (it may have been accepted, declined or cancelled).`;
-    case 'stale': return `That list is out of date: ${who}'s invitation changed since it was shown. Here is the current state.`;
-    case 'cannot_remove_self': return 'You cannot cancel your own access.';
-    case 'resend_cooldown': return `The invitation to ${who} was resent recently` +
-      `${error.detail ? ` (resends are at least ${error.detail} apart)` : ''}. You can resend it again after ${day(error.retryAt)}.`;
-    case 'rate_limited': return 'This account has sent as many invitation emails as it may in one hour' +
-      `${error.detail ? ` (${error.detail})` : ''}, to protect email delivery. Try again after ${day(error.retryAt)}.`;
-    case 'link_invalid': return 'This invitation link is not valid. Check that you copied the whole link from the email.';
-    case 'link_expired': return 'This invitation has expired.';
-    case 'link_superseded': return 'A newer invitation was sent to you; use the link in the latest email.';
-    case 'link_cancelled': return 'This invitation was cancelled by an account administrator.';
-    case 'link_accepted': return 'This invitation was already accepted.';
-    case 'link_declined': return 'This invitation was declined.';
+    case 'invalid_email':
+      return `"${error.detail ?? error.email ?? ''}" is not a valid email address.`;
+    case 'invalid_input':
+      return error.detail ?? 'That input is not valid.';
+    case 'not_admin':
+      return 'Only account administrators can manage users and invitations.';
+    case 'user_not_found':
+      return `${who} is not a user of this account.`;
+    case 'already_active':
+      return `${who} is already an active user; there is no invitation to manage.`;
+    case 'already_invited':
+      return error.expiresAt
+        ? `${who} already has a valid invitation (expires ${day(error.expiresAt)}). Use Resend invitation link instead.`
+        : `${who} already has an invitation. Use Resend invitation link or Send new invitation instead.`;
+    case 'invitation_expired':
+      return `The invitation to ${who} expired on ${day(error.expiresAt)}. Use Send new invitation.`;
+    case 'not_expired':
+      return (
+        `The invitation to ${who} is still valid until ${day(error.expiresAt)}; ` +
+        'Send new invitation is only for expired invitations (another admin may have just sent one).'
+      );
+    case 'no_open_invitation':
+      return `${who} has no open invitation (it may have been accepted, declined or cancelled).`;
+    case 'stale':
+      return `That list is out of date: ${who}'s invitation changed since it was shown. Here is the current state.`;
+    case 'cannot_remove_self':
+      return 'You cannot cancel your own access.';
+    case 'resend_cooldown':
+      return (
+        `The invitation to ${who} was resent recently` +
+        `${error.detail ? ` (resends are at least ${error.detail} apart)` : ''}. You can resend it again after ${day(error.retryAt)}.`
+      );
+    case 'rate_limited':
+      return (
+        'This account has sent as many invitation emails as it may in one hour' +
+        `${error.detail ? ` (${error.detail})` : ''}, to protect email delivery. Try again after ${day(error.retryAt)}.`
+      );
+    case 'link_invalid':
+      return 'This invitation link is not valid. Check that you copied the whole link from the email.';
+    case 'link_expired':
+      return 'This invitation has expired.';
+    case 'link_superseded':
+      return 'A newer invitation was sent to you; use the link in the latest email.';
+    case 'link_cancelled':
+      return 'This invitation was cancelled by an account administrator.';
+    case 'link_accepted':
+      return 'This invitation was already accepted.';
+    case 'link_declined':
+      return 'This invitation was declined.';
   }
 }

@@ -1,9 +1,9 @@
 import type { Trx } from '../db/database.js';
 import type { InvitationRow } from '../db/schema.js';
-import { fail, DomainFailure, ok, type ErrorCode, type Result } from './errors.js';
-import { statusOf, type Person } from './invitation.js';
-import { checkNames } from './names.js';
+import { DomainFailure, type ErrorCode, fail, ok, type Result } from './errors.js';
+import { type Person, statusOf } from './invitation.js';
 import { verifyLinkToken } from './links.js';
+import { checkNames } from './names.js';
 import * as repo from './repository.js';
 import type { ServiceDeps } from './service.js';
 
@@ -43,7 +43,8 @@ export class InviteeService {
   /** Accepts with the names the invitee typed; unusable names are refused per field (invalid_input). */
   async accept(token: string, names: { firstName: string; lastName: string }): Promise<LinkResult<InvitationDetails>> {
     const checked = checkNames(names);
-    if (checked.errors) return { ok: false, error: { code: 'invalid_input', detail: 'Check your name.', fields: checked.errors } };
+    if (checked.errors)
+      return { ok: false, error: { code: 'invalid_input', detail: 'Check your name.', fields: checked.errors } };
     return this.answer(token, 'accepted', `${checked.firstName} ${checked.lastName}`.trim() || null);
   }
 
@@ -51,19 +52,31 @@ export class InviteeService {
     return this.answer(token, 'declined', null);
   }
 
-  private async answer(token: string, answer: 'accepted' | 'declined', name: string | null): Promise<LinkResult<InvitationDetails>> {
+  private async answer(
+    token: string,
+    answer: 'accepted' | 'declined',
+    name: string | null,
+  ): Promise<LinkResult<InvitationDetails>> {
     try {
       return await this.deps.db.transaction().execute(async (trx) => {
         const { invitation, details } = await this.resolve(trx, token, true);
         const now = this.deps.clock();
         await repo.updateInvitation(trx, invitation.id, { state: answer, closed_at: now });
-        await repo.updateUser(trx, invitation.user_id, answer === 'accepted'
-          ? { state: 'active', activated_at: now, ...(name ? { name } : {}) }
-          : { state: 'declined' });
+        await repo.updateUser(
+          trx,
+          invitation.user_id,
+          answer === 'accepted'
+            ? { state: 'active', activated_at: now, ...(name ? { name } : {}) }
+            : { state: 'declined' },
+        );
         await repo.appendAudit(trx, {
-          account_id: this.deps.accountId, at: now, actor: `${details.invitee.email} (invite page)`,
-          action: answer === 'accepted' ? 'accept' : 'decline', subject_email: details.invitee.email,
-          invitation_id: invitation.id, outcome: 'ok',
+          account_id: this.deps.accountId,
+          at: now,
+          actor: `${details.invitee.email} (invite page)`,
+          action: answer === 'accepted' ? 'accept' : 'decline',
+          subject_email: details.invitee.email,
+          invitation_id: invitation.id,
+          outcome: 'ok',
         });
         await this.deps.queue.enqueue(trx, 'invitation.answered', { invitationId: invitation.id, answer });
         const answered = { ...details, invitee: { ...details.invitee, name: name ?? details.invitee.name } };
@@ -109,7 +122,10 @@ export class InviteeService {
 }
 
 class DetailedFailure extends DomainFailure {
-  constructor(code: ErrorCode, readonly details: InvitationDetails) {
+  constructor(
+    code: ErrorCode,
+    readonly details: InvitationDetails,
+  ) {
     super({ code, email: details.invitee.email, expiresAt: details.expiresAt });
   }
 }

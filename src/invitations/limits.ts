@@ -26,7 +26,12 @@ const HOUR_MS = 3_600_000;
  * get it, send it again" right after inviting is a normal request. The caller holds the user's row
  * lock, so of two simultaneous clicks the second sees the first one's last_resent_at.
  */
-export function checkResendCooldown(limits: SendLimits | undefined, open: Pick<InvitationRow, 'last_resent_at'>, email: string, now: Date): void {
+export function checkResendCooldown(
+  limits: SendLimits | undefined,
+  open: Pick<InvitationRow, 'last_resent_at'>,
+  email: string,
+  now: Date,
+): void {
   const cooldownMs = (limits ?? DEFAULT_LIMITS).resendCooldownMs;
   if (cooldownMs <= 0 || !open.last_resent_at) return;
   const allowedAt = open.last_resent_at.getTime() + cooldownMs;
@@ -44,7 +49,12 @@ export function checkResendCooldown(limits: SendLimits | undefined, open: Pick<I
  * count N-1 and both send. The lock is held to the end of the caller's transaction, after the
  * caller's user lock (always user → account, so no lock-order cycle).
  */
-export async function checkHourlyCap(limits: SendLimits | undefined, trx: Trx, accountId: string, now: Date): Promise<void> {
+export async function checkHourlyCap(
+  limits: SendLimits | undefined,
+  trx: Trx,
+  accountId: string,
+  now: Date,
+): Promise<void> {
   const cap = (limits ?? DEFAULT_LIMITS).hourlyEmailCap;
   if (cap === null) return;
   await lockAccount(trx, accountId);

@@ -89,5 +89,7 @@ function readSecret(file: string): string | null {
 
 /** An empty secret would sign every link with a known key: refuse it rather than use it. */
 function fail(file: string): never {
-  throw new Error(`${file} is empty. Delete it to generate a new secret (links already sent stop working), or set APP_SECRET.`);
+  throw new Error(
+    `${file} is empty. Delete it to generate a new secret (links already sent stop working), or set APP_SECRET.`,
+  );
 }

@@ -96,9 +96,24 @@ export class NoticeService {
       const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];
       const posts: SweepResult['posts'] = [];
       for (const kind of kinds) {
-        const postId = await repo.insertPost(trx, { account_id: this.deps.accountId, kind, channel, recipient_email: null, created_at: now });
-        const count = await repo.claimDue(trx, { accountId: this.deps.accountId, kind, postId, now, reminderMs: this.deps.reminderBeforeMs });
-        if (!count) { await repo.deletePost(trx, postId); continue; }
+        const postId = await repo.insertPost(trx, {
+          account_id: this.deps.accountId,
+          kind,
+          channel,
+          recipient_email: null,
+          created_at: now,
+        });
+        const count = await repo.claimDue(trx, {
+          accountId: this.deps.accountId,
+          kind,
+          postId,
+          now,
+          reminderMs: this.deps.reminderBeforeMs,
+        });
+        if (!count) {
+          await repo.deletePost(trx, postId);
+          continue;
+        }
         await this.deps.queue.enqueue(trx, 'notices.post', { postId });
         posts.push({ id: postId, kind, count });
       }
@@ -119,7 +134,9 @@ export class NoticeService {
       if (!noticeId) return [];
       const channel = await this.channel(trx);
       const base = { account_id: this.deps.accountId, created_at: now };
-      const postId = channel ? await repo.insertPost(trx, { ...base, kind: 'news', channel, recipient_email: null }) : null;
+      const postId = channel
+        ? await repo.insertPost(trx, { ...base, kind: 'news', channel, recipient_email: null })
+        : null;
       const dmPostId = parties.inviter_email
         ? await repo.insertPost(trx, { ...base, kind: 'dm', channel: null, recipient_email: parties.inviter_email })
         : null;
@@ -142,9 +159,20 @@ export class NoticeService {
     if (!parties || parties.state !== 'pending') return null;
     const channel = await this.channel(trx);
     if (!channel) return null;
-    const noticeId = await repo.claimAnswer(trx, { accountId: this.deps.accountId, invitationId, kind: 'bounced', now });
+    const noticeId = await repo.claimAnswer(trx, {
+      accountId: this.deps.accountId,
+      invitationId,
+      kind: 'bounced',
+      now,
+    });
     if (!noticeId) return null;
-    const postId = await repo.insertPost(trx, { account_id: this.deps.accountId, created_at: now, kind: 'news', channel, recipient_email: null });
+    const postId = await repo.insertPost(trx, {
+      account_id: this.deps.accountId,
+      created_at: now,
+      kind: 'news',
+      channel,
+      recipient_email: null,
+    });
     await repo.linkPosts(trx, noticeId, postId, null);
     await this.deps.queue.enqueue(trx, 'notices.post', { postId });
     return postId;
@@ -155,10 +183,18 @@ export class NoticeService {
     if (!row || row.account_id !== this.deps.accountId) return null;
     const lines = await repo.lines(this.deps.db, id);
     return {
-      id: row.id, kind: row.kind, channel: row.channel, recipientEmail: row.recipient_email, state: row.state,
-      ts: row.ts, postedChannel: row.posted_channel, attempts: row.attempts,
+      id: row.id,
+      kind: row.kind,
+      channel: row.channel,
+      recipientEmail: row.recipient_email,
+      state: row.state,
+      ts: row.ts,
+      postedChannel: row.posted_channel,
+      attempts: row.attempts,
       lines: lines.map((l) => ({
-        kind: l.kind, invitationId: l.invitation_id, userId: l.user_id,
+        kind: l.kind,
+        invitationId: l.invitation_id,
+        userId: l.user_id,
         invitee: { email: l.email, name: l.name },
         inviter: l.inviter_email ? { email: l.inviter_email, name: l.inviter_name } : null,
         expiresAt: l.expires_at,
@@ -183,7 +219,13 @@ export class NoticeService {
 
   /** Stored the moment Slack answers: a retry of the job then sees `posted` and does not post again. */
   markPosted(postId: string, channel: string, ts: string): Promise<boolean> {
-    return repo.settlePost(this.deps.db, postId, { state: 'posted', ts, posted_channel: channel, posted_at: this.deps.clock(), error: null });
+    return repo.settlePost(this.deps.db, postId, {
+      state: 'posted',
+      ts,
+      posted_channel: channel,
+      posted_at: this.deps.clock(),
+      error: null,
+    });
   }
 
   markFailed(postId: string, error: string): Promise<boolean> {

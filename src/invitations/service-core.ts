@@ -3,8 +3,17 @@ import type { Db, Trx } from '../db/database.js';
 import { uniqueViolation } from '../db/pg-errors.js';
 import type { Queue } from '../db/queue.js';
 import type { InvitationRow, UserRow } from '../db/schema.js';
-import { DomainFailure, fail, ok, type DomainError, type Result } from './errors.js';
-import { refusal, statusOf, type Action, type Actor, type Clock, type Target, type UserStatus, type UserView } from './invitation.js';
+import { type DomainError, DomainFailure, fail, ok, type Result } from './errors.js';
+import {
+  type Action,
+  type Actor,
+  type Clock,
+  refusal,
+  statusOf,
+  type Target,
+  type UserStatus,
+  type UserView,
+} from './invitation.js';
 import { checkHourlyCap, type SendLimits } from './limits.js';
 import { inviteUrl, linkToken, newPublicId } from './links.js';
 import * as repo from './repository.js';
@@ -52,22 +61,44 @@ export abstract class ServiceCore {
   }
 
   /** A new pending invitation (closing `replaces`), with its email enqueued in the same transaction. */
-  protected async issue(trx: Trx, user: UserRow, inviter: UserRow, kind: 'invitation' | 'new-invitation', replaces: string | null) {
+  protected async issue(
+    trx: Trx,
+    user: UserRow,
+    inviter: UserRow,
+    kind: 'invitation' | 'new-invitation',
+    replaces: string | null,
+  ) {
     const now = this.now();
     await checkHourlyCap(this.deps.limits, trx, this.deps.accountId, now);
     const invitation = {
-      id: randomUUID(), public_id: newPublicId(), account_id: this.deps.accountId, user_id: user.id, inviter_id: inviter.id,
-      sent_at: now, expires_at: new Date(now.getTime() + this.deps.invitationTtlMs), state: 'pending' as const,
-      closed_at: null, superseded_by: null, last_resent_at: null, delivery_detail: null, delivery_updated_at: null, message_id: null,
+      id: randomUUID(),
+      public_id: newPublicId(),
+      account_id: this.deps.accountId,
+      user_id: user.id,
+      inviter_id: inviter.id,
+      sent_at: now,
+      expires_at: new Date(now.getTime() + this.deps.invitationTtlMs),
+      state: 'pending' as const,
+      closed_at: null,
+      superseded_by: null,
+      last_resent_at: null,
+      delivery_detail: null,
+      delivery_updated_at: null,
+      message_id: null,
     };
-    if (replaces) await repo.updateInvitation(trx, replaces, { state: 'superseded', closed_at: now, superseded_by: invitation.id });
+    if (replaces)
+      await repo.updateInvitation(trx, replaces, { state: 'superseded', closed_at: now, superseded_by: invitation.id });
     await repo.insertInvitation(trx, invitation);
     await this.deps.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind });
     return invitation;
   }
 
   /** Locks the target user and checks `action` against their state as it is now. */
-  protected async allowed(trx: Trx, target: Target, action: Action): Promise<{ user: UserRow; open: InvitationRow; status: UserStatus }> {
+  protected async allowed(
+    trx: Trx,
+    target: Target,
+    action: Action,
+  ): Promise<{ user: UserRow; open: InvitationRow; status: UserStatus }> {
     const user = await repo.findUser(trx, this.deps.accountId, target, true);
     if (!user) fail('user_not_found', 'email' in target ? { email: target.email } : {});
     if (user.state !== 'active' && user.state !== 'invited') fail('no_open_invitation', { email: user.email });
@@ -96,7 +127,12 @@ export abstract class ServiceCore {
    * One transaction: check the actor, do the work, write the audit entry. A refusal rolls the work
    * back and is audited on its own, so the trail shows refused attempts too.
    */
-  protected async act<T>(actor: Actor, action: string, subject: string | null, work: (trx: Trx, admin: UserRow) => Promise<Done<T>>): Promise<Result<T>> {
+  protected async act<T>(
+    actor: Actor,
+    action: string,
+    subject: string | null,
+    work: (trx: Trx, admin: UserRow) => Promise<Done<T>>,
+  ): Promise<Result<T>> {
     try {
       return await this.deps.db.transaction().execute(async (trx) => {
         const admin = await repo.activeAdmin(trx, this.deps.accountId, actor.email);
@@ -114,21 +150,36 @@ export abstract class ServiceCore {
 
   protected async audit(trx: Trx, actor: Actor, action: string, done: Done<unknown>): Promise<void> {
     await repo.appendAudit(trx, {
-      account_id: this.deps.accountId, at: this.now(), actor: `${actor.email} (${actor.via})`, action,
-      subject_email: done.subject, invitation_id: done.invitationId ?? null, outcome: 'ok',
+      account_id: this.deps.accountId,
+      at: this.now(),
+      actor: `${actor.email} (${actor.via})`,
+      action,
+      subject_email: done.subject,
+      invitation_id: done.invitationId ?? null,
+      outcome: 'ok',
       ...(done.detail ? { detail: done.detail } : {}),
     });
   }
 
-  protected async refuse(db: Db | Trx, actor: Actor, action: string, subject: string | null, error: DomainError): Promise<Result<never>> {
+  protected async refuse(
+    db: Db | Trx,
+    actor: Actor,
+    action: string,
+    subject: string | null,
+    error: DomainError,
+  ): Promise<Result<never>> {
     await repo.appendAudit(db, {
-      account_id: this.deps.accountId, at: this.now(), actor: `${actor.email} (${actor.via})`, action,
-      subject_email: subject, invitation_id: null, outcome: error.code,
+      account_id: this.deps.accountId,
+      at: this.now(),
+      actor: `${actor.email} (${actor.via})`,
+      action,
+      subject_email: subject,
+      invitation_id: null,
+      outcome: error.code,
     });
     return { ok: false, error };
   }
 }
-
 
 export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_email', detail: raw.slice(0, 100) });
 

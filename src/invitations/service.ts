@@ -1,12 +1,20 @@
+import { normalizeEmail } from '../commands/email.js';
 import type { Trx } from '../db/database.js';
 import type { Role, UserRow } from '../db/schema.js';
-import { normalizeEmail } from '../commands/email.js';
 import { fail, ok, type Result } from './errors.js';
-import { statusOf, type Actor, type HistoryEntry, type ListPage, type ListQuery, type Target, type UserView } from './invitation.js';
+import {
+  type Actor,
+  type HistoryEntry,
+  type ListPage,
+  type ListQuery,
+  statusOf,
+  type Target,
+  type UserView,
+} from './invitation.js';
 import { checkHourlyCap, checkResendCooldown } from './limits.js';
 import { cleanName } from './names.js';
 import * as repo from './repository.js';
-import { asDomainError, invalidEmail, ServiceCore, type Done } from './service-core.js';
+import { asDomainError, type Done, invalidEmail, ServiceCore } from './service-core.js';
 
 export type { ServiceDeps } from './service-core.js';
 
@@ -26,7 +34,6 @@ export interface InviteOutcome {
  * current state; adapters only parse and render.
  */
 export class InvitationService extends ServiceCore {
-
   async isAdmin(email: string): Promise<boolean> {
     return (await repo.activeAdmin(this.deps.db, this.deps.accountId, email)) !== undefined;
   }
@@ -35,7 +42,14 @@ export class InvitationService extends ServiceCore {
     if (!(await this.isAdmin(actor.email))) return { ok: false, error: { code: 'not_admin' } };
     const pageSize = Math.max(1, Math.min(query.pageSize, 100));
     const page = Math.max(1, Math.floor(query.page));
-    const r = await repo.listUsers(this.deps.db, this.deps.accountId, query.filter, this.now(), pageSize, (page - 1) * pageSize);
+    const r = await repo.listUsers(
+      this.deps.db,
+      this.deps.accountId,
+      query.filter,
+      this.now(),
+      pageSize,
+      (page - 1) * pageSize,
+    );
     return ok({ ...r, page, pageCount: Math.max(1, Math.ceil(r.total / pageSize)) });
   }
 
@@ -43,7 +57,9 @@ export class InvitationService extends ServiceCore {
   async user(actor: Actor, target: Target): Promise<Result<UserView>> {
     if (!(await this.isAdmin(actor.email))) return { ok: false, error: { code: 'not_admin' } };
     const view = await this.view(this.deps.db, target);
-    return view ? ok(view) : { ok: false, error: { code: 'user_not_found', ...('email' in target ? { email: target.email } : {}) } };
+    return view
+      ? ok(view)
+      : { ok: false, error: { code: 'user_not_found', ...('email' in target ? { email: target.email } : {}) } };
   }
 
   async invite(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
@@ -76,7 +92,10 @@ export class InvitationService extends ServiceCore {
       for (const request of requests) {
         const email = normalizeEmail(request.email);
         if (!email) {
-          outcomes.push({ email: request.email, result: await this.refuse(trx, actor, 'invite', request.email, invalidEmail(request.email)) });
+          outcomes.push({
+            email: request.email,
+            result: await this.refuse(trx, actor, 'invite', request.email, invalidEmail(request.email)),
+          });
           continue;
         }
         const sp = await trx.savepoint('address').execute();
@@ -103,7 +122,11 @@ export class InvitationService extends ServiceCore {
   async copyLink(actor: Actor, target: Target): Promise<Result<{ user: UserView; link: string }>> {
     return this.act(actor, 'copy_link', null, async (trx) => {
       const { user, open } = await this.allowed(trx, target, 'copy_link');
-      return { value: { user: await this.mustView(trx, user.id), link: this.link(open) }, subject: user.email, invitationId: open.id };
+      return {
+        value: { user: await this.mustView(trx, user.id), link: this.link(open) },
+        subject: user.email,
+        invitationId: open.id,
+      };
     });
   }
 
@@ -114,10 +137,18 @@ export class InvitationService extends ServiceCore {
       checkResendCooldown(this.deps.limits, open, user.email, this.now());
       await checkHourlyCap(this.deps.limits, trx, this.deps.accountId, this.now());
       await repo.updateInvitation(trx, open.id, {
-        resend_count: open.resend_count + 1, last_resent_at: this.now(), delivery_state: 'queued', delivery_detail: null,
+        resend_count: open.resend_count + 1,
+        last_resent_at: this.now(),
+        delivery_state: 'queued',
+        delivery_detail: null,
       });
       await this.deps.queue.enqueue(trx, 'email.send', { invitationId: open.id, kind: 'resend' });
-      return { value: await this.mustView(trx, user.id), subject: user.email, invitationId: open.id, detail: { resend: open.resend_count + 1 } };
+      return {
+        value: await this.mustView(trx, user.id),
+        subject: user.email,
+        invitationId: open.id,
+        detail: { resend: open.resend_count + 1 },
+      };
     });
   }
 
@@ -126,7 +157,12 @@ export class InvitationService extends ServiceCore {
     return this.act(actor, 'send_new', null, async (trx, admin) => {
       const { user, open } = await this.allowed(trx, target, 'send_new');
       const next = await this.issue(trx, user, admin, 'new-invitation', open.id);
-      return { value: await this.mustView(trx, user.id), subject: user.email, invitationId: next.id, detail: { replaces: open.id } };
+      return {
+        value: await this.mustView(trx, user.id),
+        subject: user.email,
+        invitationId: next.id,
+        detail: { replaces: open.id },
+      };
     });
   }
 
@@ -139,7 +175,11 @@ export class InvitationService extends ServiceCore {
     });
   }
 
-  async history(actor: Actor, target: Target, limit = 50): Promise<Result<{ user: UserView | null; email: string; entries: HistoryEntry[] }>> {
+  async history(
+    actor: Actor,
+    target: Target,
+    limit = 50,
+  ): Promise<Result<{ user: UserView | null; email: string; entries: HistoryEntry[] }>> {
     if (!(await this.isAdmin(actor.email))) return { ok: false, error: { code: 'not_admin' } };
     const user = await repo.findUser(this.deps.db, this.deps.accountId, target);
     const email = user?.email ?? ('email' in target ? normalizeEmail(target.email) : null);
@@ -152,17 +192,28 @@ export class InvitationService extends ServiceCore {
   /** `/users notify`: the channel for expiry notices, or null to stop them. Admins only, audited. */
   async setNoticeChannel(actor: Actor, channel: string | null): Promise<Result<{ channel: string | null }>> {
     return this.deps.db.transaction().execute(async (trx) => {
-      if (!(await repo.activeAdmin(trx, this.deps.accountId, actor.email))) return { ok: false, error: { code: 'not_admin' } } as const;
+      if (!(await repo.activeAdmin(trx, this.deps.accountId, actor.email)))
+        return { ok: false, error: { code: 'not_admin' } } as const;
       await repo.setNoticeChannel(trx, this.deps.accountId, channel);
       await repo.appendAudit(trx, {
-        account_id: this.deps.accountId, at: this.now(), actor: `${actor.email} (${actor.via})`, action: 'notify',
-        subject_email: null, invitation_id: null, outcome: 'ok', detail: { channel: channel ?? 'off' },
+        account_id: this.deps.accountId,
+        at: this.now(),
+        actor: `${actor.email} (${actor.via})`,
+        action: 'notify',
+        subject_email: null,
+        invitation_id: null,
+        outcome: 'ok',
+        detail: { channel: channel ?? 'off' },
       });
       return ok({ channel });
     });
   }
 
-  private async inviteOne(trx: Trx, admin: UserRow, request: InviteRequest & { email: string }): Promise<Done<UserView>> {
+  private async inviteOne(
+    trx: Trx,
+    admin: UserRow,
+    request: InviteRequest & { email: string },
+  ): Promise<Done<UserView>> {
     const { email } = request;
     const name = cleanName(request.name);
     let user = await repo.findUser(trx, this.deps.accountId, { email }, true);
@@ -171,17 +222,34 @@ export class InvitationService extends ServiceCore {
       if (user.state === 'invited') {
         const open = await repo.openInvitation(trx, user.id);
         const expired = open && statusOf('invited', open.expires_at, this.now()) === 'expired';
-        fail(expired ? 'invitation_expired' : 'already_invited', { email, ...(open ? { expiresAt: open.expires_at } : {}) });
+        fail(expired ? 'invitation_expired' : 'already_invited', {
+          email,
+          ...(open ? { expiresAt: open.expires_at } : {}),
+        });
       }
       // Cancelled or declined earlier: the admins may invite again.
-      await repo.updateUser(trx, user.id, { state: 'invited', name: name ?? user.name, role: request.role ?? user.role });
+      await repo.updateUser(trx, user.id, {
+        state: 'invited',
+        name: name ?? user.name,
+        role: request.role ?? user.role,
+      });
     } else {
       user = await repo.insertUser(trx, {
-        account_id: this.deps.accountId, email, name, role: request.role ?? 'member', state: 'invited',
-        created_at: this.now(), activated_at: null,
+        account_id: this.deps.accountId,
+        email,
+        name,
+        role: request.role ?? 'member',
+        state: 'invited',
+        created_at: this.now(),
+        activated_at: null,
       });
     }
     const invitation = await this.issue(trx, user, admin, 'invitation', null);
-    return { value: await this.mustView(trx, user.id), subject: email, invitationId: invitation.id, detail: { role: request.role ?? user.role } };
+    return {
+      value: await this.mustView(trx, user.id),
+      subject: email,
+      invitationId: invitation.id,
+      detail: { role: request.role ?? user.role },
+    };
   }
 }

@@ -25,12 +25,19 @@ export async function startAnsweredWorker(deps: AnsweredDeps): Promise<void> {
     { batchSize: 10, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 },
     async (jobs) => {
       if (!deps.slackEnabled) {
-        (deps.once ?? ((_k, w) => w()))('no-slack', () => deps.log.info('Slack is not configured: channel notices and DMs are skipped'));
+        (deps.once ?? ((_k, w) => w()))('no-slack', () =>
+          deps.log.info('Slack is not configured: channel notices and DMs are skipped'),
+        );
         return;
       }
       for (const job of jobs) {
         const posts = await deps.notices.recordAnswer(job.data.invitationId, job.data.answer);
-        if (posts.length) deps.log.info('answer news recorded', { invitationId: job.data.invitationId, answer: job.data.answer, posts: posts.length });
+        if (posts.length)
+          deps.log.info('answer news recorded', {
+            invitationId: job.data.invitationId,
+            answer: job.data.answer,
+            posts: posts.length,
+          });
       }
     },
   );

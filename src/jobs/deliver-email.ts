@@ -1,6 +1,12 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
-import { POSTMARK_BATCH_LIMIT, renderInvitationEmail, type EmailMessage, type Mailer, type SendResult } from '../email/index.js';
+import {
+  type EmailMessage,
+  type Mailer,
+  POSTMARK_BATCH_LIMIT,
+  renderInvitationEmail,
+  type SendResult,
+} from '../email/index.js';
 import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
 import type { Logger } from '../log.js';
 
@@ -42,7 +48,8 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
   const contexts = await deps.delivery.contexts([...new Set(jobs.map((j) => j.data.invitationId))]);
   // Invitations closed since the job was queued (superseded, cancelled, answered) are not mailed.
   const sendable = jobs.filter((j) => contexts.has(j.data.invitationId));
-  if (sendable.length < jobs.length) deps.log.info('dropped emails for invitations no longer open', { count: jobs.length - sendable.length });
+  if (sendable.length < jobs.length)
+    deps.log.info('dropped emails for invitations no longer open', { count: jobs.length - sendable.length });
   if (!sendable.length) return;
 
   const messages = sendable.map((j) => toMessage(j, contexts.get(j.data.invitationId)!));
@@ -51,9 +58,14 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
 
   await deps.delivery.record(outcomes.map(({ job, outcome }) => ({ invitationId: job.data.invitationId, outcome })));
   const retry = outcomes.filter((o) => o.outcome.kind === 'retrying');
-  if (retry.length) await deps.boss.fail(EMAIL_QUEUE, retry.map((o) => o.job.id));
+  if (retry.length)
+    await deps.boss.fail(
+      EMAIL_QUEUE,
+      retry.map((o) => o.job.id),
+    );
   for (const { job, outcome } of outcomes) {
-    if (outcome.kind === 'sent') deps.log.info('email sent', { invitationId: job.data.invitationId, kind: job.data.kind, via: deps.mailer.name });
+    if (outcome.kind === 'sent')
+      deps.log.info('email sent', { invitationId: job.data.invitationId, kind: job.data.kind, via: deps.mailer.name });
     else deps.log.warn(`email ${outcome.kind}`, { invitationId: job.data.invitationId, reason: outcome.reason });
   }
 }
@@ -64,7 +76,12 @@ function outcomeOf(job: EmailJob, result: SendResult | undefined): DeliveryOutco
   if (result.permanent) return { kind: 'failed', permanent: true, reason: result.reason, code: result.code };
   return job.retryCount < job.retryLimit
     ? { kind: 'retrying', reason: result.reason }
-    : { kind: 'failed', permanent: false, reason: `gave up after ${job.retryCount + 1} attempts: ${result.reason}`, code: result.code };
+    : {
+        kind: 'failed',
+        permanent: false,
+        reason: `gave up after ${job.retryCount + 1} attempts: ${result.reason}`,
+        code: result.code,
+      };
 }
 
 function toMessage(job: EmailJob, ctx: EmailContext): EmailMessage {

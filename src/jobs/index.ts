@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js';
-import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
+import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
-import { startSweepWorker, SWEEP_QUEUE } from './sweep-expiries.js';
+import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
@@ -26,15 +26,28 @@ export async function startWorkers(deps: Deps, options: WorkerOptions = {}): Pro
 /** The sweep, the answered-news recorder and the Slack poster (channel notices, DMs). */
 async function startNoticeWorkers(deps: Deps, options: WorkerOptions): Promise<void> {
   const said = new Set<string>();
-  const once = (key: string, write: () => void) => { if (!said.has(key)) { said.add(key); write(); } };
+  const once = (key: string, write: () => void) => {
+    if (!said.has(key)) {
+      said.add(key);
+      write();
+    }
+  };
   const common = {
-    boss: deps.queue.boss, notices: deps.notices, log: deps.log, slackEnabled: deps.slackClient !== null, once,
+    boss: deps.queue.boss,
+    notices: deps.notices,
+    log: deps.log,
+    slackEnabled: deps.slackClient !== null,
+    once,
     ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
   };
   await startSweepWorker(common);
   await startAnsweredWorker(common);
   await startPostWorker({
-    ...common, slack: deps.slackClient, clock: deps.clock, accountName: deps.config.accountName, adminEmails: deps.config.adminEmails,
+    ...common,
+    slack: deps.slackClient,
+    clock: deps.clock,
+    accountName: deps.config.accountName,
+    adminEmails: deps.config.adminEmails,
   });
 }
 
@@ -47,7 +60,7 @@ async function waitForQueues(deps: Pick<Deps, 'queue'>, queues: readonly string[
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let pending = 0;
-    for (const name of queues) pending += await deps.queue.boss.getQueueSize(name, { before: 'completed' }) ?? 0;
+    for (const name of queues) pending += (await deps.queue.boss.getQueueSize(name, { before: 'completed' })) ?? 0;
     if (!pending || Date.now() >= deadline) return pending;
     await new Promise((r) => setTimeout(r, 50));
   }

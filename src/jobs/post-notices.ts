@@ -34,10 +34,22 @@ export type SlackFailure =
 /** Slack errors that say "retry later", not "this will never work". */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 /** The channel itself is the problem: the admins must act (invite the bot, pick another channel). */
-const CHANNEL_PROBLEMS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'restricted_action_read_only_channel']);
+const CHANNEL_PROBLEMS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+]);
 
 export function classifySlackError(err: unknown): SlackFailure {
-  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string };
+    message?: string;
+  };
   switch (e?.code) {
     case ErrorCode.RateLimitedError:
       return { kind: 'rate_limited', retryAfterSeconds: Math.max(1, e.retryAfter ?? 1) };
@@ -75,12 +87,17 @@ export async function startPostWorker(deps: NoticeJobDeps): Promise<void> {
  * the first check. (A crash between Slack's answer and that write can still repeat one message:
  * chat.postMessage has no idempotency key. The window is one UPDATE long.)
  */
-export async function postOne(deps: NoticeJobDeps, job: Pick<PostJob, 'data' | 'retryCount' | 'retryLimit'>): Promise<'done' | 'retry'> {
+export async function postOne(
+  deps: NoticeJobDeps,
+  job: Pick<PostJob, 'data' | 'retryCount' | 'retryLimit'>,
+): Promise<'done' | 'retry'> {
   const { postId } = job.data;
   const post = await deps.notices.post(postId);
   if (!post || post.state !== 'pending') return 'done';
   if (!deps.slack) {
-    (deps.once ?? ((_k, w) => w()))('no-slack', () => deps.log.info('Slack is not configured: channel notices and DMs are skipped'));
+    (deps.once ?? ((_k, w) => w()))('no-slack', () =>
+      deps.log.info('Slack is not configured: channel notices and DMs are skipped'),
+    );
     await deps.notices.markSkipped(postId, 'Slack is not configured');
     return 'done';
   }
@@ -98,7 +115,13 @@ export async function postOne(deps: NoticeJobDeps, job: Pick<PostJob, 'data' | '
       await deps.notices.markSkipped(postId, 'no Slack user with that email');
       return 'done';
     }
-    const r = await deps.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+    const r = await deps.slack.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     await deps.notices.markPosted(postId, r.channel ?? channel, r.ts ?? '');
     if (post.kind !== 'dm') await deps.notices.clearChannelError(channel);
     deps.log.info('notice posted', { postId, kind: post.kind, lines: post.lines.length });
@@ -108,7 +131,13 @@ export async function postOne(deps: NoticeJobDeps, job: Pick<PostJob, 'data' | '
   }
 }
 
-async function settleFailure(deps: NoticeJobDeps, post: NoticePost, job: Pick<PostJob, 'retryCount' | 'retryLimit'>, attempts: number, err: unknown): Promise<'done' | 'retry'> {
+async function settleFailure(
+  deps: NoticeJobDeps,
+  post: NoticePost,
+  job: Pick<PostJob, 'retryCount' | 'retryLimit'>,
+  attempts: number,
+  err: unknown,
+): Promise<'done' | 'retry'> {
   const failure = classifySlackError(err);
   if (failure.kind !== 'permanent' && attempts >= MAX_ATTEMPTS) {
     await deps.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
@@ -118,12 +147,19 @@ async function settleFailure(deps: NoticeJobDeps, post: NoticePost, job: Pick<Po
   if (failure.kind === 'rate_limited') {
     // pg-boss's backoff knows nothing of Retry-After: this job completes and a new one starts after it.
     await deps.boss.send(POST_QUEUE, { postId: post.id }, { startAfter: Math.ceil(failure.retryAfterSeconds) });
-    deps.log.warn('Slack rate limit: notice re-queued', { postId: post.id, retryAfterSeconds: failure.retryAfterSeconds });
+    deps.log.warn('Slack rate limit: notice re-queued', {
+      postId: post.id,
+      retryAfterSeconds: failure.retryAfterSeconds,
+    });
     return 'done';
   }
   if (failure.kind === 'transient') {
     if (job.retryCount < job.retryLimit) {
-      deps.log.warn('notice not posted yet; will retry', { postId: post.id, reason: failure.reason, retry: job.retryCount + 1 });
+      deps.log.warn('notice not posted yet; will retry', {
+        postId: post.id,
+        reason: failure.reason,
+        retry: job.retryCount + 1,
+      });
       return 'retry';
     }
     await deps.notices.markFailed(post.id, `gave up after ${job.retryCount + 1} attempts: ${failure.reason}`);
@@ -157,12 +193,18 @@ async function tellAdmins(deps: NoticeJobDeps, channel: string, error: string): 
     let ids = setter?.slackUserId ? [setter.slackUserId] : [];
     if (!ids.length) {
       const emails = setter?.email ? [setter.email] : deps.adminEmails.slice(0, 3);
-      ids = (await Promise.all(emails.map((e) => dmChannel(slack, e).catch(() => null)))).filter((id): id is string => id !== null);
+      ids = (await Promise.all(emails.map((e) => dmChannel(slack, e).catch(() => null)))).filter(
+        (id): id is string => id !== null,
+      );
     }
     if (!ids.length) deps.log.warn('nobody to tell about the notice channel problem', { channel, error });
-    const bot = await slack.auth.test().then((r) => r.user_id ?? null, () => null);
+    const bot = await slack.auth.test().then(
+      (r) => r.user_id ?? null,
+      () => null,
+    );
     for (const id of ids) {
-      await slack.chat.postMessage({ channel: id, text: channelProblemText(channel, error, bot) })
+      await slack.chat
+        .postMessage({ channel: id, text: channelProblemText(channel, error, bot) })
         .catch((err: unknown) => deps.log.warn('could not DM an admin about the notice channel', { err }));
     }
   } catch (err) {

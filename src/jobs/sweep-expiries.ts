@@ -25,7 +25,9 @@ export async function runSweep(deps: Pick<SweepDeps, 'notices' | 'log' | 'slackE
 }
 
 export async function startSweepWorker(deps: SweepDeps): Promise<void> {
-  await deps.boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 }, async () => { await runSweep(deps); });
+  await deps.boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 }, async () => {
+    await runSweep(deps);
+  });
 }
 
 /**
@@ -34,12 +36,17 @@ export async function startSweepWorker(deps: SweepDeps): Promise<void> {
  * slot exist, however many instances send it.
  */
 export async function requestSweep(boss: PgBoss, intervalMs: number): Promise<void> {
-  await boss.send(SWEEP_QUEUE, {}, { singletonKey: 'sweep', singletonSeconds: Math.max(1, Math.round(intervalMs / 1000)) });
+  await boss.send(
+    SWEEP_QUEUE,
+    {},
+    { singletonKey: 'sweep', singletonSeconds: Math.max(1, Math.round(intervalMs / 1000)) },
+  );
 }
 
 /** The server's sweep timer: one request now, then one per interval. */
 export function startSweepTimer(boss: PgBoss, intervalMs: number, log: Logger): { stop(): void } {
-  const tick = () => void requestSweep(boss, intervalMs).catch((err: unknown) => log.error('could not request a sweep', { err }));
+  const tick = () =>
+    void requestSweep(boss, intervalMs).catch((err: unknown) => log.error('could not request a sweep', { err }));
   tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();

@@ -13,7 +13,11 @@ export const EMAIL_CACHE_MS = 5 * 60_000;
 export class SlackDirectory {
   private readonly emails = new Map<string, { email: string | null; until: number }>();
 
-  constructor(private readonly clock: Clock, private readonly ttlMs = EMAIL_CACHE_MS, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = EMAIL_CACHE_MS,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   async emailOf(client: WebClient, userId: string): Promise<string | null> {
     const now = this.clock().getTime();
@@ -53,6 +57,11 @@ const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable
 function unavailable(err: unknown): boolean {
   const e = err as { code?: string; data?: { error?: string } } | null;
   if (!e || typeof e !== 'object') return false;
-  if (e.code === 'slack_webapi_request_error' || e.code === 'slack_webapi_http_error' || e.code === 'slack_webapi_rate_limited_error') return true;
+  if (
+    e.code === 'slack_webapi_request_error' ||
+    e.code === 'slack_webapi_http_error' ||
+    e.code === 'slack_webapi_rate_limited_error'
+  )
+    return true;
   return e.code === 'slack_webapi_platform_error' && TRANSIENT.has(e.data?.error ?? '');
 }

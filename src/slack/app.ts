@@ -36,7 +36,11 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
   return {
     mode: 'socket',
     app,
-    start: async () => { await app.start(); },
-    stop: async () => { await app.stop(); },
+    start: async () => {
+      await app.start();
+    },
+    stop: async () => {
+      await app.stop();
+    },
   };
 }

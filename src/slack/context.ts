@@ -1,5 +1,4 @@
-import type { App as BoltApp } from '@slack/bolt';
-import type { webApi } from '@slack/bolt';
+import type { App as BoltApp, webApi } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import type { Actor } from '../invitations/invitation.js';
 import { SlackDirectory } from './admins.js';
@@ -31,11 +30,18 @@ export function createContext(deps: Deps, directory = new SlackDirectory(deps.cl
  * Runs a listener body; anything unexpected is logged with context and the user gets a polite
  * sentence through `tell` instead of silence or a stack trace.
  */
-export async function safely(ctx: SlackContext, what: string, tell: (text: string) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+export async function safely(
+  ctx: SlackContext,
+  what: string,
+  tell: (text: string) => Promise<unknown>,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (err) {
     ctx.deps.log.error(`slack ${what} failed`, { err });
-    await tell(UNEXPECTED_TEXT).catch((e: unknown) => ctx.deps.log.warn('could not tell the user about a failure', { err: e }));
+    await tell(UNEXPECTED_TEXT).catch((e: unknown) =>
+      ctx.deps.log.warn('could not tell the user about a failure', { err: e }),
+    );
   }
 }

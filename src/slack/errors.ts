@@ -1,4 +1,4 @@
-import { describeError, type DomainError } from '../invitations/errors.js';
+import { type DomainError, describeError } from '../invitations/errors.js';
 import { escape } from './mrkdwn.js';
 
 /** THE mapping of a domain refusal to Slack text: the shared wording, escaped for mrkdwn. */

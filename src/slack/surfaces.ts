@@ -1,7 +1,7 @@
-import type { Actor } from '../invitations/invitation.js';
 import type { Result } from '../invitations/errors.js';
+import type { Actor } from '../invitations/invitation.js';
 import { adminHome, nonAdminHome } from './blocks/home.js';
-import { listBlocks, listFallback, PAGE_SIZE, type ListView } from './blocks/user-list.js';
+import { type ListView, listBlocks, listFallback, PAGE_SIZE } from './blocks/user-list.js';
 import type { SlackContext, WebClient } from './context.js';
 import { slackErrorText } from './errors.js';
 import type { ListState } from './values.js';
@@ -13,7 +13,12 @@ export interface Extras {
 }
 
 /** One page of the list as a view model, for either surface. */
-export async function loadList(ctx: SlackContext, actor: Actor, state: ListState, extras: Extras = {}): Promise<Result<Omit<ListView, 'surface'>>> {
+export async function loadList(
+  ctx: SlackContext,
+  actor: Actor,
+  state: ListState,
+  extras: Extras = {},
+): Promise<Result<Omit<ListView, 'surface'>>> {
   const r = await ctx.deps.service.list(actor, { filter: state.filter, page: state.page, pageSize: PAGE_SIZE });
   if (!r.ok) return r;
   return { ok: true, value: { accountName: ctx.deps.config.accountName, page: r.value, state, ...extras } };
@@ -28,7 +33,13 @@ export async function listMessage(ctx: SlackContext, actor: Actor, state: ListSt
 }
 
 /** (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. */
-export async function publishHome(ctx: SlackContext, client: WebClient, userId: string, state: ListState, extras: Extras = {}): Promise<void> {
+export async function publishHome(
+  ctx: SlackContext,
+  client: WebClient,
+  userId: string,
+  state: ListState,
+  extras: Extras = {},
+): Promise<void> {
   // The list's own admin check decides: a refused list is the non-admin page, no separate lookup.
   const actor = await ctx.directory.actor(client, userId);
   const r = actor ? await loadList(ctx, actor, state, extras) : null;

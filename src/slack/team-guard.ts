@@ -1,8 +1,17 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
 
-type Body = { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; enterprise?: { id?: string } | null; enterprise_id?: string };
-interface Home { team: string | null; enterprise: string | null }
+type Body = {
+  team_id?: string;
+  team?: { id?: string } | null;
+  user?: { team_id?: string };
+  enterprise?: { id?: string } | null;
+  enterprise_id?: string;
+};
+interface Home {
+  team: string | null;
+  enterprise: string | null;
+}
 
 /**
  * This deployment manages ONE account from ONE workspace: a request signed with our secret but
@@ -29,7 +38,9 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
       log.warn('ignored a Slack request from another workspace', { team });
       if ('ack' in args && typeof args.ack === 'function') {
         await (args.ack as (m?: unknown) => Promise<void>)(
-          'command' in args ? { response_type: 'ephemeral', text: 'This app manages users for another Slack workspace.' } : undefined,
+          'command' in args
+            ? { response_type: 'ephemeral', text: 'This app manages users for another Slack workspace.' }
+            : undefined,
         );
       }
       return;

@@ -18,7 +18,8 @@ export interface RowRef {
 }
 
 const FILTERS: Record<string, ListFilter | null> = { a: null, i: 'invited', e: 'expired', c: 'active' };
-const filterCode = (f: ListFilter | null): string => (f === null ? 'a' : f === 'invited' ? 'i' : f === 'expired' ? 'e' : 'c');
+const filterCode = (f: ListFilter | null): string =>
+  f === null ? 'a' : f === 'invited' ? 'i' : f === 'expired' ? 'e' : 'c';
 const MAX_PAGE = 100_000;
 
 export function encodeState(state: ListState): string {
@@ -40,7 +41,8 @@ export function encodeRow(ref: RowRef): string {
 // Ids are bigint (users) or UUID (invitations) strings; anything else is not ours (and would
 // reach the database as a type error instead of a polite "out of date").
 export const isUserId = (id: string): boolean => /^\d{1,18}$/.test(id);
-export const isInvitationId = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+export const isInvitationId = (id: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** Values come back from Slack as untrusted text: anything malformed decodes to null. */
 export function decodeRow(value: string | undefined): RowRef | null {

@@ -3,10 +3,18 @@ import type { Deps } from '../deps.js';
 import { formatDuration } from '../duration.js';
 import { INVITE_PATH } from '../invitations/links.js';
 import {
-  badRequestPage, closedPage, forbiddenPage, invalidPage, methodNotAllowedPage, serverErrorPage, splitName, validPage,
-  type Answer, type ViewContext,
+  type Answer,
+  badRequestPage,
+  closedPage,
+  forbiddenPage,
+  invalidPage,
+  methodNotAllowedPage,
+  serverErrorPage,
+  splitName,
+  type ViewContext,
+  validPage,
 } from './html/invite-views.js';
-import { renderPage, type Page } from './html/layout.js';
+import { type Page, renderPage } from './html/layout.js';
 import { httpStatusOf } from './http-status.js';
 import { readFields } from './invite-page-form.js';
 import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './security.js';
@@ -21,7 +29,10 @@ import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './
  * reload shows the outcome instead of posting again.
  */
 export function registerInvitePages(web: Express, deps: Deps): void {
-  const ctx: ViewContext = { marketplaceUrl: deps.config.marketplaceUrl, ttl: formatDuration(deps.config.invitationTtlMs) };
+  const ctx: ViewContext = {
+    marketplaceUrl: deps.config.marketplaceUrl,
+    ttl: formatDuration(deps.config.invitationTtlMs),
+  };
   const allowedOrigin = new URL(deps.config.publicBaseUrl).origin;
   const tokens = formTokens(deps.service.deps.appSecret);
   const parseForm = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 });
@@ -30,15 +41,31 @@ export function registerInvitePages(web: Express, deps: Deps): void {
 
   const router = express.Router({ caseSensitive: true, strict: false });
 
-  router.route('/:token')
+  router
+    .route('/:token')
     .get(async (req, res) => {
       const token = tokenOf(req);
       const opened = await deps.invitee.open(token);
       if (opened.ok) {
-        return send(res, validPage(opened.value, { path: pathOf(token), csrf: tokens.issue(token) }, splitName(opened.value.invitee.name)));
+        return send(
+          res,
+          validPage(
+            opened.value,
+            { path: pathOf(token), csrf: tokens.issue(token) },
+            splitName(opened.value.invitee.name),
+          ),
+        );
       }
       const answered = req.query.answered;
-      send(res, closedPage(opened.error.code, opened.details, ctx, answered === 'accepted' || answered === 'declined' ? answered : null));
+      send(
+        res,
+        closedPage(
+          opened.error.code,
+          opened.details,
+          ctx,
+          answered === 'accepted' || answered === 'declined' ? answered : null,
+        ),
+      );
     })
     .options(allow('GET, HEAD'))
     .all(methodNotAllowed('GET, HEAD', () => null));
@@ -48,22 +75,27 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     (req, res, next) => {
       const reason = crossSiteReason(req, allowedOrigin);
       if (!reason) return next();
-      deps.log.warn('invite page: cross-site form refused', { path: redactPath(req.originalUrl), reason, expected: allowedOrigin });
+      deps.log.warn('invite page: cross-site form refused', {
+        path: redactPath(req.originalUrl),
+        reason,
+        expected: allowedOrigin,
+      });
       send(res, forbiddenPage(pathOf(tokenOf(req))));
     },
-    (req, res, next) => parseForm(req, res, (err?: unknown) => {
-      const status = httpStatusOf(err) === 413 ? 413 : 400;
-      const body: unknown = err ? null : req.body;
-      if (!body || typeof body !== 'object') return send(res, badRequestPage(pathOf(tokenOf(req)), status));
-      if (!tokens.verify(tokenOf(req), (body as { csrf?: unknown }).csrf)) {
-        deps.log.warn('invite page: form token missing or wrong', { path: redactPath(req.originalUrl) });
-        return send(res, forbiddenPage(pathOf(tokenOf(req))));
-      }
-      const form = readFields(body, fields);
-      if (!form) return send(res, badRequestPage(pathOf(tokenOf(req)), 400));
-      res.locals.form = form;
-      next();
-    }),
+    (req, res, next) =>
+      parseForm(req, res, (err?: unknown) => {
+        const status = httpStatusOf(err) === 413 ? 413 : 400;
+        const body: unknown = err ? null : req.body;
+        if (!body || typeof body !== 'object') return send(res, badRequestPage(pathOf(tokenOf(req)), status));
+        if (!tokens.verify(tokenOf(req), (body as { csrf?: unknown }).csrf)) {
+          deps.log.warn('invite page: form token missing or wrong', { path: redactPath(req.originalUrl) });
+          return send(res, forbiddenPage(pathOf(tokenOf(req))));
+        }
+        const form = readFields(body, fields);
+        if (!form) return send(res, badRequestPage(pathOf(tokenOf(req)), 400));
+        res.locals.form = form;
+        next();
+      }),
   ];
 
   /** After an answer, or an attempt on an invitation that can no longer be answered: show the page. */
@@ -71,7 +103,8 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     res.redirect(303, `${pathOf(token)}${answered ? `?answered=${answered}` : ''}`);
   };
 
-  router.route('/:token/accept')
+  router
+    .route('/:token/accept')
     .post(...guard(['firstName', 'lastName']), async (req, res) => {
       const token = tokenOf(req);
       const typed = res.locals.form as { firstName: string; lastName: string };
@@ -79,8 +112,13 @@ export function registerInvitePages(web: Express, deps: Deps): void {
       if (!result.ok && result.error.fields) {
         // The service refused the names: show the form again with what was typed and why.
         const opened = await deps.invitee.open(token);
-        if (!opened.ok) return opened.error.code === 'link_invalid' ? send(res, invalidPage()) : seeOutcome(res, token, null);
-        const form = { firstName: typed.firstName.trim(), lastName: typed.lastName.trim(), errors: result.error.fields };
+        if (!opened.ok)
+          return opened.error.code === 'link_invalid' ? send(res, invalidPage()) : seeOutcome(res, token, null);
+        const form = {
+          firstName: typed.firstName.trim(),
+          lastName: typed.lastName.trim(),
+          errors: result.error.fields,
+        };
         return send(res, validPage(opened.value, { path: pathOf(token), csrf: tokens.issue(token) }, form));
       }
       if (result.ok) deps.log.info('invitation accepted on the invite page');
@@ -90,7 +128,8 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     .options(allow('POST'))
     .all(methodNotAllowed('POST', (req) => pathOf(tokenOf(req))));
 
-  router.route('/:token/decline')
+  router
+    .route('/:token/decline')
     .post(...guard([]), async (req, res) => {
       const token = tokenOf(req);
       const result = await deps.invitee.decline(token);
@@ -102,7 +141,9 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     .all(methodNotAllowed('POST', (req) => pathOf(tokenOf(req))));
 
   // `/invite`, `/invite/a/b/c`, anything else: the same neutral page as an unknown link.
-  router.use((_req, res) => { send(res, invalidPage()); });
+  router.use((_req, res) => {
+    send(res, invalidPage());
+  });
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
     // A 4xx here comes from routing, e.g. a token with broken %-escapes: just another bad link.
@@ -119,7 +160,9 @@ function send(res: Response, page: Page): void {
 }
 
 function allow(methods: string): RequestHandler {
-  return (_req, res) => { res.set('Allow', methods).status(204).end(); };
+  return (_req, res) => {
+    res.set('Allow', methods).status(204).end();
+  };
 }
 
 function methodNotAllowed(methods: string, back: (req: Request) => string | null): RequestHandler {

@@ -18,7 +18,9 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
   const credentials = deps.config.postmarkWebhook;
   if (!credentials) {
     // Disabled: answer as if the route did not exist, without reading the body.
-    web.post(POSTMARK_WEBHOOK_PATH, (_req, res) => { res.status(404).type('text/plain').send('Not found\n'); });
+    web.post(POSTMARK_WEBHOOK_PATH, (_req, res) => {
+      res.status(404).type('text/plain').send('Not found\n');
+    });
     return;
   }
   const expected = { user: digest(credentials.user), password: digest(credentials.password) };
@@ -31,7 +33,11 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     const passwordOk = timingSafeEqual(digest(given?.password ?? ''), expected.password);
     if (given && userOk && passwordOk) return next();
     deps.log.warn('postmark webhook: rejected credentials', { ip: req.ip, hadCredentials: given !== null });
-    res.status(401).set('WWW-Authenticate', 'Basic realm="postmark-webhook", charset="UTF-8"').type('text/plain').send('Unauthorized\n');
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Basic realm="postmark-webhook", charset="UTF-8"')
+      .type('text/plain')
+      .send('Unauthorized\n');
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
@@ -54,9 +60,16 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     const { event } = parsed;
     const result = await deps.delivery.applyEvent(event);
     deps.log.info('postmark webhook', {
-      recordType: event.recordType, kind: event.kind, messageId: event.messageId, invitationId: result.invitationId, outcome: result.outcome,
+      recordType: event.recordType,
+      kind: event.kind,
+      messageId: event.messageId,
+      invitationId: result.invitationId,
+      outcome: result.outcome,
     });
-    res.json({ ok: true, outcome: result.outcome === 'applied' || result.outcome === 'duplicate' ? result.outcome : 'unchanged' });
+    res.json({
+      ok: true,
+      outcome: result.outcome === 'applied' || result.outcome === 'duplicate' ? result.outcome : 'unchanged',
+    });
   };
 
   /** Body-reading errors of this route only (too large, bad encoding): a 4xx, logged, never a crash. */
@@ -65,10 +78,19 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     if (status >= 500 || res.headersSent) return next(err);
     const type = typeof err === 'object' && err && 'type' in err ? String(err.type) : 'unreadable body';
     deps.log.warn('postmark webhook: bad request', { reason: type, status });
-    res.status(status).type('text/plain').send(status === 413 ? 'Payload too large\n' : 'Bad request\n');
+    res
+      .status(status)
+      .type('text/plain')
+      .send(status === 413 ? 'Payload too large\n' : 'Bad request\n');
   };
 
-  web.post(POSTMARK_WEBHOOK_PATH, authenticate, express.raw({ type: () => true, limit: BODY_LIMIT }), handle, bodyErrors);
+  web.post(
+    POSTMARK_WEBHOOK_PATH,
+    authenticate,
+    express.raw({ type: () => true, limit: BODY_LIMIT }),
+    handle,
+    bodyErrors,
+  );
 }
 
 function badRequest(res: Response, deps: Pick<Deps, 'log'>, reason: string, bytes: number): void {

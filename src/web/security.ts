@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { CONTENT_SECURITY_POLICY } from './html/layout.js';
 import { INVITE_PATH } from '../invitations/links.js';
+import { CONTENT_SECURITY_POLICY } from './html/layout.js';
 
 /** Headers for every response under the invite path, pages and errors alike. */
 export function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -29,7 +29,8 @@ export function pageSecurityHeaders(_req: Request, res: Response, next: NextFunc
  */
 export function crossSiteReason(req: Request, allowedOrigin: string): string | null {
   const origin = req.get('origin');
-  if (origin !== undefined && origin !== 'null') return origin === allowedOrigin ? null : `origin ${origin.slice(0, 100)}`;
+  if (origin !== undefined && origin !== 'null')
+    return origin === allowedOrigin ? null : `origin ${origin.slice(0, 100)}`;
   const site = req.get('sec-fetch-site');
   if (site !== undefined) return site === 'same-origin' ? null : `sec-fetch-site ${site.slice(0, 30)}`;
   return origin === 'null' ? 'origin null without fetch metadata' : null;
@@ -56,4 +57,5 @@ export function formTokens(appSecret: string) {
 }
 
 /** A request path fit for logs: the link token replaced with an ellipsis. */
-export const redactPath = (path: string): string => path.replace(new RegExp(`${INVITE_PATH}/[^/?#]+`), `${INVITE_PATH}/…`);
+export const redactPath = (path: string): string =>
+  path.replace(new RegExp(`${INVITE_PATH}/[^/?#]+`), `${INVITE_PATH}/…`);

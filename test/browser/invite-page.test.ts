@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminActor, outbox, startTestApp, type TestApp } from '../support/app.js';
 import { DAY } from '../support/clock.js';
@@ -43,19 +43,28 @@ async function invite(email: string, name: string | null = null): Promise<string
 
 async function latestLink(email: string): Promise<string> {
   await app.settleEmails();
-  const mail = outbox(app).reverse().find((m) => m.text.includes(email))!;
+  const mail = outbox(app)
+    .reverse()
+    .find((m) => m.text.includes(email))!;
   const link = /(http:\/\/127\.0\.0\.1:\d+\/invite\/\S+)/.exec(mail.text)?.[1];
   if (!link) throw new Error(`no link in the email to ${email}`);
   expect(link.startsWith(base)).toBe(true);
   return link;
 }
 
-const userState = async (email: string) => (await app.deps.database.db.selectFrom('users').select(['state', 'name'])
-  .where('email', '=', email).executeTakeFirstOrThrow());
+const userState = async (email: string) =>
+  await app.deps.database.db
+    .selectFrom('users')
+    .select(['state', 'name'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
 
 /** Viewport-only screenshots at phone and desktop width, after checking nothing overflows sideways. */
 async function shoot(name: string) {
-  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     await page.setViewportSize(viewport);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${name} overflows at ${viewport.width}px`).toBeLessThanOrEqual(0);
@@ -73,8 +82,16 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     app = await startTestApp({ port, env: { PUBLIC_BASE_URL: base } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     fs.mkdirSync(SHOTS, { recursive: true });
   });
@@ -87,7 +104,9 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     problems = [];
     // A CSP violation (e.g. the stylesheet hash drifting) shows up as a console error; 4xx page
     // statuses are expected here and logged as "Failed to load resource".
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
   });
   afterEach(async () => {
@@ -102,7 +121,9 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     expect(await heading()).toBe("You're invited to join Acme Marketplace");
     expect(await page.locator('body').innerText()).toContain('admin@example.com');
     // The stylesheet applied under the CSP: the card has its white background.
-    expect(await page.locator('.card').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(await page.locator('.card').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(255, 255, 255)',
+    );
     await expect(page.getByLabel('First name').inputValue()).resolves.toBe('Grace');
     await expect(page.getByLabel('Last name (optional)').inputValue()).resolves.toBe('Brewster');
     await shoot('valid');
@@ -111,12 +132,14 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     const stops: string[] = [];
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
-      stops.push(await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
-        const style = getComputedStyle(el);
-        const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-        return `${el.id || el.textContent?.trim()}${ring || el.tagName === 'INPUT' ? '' : ' (no focus ring)'}`;
-      }));
+      stops.push(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          const style = getComputedStyle(el);
+          const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+          return `${el.id || el.textContent?.trim()}${ring || el.tagName === 'INPUT' ? '' : ' (no focus ring)'}`;
+        }),
+      );
     }
     expect(stops).toEqual(['firstName', 'lastName', 'Accept invitation', 'Decline invitation']);
 
@@ -127,7 +150,9 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\?answered=accepted$/);
     expect(await heading()).toBe('Welcome to Acme Marketplace');
-    expect(await page.getByRole('link', { name: 'Continue to Marketplace' }).getAttribute('href')).toBe(app.config.marketplaceUrl);
+    expect(await page.getByRole('link', { name: 'Continue to Marketplace' }).getAttribute('href')).toBe(
+      app.config.marketplaceUrl,
+    );
     expect(await userState('grace@example.com')).toEqual({ state: 'active', name: 'Grace Hopper' });
     await shoot('accepted');
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -10,11 +10,33 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * TEST_DATABASE_URL / DATABASE_URL) cannot change what these tests exercise: the embedded default.
  */
 const APP_VARIABLES = [
-  'NODE_ENV', 'PORT', 'PUBLIC_BASE_URL', 'DATABASE_URL', 'TEST_DATABASE_URL', 'DATA_DIR', 'SLACK_SIGNING_SECRET',
-  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'POSTMARK_SERVER_TOKEN', 'POSTMARK_API_URL',
-  'POSTMARK_MESSAGE_STREAM', 'EMAIL_FROM', 'ACCOUNT_NAME', 'ADMIN_EMAILS', 'NOTICE_CHANNEL', 'INVITATION_TTL',
-  'EXPIRY_SWEEP_INTERVAL', 'APP_SECRET', 'MARKETPLACE_URL', 'REMINDER_BEFORE', 'POSTMARK_WEBHOOK_USER',
-  'POSTMARK_WEBHOOK_PASSWORD', 'RESEND_COOLDOWN', 'ACCOUNT_HOURLY_EMAIL_CAP', 'PGLITE_TEMPLATE',
+  'NODE_ENV',
+  'PORT',
+  'PUBLIC_BASE_URL',
+  'DATABASE_URL',
+  'TEST_DATABASE_URL',
+  'DATA_DIR',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_API_URL',
+  'POSTMARK_SERVER_TOKEN',
+  'POSTMARK_API_URL',
+  'POSTMARK_MESSAGE_STREAM',
+  'EMAIL_FROM',
+  'ACCOUNT_NAME',
+  'ADMIN_EMAILS',
+  'NOTICE_CHANNEL',
+  'INVITATION_TTL',
+  'EXPIRY_SWEEP_INTERVAL',
+  'APP_SECRET',
+  'MARKETPLACE_URL',
+  'REMINDER_BEFORE',
+  'POSTMARK_WEBHOOK_USER',
+  'POSTMARK_WEBHOOK_PASSWORD',
+  'RESEND_COOLDOWN',
+  'ACCOUNT_HOURLY_EMAIL_CAP',
+  'PGLITE_TEMPLATE',
 ];
 
 export function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
@@ -42,14 +64,25 @@ export function run(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs =
   const child = spawnTs(args, env);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`\`${args.join(' ')}\` did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `\`${args.join(' ')}\` did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
-    child.once('error', (err) => { clearTimeout(timer); reject(err); });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
@@ -74,14 +107,26 @@ export function start(args: readonly string[], env: NodeJS.ProcessEnv): Running 
   const child = spawnTs(args, env);
   let output = '';
   let done = false;
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => { output += s; });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { output += s; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => { done = true; resolve({ code, signal }); });
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
   });
-  const kill = () => { if (!done) child.kill('SIGKILL'); };
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    });
+  });
+  const kill = () => {
+    if (!done) child.kill('SIGKILL');
+  };
   return {
-    child, pid: child.pid!, exited, kill,
+    child,
+    pid: child.pid!,
+    exited,
+    kill,
     output: () => output,
     hasExited: () => done,
     waitForExit: (timeoutMs) => {
@@ -110,8 +155,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value, failing early if `alive` says the process died. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | null> | T | null, timeoutMs: number,
-  alive: () => boolean = () => true, context: () => string = () => ''): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null> | T | null,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+  context: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

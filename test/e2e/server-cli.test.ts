@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
-import { childEnv, freePort, run, start, waitFor, type Running } from './process.js';
+import { childEnv, freePort, type Running, run, start, waitFor } from './process.js';
 
 /**
  * The README, run for real: `npm start`, `npm run cli`, `npm run migrate` as separate processes on
@@ -47,10 +47,23 @@ describe('a bad configuration', () => {
     POSTMARK_WEBHOOK_USER: 'hook',
     NODE_ENV: 'production',
   };
-  const NAMES = ['PORT', 'DATABASE_URL', 'INVITATION_TTL', 'SLACK_BOT_TOKEN', 'NOTICE_CHANNEL', 'ADMIN_EMAILS',
-    'EMAIL_FROM', 'POSTMARK_WEBHOOK_PASSWORD', 'APP_SECRET'];
+  const NAMES = [
+    'PORT',
+    'DATABASE_URL',
+    'INVITATION_TTL',
+    'SLACK_BOT_TOKEN',
+    'NOTICE_CHANNEL',
+    'ADMIN_EMAILS',
+    'EMAIL_FROM',
+    'POSTMARK_WEBHOOK_PASSWORD',
+    'APP_SECRET',
+  ];
 
-  it.each([['the server', SERVER], ['the CLI', [...CLI, 'list']], ['migrate', [...MIGRATE, 'status']]])(
+  it.each([
+    ['the server', SERVER],
+    ['the CLI', [...CLI, 'list']],
+    ['migrate', [...MIGRATE, 'status']],
+  ])(
     '%s exits 1 within seconds, naming every bad variable',
     async (_what, args) => {
       const dataDir = tempDataDir();
@@ -78,7 +91,9 @@ describe('the README flow on the embedded database', () => {
   const emailsTo = (address: string) => {
     const dir = path.join(dataDir, 'outbox');
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.txt'))
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
       .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
       .filter((text) => text.startsWith(`To: ${address}\n`));
   };
@@ -91,14 +106,20 @@ describe('the README flow on the embedded database', () => {
   });
 
   it('the server answers /healthz within 30 s', async () => {
-    const health = await waitFor('/healthz', async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        return res.ok ? await res.json() as unknown : null;
-      } catch {
-        return null;
-      }
-    }, 30_000, () => !server.hasExited(), serverLog);
+    const health = await waitFor(
+      '/healthz',
+      async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+          return res.ok ? ((await res.json()) as unknown) : null;
+        } catch {
+          return null;
+        }
+      },
+      30_000,
+      () => !server.hasExited(),
+      serverLog,
+    );
     expect(health).toEqual({ ok: true });
     expect(serverLog()).toContain(`http://localhost:${port}`);
     expect(serverLog()).toMatch(/Slack: DISABLED/);
@@ -113,10 +134,16 @@ describe('the README flow on the embedded database', () => {
   }, 60_000);
 
   it('the server delivers the email to DATA_DIR/outbox with a link to itself', async () => {
-    const [email] = await waitFor('the invitation email', () => {
-      const found = emailsTo('new.user@example.com');
-      return found.length ? found : null;
-    }, 20_000, () => !server.hasExited(), serverLog);
+    const [email] = await waitFor(
+      'the invitation email',
+      () => {
+        const found = emailsTo('new.user@example.com');
+        return found.length ? found : null;
+      },
+      20_000,
+      () => !server.hasExited(),
+      serverLog,
+    );
     const match = new RegExp(`http://localhost:${port}/invite/[A-Za-z0-9_.-]+`).exec(email!);
     expect(match, email).not.toBeNull();
     link = match![0];
@@ -134,7 +161,10 @@ describe('the README flow on the embedded database', () => {
   it('`cli list` shows the user as Invited with the expiry date', async () => {
     const r = await cli('list', '--as', ADMIN);
     expect(r.code, r.stderr).toBe(0);
-    const row = /new\.user@example\.com\s+member\s+Invited\s+expires (\d{4}-\d\d-\d\d \d\d:\d\d) UTC\s+boss@example\.com/.exec(r.stdout);
+    const row =
+      /new\.user@example\.com\s+member\s+Invited\s+expires (\d{4}-\d\d-\d\d \d\d:\d\d) UTC\s+boss@example\.com/.exec(
+        r.stdout,
+      );
     expect(row, r.stdout).not.toBeNull();
     const expires = Date.parse(`${row![1]!.replace(' ', 'T')}:00Z`);
     // Minute precision: the 7-day window starts when the invite ran.

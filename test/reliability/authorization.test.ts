@@ -3,7 +3,7 @@ import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { ADMIN, adminActor } from '../support/app.js';
 import { blockAction, eventBody, payloadBody, signedRequest, TEAM_ID, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
-import { ADMIN2, ADMIN2_ID, MEMBER_ID, startRig, stateCounts, type Rig } from './harness.js';
+import { ADMIN2, ADMIN2_ID, MEMBER_ID, type Rig, startRig, stateCounts } from './harness.js';
 
 // Scenario 9: a member, an admin whose role was revoked between the list and the click, and users
 // of another workspace (one whose profile email is our admin's) try every command and action.
@@ -21,8 +21,14 @@ beforeAll(async () => {
     if (!r.ok || !r.value[0]!.result.ok) throw new Error('setup');
   }
   const db = rig.app.deps.database.db;
-  await db.updateTable('invitations').set({ sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000), expires_at: new Date(rig.app.clock.now().getTime() - 1000) })
-    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', 'old@example.com')).execute();
+  await db
+    .updateTable('invitations')
+    .set({
+      sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000),
+      expires_at: new Date(rig.app.clock.now().getTime() - 1000),
+    })
+    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', 'old@example.com'))
+    .execute();
   const v = await rig.app.deps.service.user(adminActor, { email: 'victim@example.com' });
   const o = await rig.app.deps.service.user(adminActor, { email: 'old@example.com' });
   if (!v.ok || !o.ok) throw new Error('setup');
@@ -30,21 +36,43 @@ beforeAll(async () => {
   expired = { id: o.value.id, invitationId: o.value.invitation!.id };
   await rig.app.settleEmails();
 });
-afterAll(async () => { await rig?.close(); });
+afterAll(async () => {
+  await rig?.close();
+});
 
-interface Who { label: string; userId: string; team: string; enterprise?: string }
+interface Who {
+  label: string;
+  userId: string;
+  team: string;
+  enterprise?: string;
+}
 
 /** A command body as Slack sends it today, including `is_enterprise_install=false`. */
 function command(who: Who, text: string, responseUrl: string): string {
   return new URLSearchParams({
-    token: 'legacy', team_id: who.team, team_domain: 'x', ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Other Org' } : {}),
-    channel_id: 'C0CHAN', channel_name: 'general', user_id: who.userId, user_name: 'x', command: '/users', text,
-    api_app_id: 'A0APP', is_enterprise_install: 'false', response_url: responseUrl, trigger_id: 'trigger.9',
+    token: 'legacy',
+    team_id: who.team,
+    team_domain: 'x',
+    ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Other Org' } : {}),
+    channel_id: 'C0CHAN',
+    channel_name: 'general',
+    user_id: who.userId,
+    user_name: 'x',
+    command: '/users',
+    text,
+    api_app_id: 'A0APP',
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: 'trigger.9',
   }).toString();
 }
 
 function click(who: Who, action: Record<string, unknown>, responseUrl: string, home = false): string {
-  const p = blockAction(action, { userId: who.userId, responseUrl, ...(home ? { home: { privateMetadata: 'a1' } } : {}) }) as Record<string, any>;
+  const p = blockAction(action, {
+    userId: who.userId,
+    responseUrl,
+    ...(home ? { home: { privateMetadata: 'a1' } } : {}),
+  }) as Record<string, any>;
   p.user = { id: who.userId, team_id: who.team };
   p.team = { id: who.team, domain: 'x' };
   p.enterprise = who.enterprise ? { id: who.enterprise, name: 'Other Org' } : null;
@@ -58,13 +86,35 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
     const { url, id } = rig.slack.responseUrl();
     list.push({ name, body: make(url), respondId: id, ...(contentType ? { contentType } : {}) });
   };
-  for (const text of ['', 'list', 'list invited 1', 'help', 'invite intruder@example.com --admin', 'invite', 'link victim@example.com',
-    'resend victim@example.com', 'renew old@example.com', 'cancel victim@example.com', 'history victim@example.com', 'notify C0NOTICE1', 'notify off']) {
+  for (const text of [
+    '',
+    'list',
+    'list invited 1',
+    'help',
+    'invite intruder@example.com --admin',
+    'invite',
+    'link victim@example.com',
+    'resend victim@example.com',
+    'renew old@example.com',
+    'cancel victim@example.com',
+    'history victim@example.com',
+    'notify C0NOTICE1',
+    'notify off',
+  ]) {
     add(`/users ${text}`, (url) => command(who, text, url));
   }
   const row = (action: number, u = victim) => `${action}|${u.id}|${u.invitationId}|a1`;
-  const menu = (value: string) => ({ type: 'overflow', action_id: ACTION.userMenu, selected_option: { text: { type: 'plain_text', text: 'x' }, value } });
-  const button = (actionId: string, value: string) => ({ type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'x' } });
+  const menu = (value: string) => ({
+    type: 'overflow',
+    action_id: ACTION.userMenu,
+    selected_option: { text: { type: 'plain_text', text: 'x' }, value },
+  });
+  const button = (actionId: string, value: string) => ({
+    type: 'button',
+    action_id: actionId,
+    value,
+    text: { type: 'plain_text', text: 'x' },
+  });
   for (const home of [false, true]) {
     const where = home ? ' (App Home)' : '';
     add(`••• Copy invitation link${where}`, (url) => click(who, menu(row(0)), url, home));
@@ -78,27 +128,55 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
     add(`Next page${where}`, (url) => click(who, button(`${ACTION.page}:next`, 'a2'), url, home));
     add(`Invite user button${where}`, (url) => click(who, button(ACTION.inviteButton, 'a1'), url, home));
   }
-  add('Home filter', (url) => click(who, { type: 'static_select', action_id: ACTION.homeFilter, selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'i1' } }, url, true));
+  add('Home filter', (url) =>
+    click(
+      who,
+      {
+        type: 'static_select',
+        action_id: ACTION.homeFilter,
+        selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'i1' },
+      },
+      url,
+      true,
+    ),
+  );
   add('Invite modal submit', (url) => {
-    const p = viewSubmission({ callbackId: CALLBACK.inviteModal, privateMetadata: JSON.stringify({ responseUrl: url, home: null }),
-      values: { [BLOCK.inviteEmails]: { [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'modal-intruder@example.com' } } } }, who.userId) as Record<string, any>;
+    const p = viewSubmission(
+      {
+        callbackId: CALLBACK.inviteModal,
+        privateMetadata: JSON.stringify({ responseUrl: url, home: null }),
+        values: {
+          [BLOCK.inviteEmails]: {
+            [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'modal-intruder@example.com' },
+          },
+        },
+      },
+      who.userId,
+    ) as Record<string, any>;
     p.user = { id: who.userId, team_id: who.team };
     p.team = { id: who.team, domain: 'x' };
     p.enterprise = who.enterprise ? { id: who.enterprise } : null;
     return payloadBody(p);
   });
-  add('app_home_opened', () => {
-    const e = JSON.parse(eventBody({ type: 'app_home_opened', user: who.userId, channel: 'D1', tab: 'home' })) as Record<string, any>;
-    e.team_id = who.team;
-    if (who.enterprise) e.enterprise_id = who.enterprise;
-    e.authorizations = [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }];
-    return JSON.stringify(e);
-  }, 'application/json');
+  add(
+    'app_home_opened',
+    () => {
+      const e = JSON.parse(
+        eventBody({ type: 'app_home_opened', user: who.userId, channel: 'D1', tab: 'home' }),
+      ) as Record<string, any>;
+      e.team_id = who.team;
+      if (who.enterprise) e.enterprise_id = who.enterprise;
+      e.authorizations = [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }];
+      return JSON.stringify(e);
+    },
+    'application/json',
+  );
   return list;
 }
 
 /** Anything a successful request would leave in what the requester sees. */
-const LEAK = /\/invite\/[A-Za-z0-9_-]{10}|victim@example\.com|old@example\.com|user_row:|Invitations: [1-9]|cancelled;|resent to|New invitation sent|notices will be posted|turned off|History of/;
+const LEAK =
+  /\/invite\/[A-Za-z0-9_-]{10}|victim@example\.com|old@example\.com|user_row:|Invitations: [1-9]|cancelled;|resent to|New invitation sent|notices will be posted|turned off|History of/;
 
 async function tryAll(who: Who): Promise<{ attempts: number; succeeded: string[] }> {
   const before = await stateCounts(rig.app);
@@ -113,13 +191,17 @@ async function tryAll(who: Who): Promise<{ attempts: number; succeeded: string[]
   }
   await new Promise((r) => setTimeout(r, 500)); // listeners act after the ack
   await rig.app.settleEmails();
-  const seen = JSON.stringify([rig.slack.responses, rig.slack.calls.filter((c) => c.method !== 'users.info' && c.method !== 'auth.test')]);
+  const seen = JSON.stringify([
+    rig.slack.responses,
+    rig.slack.calls.filter((c) => c.method !== 'users.info' && c.method !== 'auth.test'),
+  ]);
   const leaks = seen.match(new RegExp(LEAK.source, 'g')) ?? [];
   if (leaks.length) succeeded.push(`responses leaked: ${[...new Set(leaks)].join(', ')}`);
   const modals = rig.slack.callsTo('views.open').length;
   if (modals) succeeded.push(`${modals} modals opened`);
   const after = await stateCounts(rig.app);
-  if (JSON.stringify(after) !== JSON.stringify(before)) succeeded.push(`state changed: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+  if (JSON.stringify(after) !== JSON.stringify(before))
+    succeeded.push(`state changed: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
   return { attempts: list.length, succeeded };
 }
 
@@ -132,7 +214,10 @@ describe('authorization: every command and action, by people who may not', () =>
 
   it('an admin whose role is revoked between the list and the click (email still cached)', async () => {
     // The list is drawn while ADMIN2 is an admin, so the Slack email cache is warm.
-    const list = await signedRequest(rig.app, command({ label: 'a2', userId: ADMIN2_ID, team: TEAM_ID }, 'list', rig.slack.responseUrl().url));
+    const list = await signedRequest(
+      rig.app,
+      command({ label: 'a2', userId: ADMIN2_ID, team: TEAM_ID }, 'list', rig.slack.responseUrl().url),
+    );
     expect(await list.text()).toContain('victim@example.com');
     await rig.app.deps.database.db.updateTable('users').set({ role: 'member' }).where('email', '=', ADMIN2).execute();
     const r = await tryAll({ label: 'removed admin', userId: ADMIN2_ID, team: TEAM_ID });
@@ -140,20 +225,27 @@ describe('authorization: every command and action, by people who may not', () =>
     expect(r.succeeded).toEqual([]);
   });
 
-  it('a user of another workspace whose profile email is an admin\'s', async () => {
+  it("a user of another workspace whose profile email is an admin's", async () => {
     const r = await tryAll({ label: 'other workspace', userId: FOREIGN_ID, team: OTHER_TEAM });
     figure('S9 authorization', 'other workspace', { attempts: r.attempts, succeeded: r.succeeded.length });
     expect(r.succeeded).toEqual([]);
   });
 
-  it('a user of another Enterprise Grid org (enterprise id differs) whose profile email is an admin\'s', async () => {
+  it("a user of another Enterprise Grid org (enterprise id differs) whose profile email is an admin's", async () => {
     const r = await tryAll({ label: 'other org', userId: FOREIGN_ID, team: OTHER_TEAM, enterprise: 'E0OTHER' });
     figure('S9 authorization', 'other enterprise org', { attempts: r.attempts, succeeded: r.succeeded.length });
     expect(r.succeeded).toEqual([]);
   });
 
   it('control: the real admin doing the same is not refused (the refusals above were about who, not how)', async () => {
-    const res = await signedRequest(rig.app, command({ label: 'admin', userId: 'UADMIN', team: TEAM_ID }, 'history victim@example.com', rig.slack.responseUrl().url));
+    const res = await signedRequest(
+      rig.app,
+      command(
+        { label: 'admin', userId: 'UADMIN', team: TEAM_ID },
+        'history victim@example.com',
+        rig.slack.responseUrl().url,
+      ),
+    );
     expect(await res.text()).toContain('History of victim@example.com');
   });
 });

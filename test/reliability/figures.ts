@@ -4,7 +4,9 @@
  *   npx vitest run test/reliability 2>&1 | grep '\[reliability\]'
  */
 export function figure(scenario: string, label: string, values: Record<string, number | string | boolean>): void {
-  const text = Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ');
+  const text = Object.entries(values)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   console.log(`[reliability] ${scenario} | ${label} | ${text}`);
 }
 

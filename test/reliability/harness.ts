@@ -1,8 +1,8 @@
 import nodeHttp from 'node:http';
 import { sql } from 'kysely';
 import { ADMIN, adminActor, startTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
-import { postmarkFake, type PostmarkFake } from '../support/postmark.js';
-import { slackFake, startMsw, type SlackFake } from '../support/slack.js';
+import { type PostmarkFake, postmarkFake } from '../support/postmark.js';
+import { type SlackFake, slackFake, startMsw } from '../support/slack.js';
 
 export const ADMIN_ID = 'UADMIN';
 export const ADMIN2_ID = 'UADMIN2';
@@ -32,7 +32,16 @@ export async function startRig(options: TestAppOptions = {}): Promise<Rig> {
   slack.users.set(MEMBER_ID, MEMBER);
   await makeActive(app, ADMIN2, 'admin');
   await makeActive(app, MEMBER, 'member');
-  return { app, slack, postmark, msw, close: async () => { await app.close(); msw.close(); } };
+  return {
+    app,
+    slack,
+    postmark,
+    msw,
+    close: async () => {
+      await app.close();
+      msw.close();
+    },
+  };
 }
 
 /** Invites then activates a user directly (as if they had accepted). */
@@ -40,8 +49,12 @@ export async function makeActive(app: TestApp, email: string, role: 'admin' | 'm
   const r = await app.deps.service.invite(adminActor, [{ email, role }]);
   if (!r.ok || !r.value[0]?.result.ok) throw new Error(`could not invite ${email}`);
   const db = app.deps.database.db;
-  await db.updateTable('invitations').set({ state: 'accepted' })
-    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email)).where('state', '=', 'pending').execute();
+  await db
+    .updateTable('invitations')
+    .set({ state: 'accepted' })
+    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email))
+    .where('state', '=', 'pending')
+    .execute();
   await db.updateTable('users').set({ state: 'active', role }).where('email', '=', email).execute();
 }
 
@@ -55,28 +68,42 @@ export async function stateCounts(app: TestApp): Promise<Record<string, number>>
     select coalesce(md5(string_agg(concat_ws(':', id, state, resend_count, expires_at, delivery_state), ',' order by id)), '') as f
     from invitations`.execute(db);
   const users = await sql<{ f: string }>`
-    select coalesce(md5(string_agg(concat_ws(':', id, state, role, name), ',' order by id)), '') as f from users`.execute(db);
+    select coalesce(md5(string_agg(concat_ws(':', id, state, role, name), ',' order by id)), '') as f from users`.execute(
+    db,
+  );
   return {
-    users: await count('users'), invitations: await count('invitations'), audit: await count('audit_log'),
-    emailEvents: await count('email_events'), jobs: Number(jobs.rows[0]?.n ?? 0),
+    users: await count('users'),
+    invitations: await count('invitations'),
+    audit: await count('audit_log'),
+    emailEvents: await count('email_events'),
+    jobs: Number(jobs.rows[0]?.n ?? 0),
     invitationsHash: parseInt(fingerprint.rows[0]?.f.slice(0, 8) || '0', 16),
     usersHash: parseInt(users.rows[0]?.f.slice(0, 8) || '0', 16),
   };
 }
 
-export interface RawResponse { status: number; body: string; headers: Record<string, string> }
+export interface RawResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
 
 /** A raw HTTP request with exactly the headers given (no signing), one connection per request. */
-export function rawRequest(url: string, o: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = nodeHttp.request(url, { method: o.method ?? 'POST', headers: o.headers ?? {}, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0,
-        body: Buffer.concat(chunks).toString('utf8'),
-        headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -3,12 +3,13 @@ import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { adminActor } from '../support/app.js';
 import { eventually, payloadBody, signedRequest, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
-import { ADMIN_ID, rawRequest, startRig, type Rig } from './harness.js';
+import { ADMIN_ID, type Rig, rawRequest, startRig } from './harness.js';
 
 // Scenario 8: hostile names, emails and account name are shown as text everywhere: nothing pings,
 // links or renders as markup in Slack, on the invite page, or in the emails.
 const ACCOUNT = '<!channel> <@U123> *Acme* <https://evil.example|x> <b>Co</b> &amp;';
-const NAME = 'Mallory <!channel> <!here> <@U123> <#C0123ABCD> *bold* <https://evil.example|click> <mailto:a@evil.example|m> ' +
+const NAME =
+  'Mallory <!channel> <!here> <@U123> <#C0123ABCD> *bold* <https://evil.example|click> <mailto:a@evil.example|m> ' +
   '<script>alert(1)</script> <img src=x onerror=alert(1)> <b>B</b> &lt; \u0007\u001b[31m\u202eevil\u2028sep\nline2\ttab';
 // Emails cannot carry <, > or spaces (isValidEmail), but may carry mrkdwn and HTML-ish characters.
 const EMAILS = ["o'brien&co@example.com", '*bold*@example.com', '=?x?=@example.com', '#!$%@example.com'];
@@ -17,7 +18,9 @@ let rig: Rig;
 beforeAll(async () => {
   rig = await startRig({ postmark: true, env: { ACCOUNT_NAME: ACCOUNT } });
 });
-afterAll(async () => { await rig?.close(); });
+afterAll(async () => {
+  await rig?.close();
+});
 
 /** Every piece of text that Slack would render as mrkdwn, from any message, modal or Home view. */
 function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
@@ -38,7 +41,10 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e\u206
 function slackProblems(text: string): string[] {
   const problems: string[] = [];
   const rest = text.replace(OWN_TOKEN, '');
-  if (/[<>]/.test(rest)) problems.push(`raw < or >: ${JSON.stringify(rest.slice(Math.max(0, rest.search(/[<>]/) - 30), rest.search(/[<>]/) + 30))}`);
+  if (/[<>]/.test(rest))
+    problems.push(
+      `raw < or >: ${JSON.stringify(rest.slice(Math.max(0, rest.search(/[<>]/) - 30), rest.search(/[<>]/) + 30))}`,
+    );
   if (CONTROL.test(text)) problems.push(`control character in ${JSON.stringify(text.slice(0, 80))}`);
   return problems;
 }
@@ -47,43 +53,104 @@ describe('output safety', () => {
   it('Slack: list, confirmations, history, cancel prompt and invite summary render hostile text as text', async () => {
     const { url: responseUrl, id } = rig.slack.responseUrl();
     // A name goes in through the invite modal, exactly as an admin would type it.
-    const submit = await signedRequest(rig.app, payloadBody(viewSubmission({
-      callbackId: CALLBACK.inviteModal, privateMetadata: JSON.stringify({ responseUrl, home: null }),
-      values: {
-        [BLOCK.inviteEmails]: { [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'mallory@example.com' } },
-        [BLOCK.inviteName]: { [ACTION.inviteName]: { type: 'plain_text_input', value: NAME } },
-        [BLOCK.inviteRole]: { [ACTION.inviteRole]: { type: 'radio_buttons', selected_option: { value: 'member' } } },
-      },
-    }, ADMIN_ID)));
+    const submit = await signedRequest(
+      rig.app,
+      payloadBody(
+        viewSubmission(
+          {
+            callbackId: CALLBACK.inviteModal,
+            privateMetadata: JSON.stringify({ responseUrl, home: null }),
+            values: {
+              [BLOCK.inviteEmails]: {
+                [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'mallory@example.com' },
+              },
+              [BLOCK.inviteName]: { [ACTION.inviteName]: { type: 'plain_text_input', value: NAME } },
+              [BLOCK.inviteRole]: {
+                [ACTION.inviteRole]: { type: 'radio_buttons', selected_option: { value: 'member' } },
+              },
+            },
+          },
+          ADMIN_ID,
+        ),
+      ),
+    );
     expect(submit.status).toBe(200);
-    await eventually(() => { if (!rig.slack.respondedTo(id).length) throw new Error('no summary yet'); });
-    const r = await rig.app.deps.service.invite(adminActor, EMAILS.map((email) => ({ email, name: NAME })));
+    await eventually(() => {
+      if (!rig.slack.respondedTo(id).length) throw new Error('no summary yet');
+    });
+    const r = await rig.app.deps.service.invite(
+      adminActor,
+      EMAILS.map((email) => ({ email, name: NAME })),
+    );
     expect(r.ok && r.value.every((o) => o.result.ok)).toBe(true);
     await rig.app.settleEmails();
     // Every surface an admin sees.
     const acks: unknown[] = [];
-    for (const text of ['list', 'list invited', `link ${EMAILS[1]}`, `resend ${EMAILS[1]}`, 'history mallory@example.com', `invite ${EMAILS.join(' ')}`, 'notify C0NOTICE1', `cancel ${EMAILS[0]}`]) {
-      const res = await signedRequest(rig.app, new URLSearchParams({
-        team_id: 'T0TEST', user_id: ADMIN_ID, command: '/users', text, response_url: rig.slack.responseUrl().url, trigger_id: 't', api_app_id: 'A0APP',
-      }).toString());
+    for (const text of [
+      'list',
+      'list invited',
+      `link ${EMAILS[1]}`,
+      `resend ${EMAILS[1]}`,
+      'history mallory@example.com',
+      `invite ${EMAILS.join(' ')}`,
+      'notify C0NOTICE1',
+      `cancel ${EMAILS[0]}`,
+    ]) {
+      const res = await signedRequest(
+        rig.app,
+        new URLSearchParams({
+          team_id: 'T0TEST',
+          user_id: ADMIN_ID,
+          command: '/users',
+          text,
+          response_url: rig.slack.responseUrl().url,
+          trigger_id: 't',
+          api_app_id: 'A0APP',
+        }).toString(),
+      );
       acks.push(JSON.parse((await res.text()) || '{}'));
     }
-    const list = acks[0] as { blocks: { block_id?: string; accessory?: { options?: { value: string; text: { text: string } }[] } }[] };
+    const list = acks[0] as {
+      blocks: { block_id?: string; accessory?: { options?: { value: string; text: { text: string } }[] } }[];
+    };
     const row = list.blocks.find((b) => JSON.stringify(b).includes('mallory@example.com'));
     const cancelValue = row?.accessory?.options?.find((o) => o.text.text === 'Cancel invitation')?.value;
     if (cancelValue) {
       const { url } = rig.slack.responseUrl();
-      await signedRequest(rig.app, payloadBody({
-        type: 'block_actions', user: { id: ADMIN_ID, team_id: 'T0TEST' }, team: { id: 'T0TEST' }, api_app_id: 'A0APP', trigger_id: 't', response_url: url,
-        container: { type: 'message', message_ts: '1.5', channel_id: 'C0CHAN', is_ephemeral: true }, channel: { id: 'C0CHAN' },
-        actions: [{ type: 'overflow', action_id: ACTION.userMenu, block_id: 'b', action_ts: '1', selected_option: { text: { type: 'plain_text', text: 'x' }, value: cancelValue } }],
-      }));
+      await signedRequest(
+        rig.app,
+        payloadBody({
+          type: 'block_actions',
+          user: { id: ADMIN_ID, team_id: 'T0TEST' },
+          team: { id: 'T0TEST' },
+          api_app_id: 'A0APP',
+          trigger_id: 't',
+          response_url: url,
+          container: { type: 'message', message_ts: '1.5', channel_id: 'C0CHAN', is_ephemeral: true },
+          channel: { id: 'C0CHAN' },
+          actions: [
+            {
+              type: 'overflow',
+              action_id: ACTION.userMenu,
+              block_id: 'b',
+              action_ts: '1',
+              selected_option: { text: { type: 'plain_text', text: 'x' }, value: cancelValue },
+            },
+          ],
+        }),
+      );
     }
     await new Promise((res) => setTimeout(res, 500));
     const texts = mrkdwnTexts([acks, rig.slack.responses.map((x) => x.body), rig.slack.calls.map((c) => c.args)]);
     const problems = texts.flatMap(slackProblems);
     const hostileShown = texts.filter((t) => t.includes('&lt;!channel&gt;')).length;
-    figure('S8 output safety', 'Slack', { texts: texts.length, withHostileText: hostileShown, pings: texts.filter((t) => /<!(channel|here)|<@U/.test(t)).length, links: texts.filter((t) => /<https?:|<mailto:/.test(t)).length, problems: problems.length });
+    figure('S8 output safety', 'Slack', {
+      texts: texts.length,
+      withHostileText: hostileShown,
+      pings: texts.filter((t) => /<!(channel|here)|<@U/.test(t)).length,
+      links: texts.filter((t) => /<https?:|<mailto:/.test(t)).length,
+      problems: problems.length,
+    });
     expect(hostileShown).toBeGreaterThan(0); // the hostile text WAS shown, escaped
     expect([...new Set(problems)]).toEqual([]);
   });
@@ -97,10 +164,12 @@ describe('output safety', () => {
     for (const m of mails) {
       if (/[\r\n]/.test(m.Subject) || CONTROL.test(m.Subject)) problems.push(`subject: ${JSON.stringify(m.Subject)}`);
       if (RAW_HTML.test(m.HtmlBody ?? '')) problems.push(`email HTML: ${RAW_HTML.exec(m.HtmlBody ?? '')?.[0]}`);
-      if (CONTROL.test(m.HtmlBody ?? '') || CONTROL.test(m.TextBody ?? '')) problems.push('control character in email body');
+      if (CONTROL.test(m.HtmlBody ?? '') || CONTROL.test(m.TextBody ?? ''))
+        problems.push('control character in email body');
       // Links in the email go only to our invite page.
       const hrefs = [...(m.HtmlBody ?? '').matchAll(/href="([^"]*)"/g)].map((x) => x[1]!);
-      if (hrefs.some((h) => !h.startsWith('http://invites.test/invite/'))) problems.push(`foreign link: ${hrefs.join(' ')}`);
+      if (hrefs.some((h) => !h.startsWith('http://invites.test/invite/')))
+        problems.push(`foreign link: ${hrefs.join(' ')}`);
     }
     // The invite page of each hostile invitee.
     let pages = 0;

@@ -4,24 +4,47 @@ import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { adminActor } from '../support/app.js';
 import { blockAction, commandBody, eventually, payloadBody, sign, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
-import { ADMIN_ID, rawRequest, startRig, type Rig } from './harness.js';
+import { ADMIN_ID, type Rig, rawRequest, startRig } from './harness.js';
 
 // Scenario 2: the same command or click delivered 2–4 times, as Slack retries it (X-Slack-Retry-Num
 // after a slow ack) and as a double click does (identical requests at once, no retry headers).
 let rig: Rig;
-beforeAll(async () => { rig = await startRig({ postmark: true }); });
-afterAll(async () => { await rig?.close(); });
+beforeAll(async () => {
+  rig = await startRig({ postmark: true });
+});
+afterAll(async () => {
+  await rig?.close();
+});
 
 type Mode = 'slack retry' | 'double click';
-type Op = 'cmd invite' | 'cmd resend' | 'cmd renew' | 'cmd cancel' | 'menu resend' | 'menu send_new' | 'cancel confirm' | 'modal invite';
-const OPS: Op[] = ['cmd invite', 'cmd resend', 'cmd renew', 'cmd cancel', 'menu resend', 'menu send_new', 'cancel confirm', 'modal invite'];
+type Op =
+  | 'cmd invite'
+  | 'cmd resend'
+  | 'cmd renew'
+  | 'cmd cancel'
+  | 'menu resend'
+  | 'menu send_new'
+  | 'cancel confirm'
+  | 'modal invite';
+const OPS: Op[] = [
+  'cmd invite',
+  'cmd resend',
+  'cmd renew',
+  'cmd cancel',
+  'menu resend',
+  'menu send_new',
+  'cancel confirm',
+  'modal invite',
+];
 
 async function deliver(body: string, times: number, mode: Mode): Promise<number[]> {
   const url = `${rig.app.server!.url}/slack/events`;
   const send = (attempt: number) => {
     const ts = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sign(body, ts),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': sign(body, ts),
     };
     if (mode === 'slack retry' && attempt > 0) {
       headers['x-slack-retry-num'] = String(attempt);
@@ -44,30 +67,64 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
     const r = await rig.app.deps.service.invite(adminActor, [{ email }]);
     if (!r.ok || !r.value[0]!.result.ok) throw new Error('setup invite failed');
     if (op === 'cmd renew' || op === 'menu send_new') {
-      await db.updateTable('invitations').set({ expires_at: new Date(rig.app.clock.now().getTime() - 1000), sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000) })
-        .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email)).where('state', '=', 'pending').execute();
+      await db
+        .updateTable('invitations')
+        .set({
+          expires_at: new Date(rig.app.clock.now().getTime() - 1000),
+          sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000),
+        })
+        .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email))
+        .where('state', '=', 'pending')
+        .execute();
     }
   }
-  const view = op.startsWith('menu') || op === 'cancel confirm' ? await rig.app.deps.service.user(adminActor, { email }) : null;
+  const view =
+    op.startsWith('menu') || op === 'cancel confirm' ? await rig.app.deps.service.user(adminActor, { email }) : null;
   const row = (action: number) => (view?.ok ? `${action}|${view.value.id}|${view.value.invitation!.id}|a1` : '');
   const click = (a: Record<string, unknown>) => payloadBody(blockAction(a, { userId: ADMIN_ID, responseUrl: url }));
-  const option = (value: string) => ({ type: 'overflow', action_id: ACTION.userMenu, selected_option: { text: { type: 'plain_text', text: 'x' }, value } });
+  const option = (value: string) => ({
+    type: 'overflow',
+    action_id: ACTION.userMenu,
+    selected_option: { text: { type: 'plain_text', text: 'x' }, value },
+  });
   const cmd = (text: string) => commandBody({ text, userId: ADMIN_ID, responseUrl: url });
   switch (op) {
-    case 'cmd invite': return { email, body: cmd(`invite ${email}`) };
-    case 'cmd resend': return { email, body: cmd(`resend ${email}`) };
-    case 'cmd renew': return { email, body: cmd(`renew ${email}`) };
-    case 'cmd cancel': return { email, body: cmd(`cancel ${email}`) };
-    case 'menu resend': return { email, body: click(option(row(1))) };
-    case 'menu send_new': return { email, body: click(option(row(2))) };
-    case 'cancel confirm': return { email, body: click({ type: 'button', action_id: ACTION.cancelConfirm, value: row(3), text: { type: 'plain_text', text: 'x' } }) };
-    case 'modal invite': return {
-      email,
-      body: payloadBody(viewSubmission({
-        callbackId: CALLBACK.inviteModal, privateMetadata: JSON.stringify({ responseUrl: url, home: null }),
-        values: { [BLOCK.inviteEmails]: { [ACTION.inviteEmails]: { type: 'plain_text_input', value: email } } },
-      }, ADMIN_ID)),
-    };
+    case 'cmd invite':
+      return { email, body: cmd(`invite ${email}`) };
+    case 'cmd resend':
+      return { email, body: cmd(`resend ${email}`) };
+    case 'cmd renew':
+      return { email, body: cmd(`renew ${email}`) };
+    case 'cmd cancel':
+      return { email, body: cmd(`cancel ${email}`) };
+    case 'menu resend':
+      return { email, body: click(option(row(1))) };
+    case 'menu send_new':
+      return { email, body: click(option(row(2))) };
+    case 'cancel confirm':
+      return {
+        email,
+        body: click({
+          type: 'button',
+          action_id: ACTION.cancelConfirm,
+          value: row(3),
+          text: { type: 'plain_text', text: 'x' },
+        }),
+      };
+    case 'modal invite':
+      return {
+        email,
+        body: payloadBody(
+          viewSubmission(
+            {
+              callbackId: CALLBACK.inviteModal,
+              privateMetadata: JSON.stringify({ responseUrl: url, home: null }),
+              values: { [BLOCK.inviteEmails]: { [ACTION.inviteEmails]: { type: 'plain_text_input', value: email } } },
+            },
+            ADMIN_ID,
+          ),
+        ),
+      };
   }
 }
 
@@ -86,7 +143,9 @@ const EXPECTED: Record<Op, { invitations: number; emails: Record<string, number>
 async function outcome(email: string) {
   const db = rig.app.deps.database.db;
   const user = await db.selectFrom('users').select(['id', 'state']).where('email', '=', email).executeTakeFirst();
-  const invitations = user ? await db.selectFrom('invitations').select(['id']).where('user_id', '=', user.id).execute() : [];
+  const invitations = user
+    ? await db.selectFrom('invitations').select(['id']).where('user_id', '=', user.id).execute()
+    : [];
   const ids = new Set(invitations.map((i) => i.id));
   const emails: Record<string, number> = {};
   const perInvitation = new Map<string, number>();
@@ -102,7 +161,12 @@ async function outcome(email: string) {
 
 describe('Slack retries and double clicks', () => {
   it('each command and click delivered 2–4 times: 0 duplicate invitations, 0 duplicate emails', async () => {
-    let deliveries = 0; let cases = 0; let duplicateInvitations = 0; let duplicateEmails = 0; let wrong = 0; let non200 = 0;
+    let deliveries = 0;
+    let cases = 0;
+    let duplicateInvitations = 0;
+    let duplicateEmails = 0;
+    let wrong = 0;
+    let non200 = 0;
     const failures: string[] = [];
     const plan: { mode: Mode; op: Op; times: number; email: string; body: string }[] = [];
     for (const mode of ['slack retry', 'double click'] as Mode[]) {
@@ -110,16 +174,20 @@ describe('Slack retries and double clicks', () => {
     }
     await rig.app.settleEmails();
     // Cases touch different users, so they run side by side; each case's deliveries keep their mode.
-    await Promise.all(plan.map(async (c) => {
-      const statuses = await deliver(c.body, c.times, c.mode);
-      deliveries += c.times; cases++;
-      non200 += statuses.filter((s) => s !== 200).length;
-    }));
+    await Promise.all(
+      plan.map(async (c) => {
+        const statuses = await deliver(c.body, c.times, c.mode);
+        deliveries += c.times;
+        cases++;
+        non200 += statuses.filter((s) => s !== 200).length;
+      }),
+    );
     // Work after the ack runs asynchronously: wait until every case reached its expected state.
     await eventually(async () => {
       for (const c of plan) {
         const o = await outcome(c.email);
-        if (o.state !== EXPECTED[c.op].state || o.invitations < EXPECTED[c.op].invitations) throw new Error(`${c.op}: ${JSON.stringify(o)}`);
+        if (o.state !== EXPECTED[c.op].state || o.invitations < EXPECTED[c.op].invitations)
+          throw new Error(`${c.op}: ${JSON.stringify(o)}`);
       }
     }, 10_000).catch(() => {});
     await rig.app.settleEmails();
@@ -130,21 +198,48 @@ describe('Slack retries and double clicks', () => {
       const final = await outcome(c.email);
       duplicateInvitations += Math.max(0, final.invitations - expected.invitations);
       duplicateEmails += final.duplicateEmails;
-      if (final.state !== expected.state || final.invitations !== expected.invitations || JSON.stringify(sortKeys(final.emails)) !== JSON.stringify(sortKeys(expected.emails))) {
+      if (
+        final.state !== expected.state ||
+        final.invitations !== expected.invitations ||
+        JSON.stringify(sortKeys(final.emails)) !== JSON.stringify(sortKeys(expected.emails))
+      ) {
         wrong++;
         failures.push(`${c.mode} ${c.op} ×${c.times}: ${JSON.stringify(final)}`);
       }
     }
-    figure('S2 retries & double clicks', 'total', { cases, deliveries, non200, duplicateInvitations, duplicateEmails, wrongOutcomes: wrong });
+    figure('S2 retries & double clicks', 'total', {
+      cases,
+      deliveries,
+      non200,
+      duplicateInvitations,
+      duplicateEmails,
+      wrongOutcomes: wrong,
+    });
     if (failures.length) console.log(failures.join('\n'));
-    if (failures.length) console.log(rig.app.logs.filter((l) => / (ERROR|WARN) /.test(l)).slice(0, 6).map((l) => l.slice(0, 900)).join('\n')); // why, when it fails
+    if (failures.length)
+      console.log(
+        rig.app.logs
+          .filter((l) => / (ERROR|WARN) /.test(l))
+          .slice(0, 6)
+          .map((l) => l.slice(0, 900))
+          .join('\n'),
+      ); // why, when it fails
     expect(failures).toEqual([]);
     expect(non200).toBe(0);
   }, 120_000);
 
   it('every audit entry of those repeats is either the one success or a readable refusal', async () => {
-    const rows = await sql<{ outcome: string; n: string }>`select outcome, count(*) as n from audit_log group by outcome order by outcome`.execute(rig.app.deps.database.db);
-    figure('S2 retries & double clicks', 'audit outcomes', Object.fromEntries(rows.rows.map((r) => [r.outcome, Number(r.n)])));
+    const rows = await sql<{
+      outcome: string;
+      n: string;
+    }>`select outcome, count(*) as n from audit_log group by outcome order by outcome`.execute(
+      rig.app.deps.database.db,
+    );
+    figure(
+      'S2 retries & double clicks',
+      'audit outcomes',
+      Object.fromEntries(rows.rows.map((r) => [r.outcome, Number(r.n)])),
+    );
     const allowed = new Set(['ok', 'already_invited', 'resend_cooldown', 'not_expired', 'no_open_invitation', 'stale']);
     expect(rows.rows.filter((r) => !allowed.has(r.outcome))).toEqual([]);
   });

@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkToken, newPublicId, verifyLinkToken } from '../../src/invitations/links.js';
-import { adminActor } from '../support/app.js';
 import { command } from '../integration/slack/helpers.js';
+import { adminActor } from '../support/app.js';
 import { figure } from './figures.js';
-import { rawRequest, startRig, type Rig } from './harness.js';
+import { type Rig, rawRequest, startRig } from './harness.js';
 
 // Scenario 10: link tokens never reach the logs, are unguessable, and a wrong link says nothing
 // about whether an invitation exists.
 let rig: Rig;
-beforeAll(async () => { rig = await startRig({ postmark: true }); });
-afterAll(async () => { await rig?.close(); });
+beforeAll(async () => {
+  rig = await startRig({ postmark: true });
+});
+afterAll(async () => {
+  await rig?.close();
+});
 
 const tokenOf = (link: string) => link.slice(link.indexOf('/invite/') + '/invite/'.length);
 
@@ -17,7 +21,10 @@ describe('secrets', () => {
   it('no issued link token (nor its MAC) appears in any log line', async () => {
     const s = rig.app.deps.service;
     const emails = Array.from({ length: 20 }, (_, i) => `secret-${i}@example.com`);
-    await s.invite(adminActor, emails.map((email) => ({ email })));
+    await s.invite(
+      adminActor,
+      emails.map((email) => ({ email })),
+    );
     rig.postmark.failNext(1, { kind: 'status', status: 500, errorCode: 0, message: 'boom' }); // failures are logged too
     await rig.app.settleEmails();
     const tokens = new Set<string>();
@@ -29,8 +36,14 @@ describe('secrets', () => {
     }
     // Expire five and send new ones: old and new links both count.
     const db = rig.app.deps.database.db;
-    await db.updateTable('invitations').set({ sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000), expires_at: new Date(rig.app.clock.now().getTime() - 1) })
-      .where('user_id', 'in', db.selectFrom('users').select('id').where('email', 'in', emails.slice(10, 15))).execute();
+    await db
+      .updateTable('invitations')
+      .set({
+        sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000),
+        expires_at: new Date(rig.app.clock.now().getTime() - 1),
+      })
+      .where('user_id', 'in', db.selectFrom('users').select('id').where('email', 'in', emails.slice(10, 15)))
+      .execute();
     for (const email of emails.slice(10, 15)) await s.sendNew(adminActor, { email });
     await rig.app.settleEmails();
     for (const m of rig.postmark.sent) {
@@ -42,14 +55,24 @@ describe('secrets', () => {
     for (const [i, token] of list.slice(0, 8).entries()) {
       const base = `${rig.app.server!.url}/invite/${token}`;
       await rawRequest(base, { method: 'GET' });
-      await rawRequest(`${base}/accept`, { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' }, body: 'firstName=x' });
-      await rawRequest(`${base}/accept`, { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://invites.test' }, body: 'csrf=wrong&firstName=x&lastName=y' });
+      await rawRequest(`${base}/accept`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
+        body: 'firstName=x',
+      });
+      await rawRequest(`${base}/accept`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://invites.test' },
+        body: 'csrf=wrong&firstName=x&lastName=y',
+      });
       await rawRequest(`${base}/${i % 2 ? 'accept' : 'decline'}`, { method: 'PUT' });
     }
     const secrets = list.flatMap((t) => [t, t.split('.')[1]!]);
     const logText = rig.app.logs.join('\n');
     const leaked = secrets.filter((sec) => logText.includes(sec));
-    figure('S10 secrets', 'log scan', { tokensIssued: list.length, logLines: rig.app.logs.length, leaked: leaked.length });
+    figure('S10 secrets', 'log scan', {
+      tokensIssued: list.length,
+      logLines: rig.app.logs.length,
+      leaked: leaked.length,
+    });
     expect(list.length).toBeGreaterThanOrEqual(25);
     expect(rig.app.logs.length).toBeGreaterThan(20);
     expect(leaked).toEqual([]);
@@ -61,7 +84,8 @@ describe('secrets', () => {
     const unique = new Set(ids).size;
     const bits = Buffer.from(ids[0]!, 'base64url').length * 8;
     const token = linkToken(secret, ids[0]!);
-    let accepted = 0; let tried = 0;
+    let accepted = 0;
+    let tried = 0;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     for (let i = 0; i < token.length; i++) {
       if (token[i] === '.') continue;
@@ -72,7 +96,13 @@ describe('secrets', () => {
       }
     }
     const macBits = Buffer.from(token.split('.')[1]!, 'base64url').length * 8;
-    figure('S10 secrets', 'link strength', { publicIdBits: bits, macBits, uniqueOf10000: unique, oneCharVariants: tried, variantsAccepted: accepted });
+    figure('S10 secrets', 'link strength', {
+      publicIdBits: bits,
+      macBits,
+      uniqueOf10000: unique,
+      oneCharVariants: tried,
+      variantsAccepted: accepted,
+    });
     expect(bits).toBeGreaterThanOrEqual(128);
     expect(macBits).toBeGreaterThanOrEqual(128);
     expect(unique).toBe(10_000);
@@ -88,8 +118,8 @@ describe('secrets', () => {
       'forged MAC on a real invitation': `${publicId}.${'A'.repeat(22)}`,
       'real MAC, other secret': linkToken('some-other-secret-0123456789-abcdefghij', publicId!),
       'valid MAC, no such invitation': linkToken(secret, newPublicId()),
-      'garbage': 'not-a-token',
-      'truncated': tokenOf(real.value.link).slice(0, 30),
+      garbage: 'not-a-token',
+      truncated: tokenOf(real.value.link).slice(0, 30),
       'percent junk': '%E0%A4%A',
       'very long': 'x'.repeat(3000),
       'empty segments': '.',
@@ -102,7 +132,13 @@ describe('secrets', () => {
         answers.set(key, [...(answers.get(key) ?? []), name]);
       }
     }
-    figure('S10 secrets', 'unknown-link answers', { variants: Object.keys(variants).length, distinctAnswersPerMethod: answers.size / 2 });
-    expect([...answers.values()].map((v) => v.length)).toEqual([Object.keys(variants).length, Object.keys(variants).length]);
+    figure('S10 secrets', 'unknown-link answers', {
+      variants: Object.keys(variants).length,
+      distinctAnswersPerMethod: answers.size / 2,
+    });
+    expect([...answers.values()].map((v) => v.length)).toEqual([
+      Object.keys(variants).length,
+      Object.keys(variants).length,
+    ]);
   });
 });

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import type { Mailer } from '../../src/email/index.js';
 import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/log.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { movableClock, type MovableClock } from './clock.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { type MovableClock, movableClock } from './clock.js';
 import { testDatabase } from './db.js';
 import { POSTMARK_TOKEN, POSTMARK_URL } from './postmark.js';
 
@@ -52,26 +52,41 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     APP_SECRET: 'test-app-secret-that-is-long-enough-0123456789',
     PUBLIC_BASE_URL: 'http://invites.test',
     ...(options.slack ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL } : {}),
-    ...(options.postmark ? { POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN, POSTMARK_API_URL: POSTMARK_URL, EMAIL_FROM: 'Invites <invites@acme.test>' } : {}),
+    ...(options.postmark
+      ? {
+          POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN,
+          POSTMARK_API_URL: POSTMARK_URL,
+          EMAIL_FROM: 'Invites <invites@acme.test>',
+        }
+      : {}),
     ...options.env,
   };
   const parsed = loadConfig(env);
   if (!parsed.ok) throw new Error(`bad test config: ${parsed.errors.join('; ')}`);
   const config = parsed.config;
   const ownDatabase = !options.database;
-  const database = options.database ?? await testDatabase();
+  const database = options.database ?? (await testDatabase());
   const clock = movableClock();
   const logs: string[] = [];
   const deps = await createDeps(config, {
-    database, clock: clock.now, background: false,
+    database,
+    clock: clock.now,
+    background: false,
     log: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
-    retry: { 'email.send': { retryLimit: 3, retryDelaySeconds: 0 }, 'invitation.answered': { retryLimit: 3, retryDelaySeconds: 0 } },
+    retry: {
+      'email.send': { retryLimit: 3, retryDelaySeconds: 0 },
+      'invitation.answered': { retryLimit: 3, retryDelaySeconds: 0 },
+    },
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5 });
-  const server = options.server ?? true ? await startServer(deps, options.port ?? 0) : null;
+  const server = (options.server ?? true) ? await startServer(deps, options.port ?? 0) : null;
   return {
-    config, deps, clock, server, logs,
+    config,
+    deps,
+    clock,
+    server,
+    logs,
     settleEmails: async (timeoutMs = 15_000) => {
       const left = await waitForEmails(deps, timeoutMs);
       if (left) throw new Error(`${left} emails still pending after ${timeoutMs} ms`);
@@ -89,11 +104,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export function outbox(app: TestApp): { file: string; text: string; html: string }[] {
   const dir = path.join(app.config.dataDir, 'outbox');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => ({
-    file: f,
-    text: fs.readFileSync(path.join(dir, f), 'utf8'),
-    html: fs.readFileSync(path.join(dir, f.replace(/\.txt$/, '.html')), 'utf8'),
-  }));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f) => ({
+      file: f,
+      text: fs.readFileSync(path.join(dir, f), 'utf8'),
+      html: fs.readFileSync(path.join(dir, f.replace(/\.txt$/, '.html')), 'utf8'),
+    }));
 }
 
 export const adminActor = { email: ADMIN, via: 'test' };

@@ -3,8 +3,12 @@ export function movableClock(start = new Date('2026-12-01T09:00:00Z')) {
   let now = start.getTime();
   return {
     now: () => new Date(now),
-    advance(ms: number) { now += ms; },
-    set(date: Date) { now = date.getTime(); },
+    advance(ms: number) {
+      now += ms;
+    },
+    set(date: Date) {
+      now = date.getTime();
+    },
   };
 }
 export type MovableClock = ReturnType<typeof movableClock>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 
 /**
  * A fresh, empty database for one test file: on real Postgres when TEST_DATABASE_URL is set (a new
@@ -16,7 +16,13 @@ export async function testDatabase(): Promise<DatabaseHandle> {
     ? await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template)]) })
     : await PGlite.create();
   const handle = await openDatabase({ pglite });
-  return { ...handle, close: async () => { await handle.close(); await pglite.close(); } };
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await pglite.close();
+    },
+  };
 }
 
 async function postgresDatabase(url: string): Promise<DatabaseHandle> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 
 /**
  * A small scriptable fake of Postmark's sending API for msw. Point the mailer at
@@ -39,8 +39,12 @@ export type FakeReply =
 
 export const reply = {
   normal: (): FakeReply => ({ kind: 'normal' }),
-  status: (status: number, errorCode = 0, message = `HTTP ${status}`): FakeReply =>
-    ({ kind: 'status', status, errorCode, message }),
+  status: (status: number, errorCode = 0, message = `HTTP ${status}`): FakeReply => ({
+    kind: 'status',
+    status,
+    errorCode,
+    message,
+  }),
   serverError: (): FakeReply => reply.status(500, 0, 'Internal Server Error'),
   rateLimited: (): FakeReply => reply.status(429, 0, 'Rate limit exceeded'),
   networkError: (): FakeReply => ({ kind: 'network-error' }),
@@ -93,7 +97,10 @@ export function postmarkFake(token: string = POSTMARK_TOKEN): PostmarkFake {
     }
     if (next?.kind === 'delay') await delay(next.ms);
     if (header !== token) {
-      return HttpResponse.json({ ErrorCode: 10, Message: 'Request does not contain a valid Server token.' }, { status: 401 });
+      return HttpResponse.json(
+        { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' },
+        { status: 401 },
+      );
     }
     return null;
   };

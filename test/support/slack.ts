@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nodeHttp from 'node:http';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { SIGNING_SECRET, SLACK_API_URL, type TestApp } from './app.js';
 
@@ -11,8 +11,14 @@ import { SIGNING_SECRET, SLACK_API_URL, type TestApp } from './app.js';
 export const TEAM_ID = 'T0TEST';
 export const RESPOND_BASE = 'http://slack.test/respond';
 
-export interface ApiCall { method: string; args: Record<string, unknown> }
-export interface Respond { id: number; body: Record<string, unknown> }
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+export interface Respond {
+  id: number;
+  body: Record<string, unknown>;
+}
 
 export interface SlackFake {
   handlers: HttpHandler[];
@@ -30,10 +36,19 @@ export interface SlackFake {
 // WebClient sends form fields; nested ones (blocks, view) are JSON strings inside them.
 async function readArgs(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
-  if ((request.headers.get('content-type') ?? '').includes('json')) return JSON.parse(text || '{}') as Record<string, unknown>;
+  if ((request.headers.get('content-type') ?? '').includes('json'))
+    return JSON.parse(text || '{}') as Record<string, unknown>;
   const args: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(text)) {
-    args[k] = /^[[{]/.test(v) ? (() => { try { return JSON.parse(v) as unknown; } catch { return v; } })() : v;
+    args[k] = /^[[{]/.test(v)
+      ? (() => {
+          try {
+            return JSON.parse(v) as unknown;
+          } catch {
+            return v;
+          }
+        })()
+      : v;
   }
   return args;
 }
@@ -53,7 +68,8 @@ export function slackFake(): SlackFake {
     api('auth.test', () => ({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Test' })),
     api('users.info', (args) => {
       const email = users.get(String(args.user));
-      return email ? { ok: true, user: { id: args.user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
+      return email
+        ? { ok: true, user: { id: args.user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
         : { ok: false, error: 'user_not_found' };
     }),
     api('chat.postEphemeral', () => ({ ok: true, message_ts: '1.000001' })),
@@ -68,11 +84,20 @@ export function slackFake(): SlackFake {
     }),
   ];
   return {
-    handlers, calls, responses, users,
+    handlers,
+    calls,
+    responses,
+    users,
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
-    responseUrl: () => { const id = nextRespond++; return { url: `${RESPOND_BASE}/${id}`, id }; },
+    responseUrl: () => {
+      const id = nextRespond++;
+      return { url: `${RESPOND_BASE}/${id}`, id };
+    },
     respondedTo: (id) => responses.filter((r) => r.id === id).map((r) => r.body),
-    reset: () => { calls.length = 0; responses.length = 0; },
+    reset: () => {
+      calls.length = 0;
+      responses.length = 0;
+    },
   };
 }
 
@@ -112,29 +137,55 @@ export async function signedRequest(app: TestApp, body: string, options: SignedO
     'x-slack-signature': options.signature ?? sign(body, ts, options.secret),
   };
   return new Promise((resolve, reject) => {
-    const req = nodeHttp.request(`${app.server!.url}/slack/events`, { method: 'POST', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), {
-        status: res.statusCode ?? 500,
-        headers: Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]] as [string, string][])),
-      })));
-      res.on('error', reject);
-    });
+    const req = nodeHttp.request(
+      `${app.server!.url}/slack/events`,
+      { method: 'POST', headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve(
+            new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), {
+              status: res.statusCode ?? 500,
+              headers: Object.entries(res.headers).flatMap(([k, v]) =>
+                v === undefined ? [] : ([[k, String(v)]] as [string, string][]),
+              ),
+            }),
+          ),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-export function commandBody(fields: { text: string; userId: string; responseUrl: string; triggerId?: string; teamId?: string }): string {
+export function commandBody(fields: {
+  text: string;
+  userId: string;
+  responseUrl: string;
+  triggerId?: string;
+  teamId?: string;
+}): string {
   return new URLSearchParams({
-    token: 'legacy', team_id: fields.teamId ?? TEAM_ID, team_domain: 'test', channel_id: 'C0CHAN', channel_name: 'general',
-    user_id: fields.userId, user_name: fields.userId.toLowerCase(), command: '/users', text: fields.text,
-    api_app_id: 'A0APP', response_url: fields.responseUrl, trigger_id: fields.triggerId ?? 'trigger.1',
+    token: 'legacy',
+    team_id: fields.teamId ?? TEAM_ID,
+    team_domain: 'test',
+    channel_id: 'C0CHAN',
+    channel_name: 'general',
+    user_id: fields.userId,
+    user_name: fields.userId.toLowerCase(),
+    command: '/users',
+    text: fields.text,
+    api_app_id: 'A0APP',
+    response_url: fields.responseUrl,
+    trigger_id: fields.triggerId ?? 'trigger.1',
   }).toString();
 }
 
-export const payloadBody = (payload: unknown): string => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+export const payloadBody = (payload: unknown): string =>
+  new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
 export interface ClickOptions {
   userId: string;
@@ -146,37 +197,70 @@ export interface ClickOptions {
 /** A block_actions payload for one element (overflow option, button or select). */
 export function blockAction(action: Record<string, unknown>, o: ClickOptions): Record<string, unknown> {
   const base = {
-    type: 'block_actions', api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trigger.2',
-    user: { id: o.userId, team_id: TEAM_ID }, team: { id: TEAM_ID, domain: 'test' },
+    type: 'block_actions',
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    trigger_id: 'trigger.2',
+    user: { id: o.userId, team_id: TEAM_ID },
+    team: { id: TEAM_ID, domain: 'test' },
     actions: [{ action_ts: '1.1', block_id: 'b', ...action }],
   };
   if (o.home) {
     return {
-      ...base, container: { type: 'view', view_id: 'V_HOME' },
-      view: { id: 'V_HOME', type: 'home', team_id: TEAM_ID, blocks: [], private_metadata: o.home.privateMetadata ?? '', state: { values: {} }, hash: 'h' },
+      ...base,
+      container: { type: 'view', view_id: 'V_HOME' },
+      view: {
+        id: 'V_HOME',
+        type: 'home',
+        team_id: TEAM_ID,
+        blocks: [],
+        private_metadata: o.home.privateMetadata ?? '',
+        state: { values: {} },
+        hash: 'h',
+      },
     };
   }
   return {
-    ...base, response_url: o.responseUrl, channel: { id: 'C0CHAN', name: 'general' },
+    ...base,
+    response_url: o.responseUrl,
+    channel: { id: 'C0CHAN', name: 'general' },
     container: { type: 'message', message_ts: '1.5', channel_id: 'C0CHAN', is_ephemeral: true },
   };
 }
 
-export function viewSubmission(view: { callbackId: string; values: Record<string, unknown>; privateMetadata?: string }, userId: string): Record<string, unknown> {
+export function viewSubmission(
+  view: { callbackId: string; values: Record<string, unknown>; privateMetadata?: string },
+  userId: string,
+): Record<string, unknown> {
   return {
-    type: 'view_submission', api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trigger.3',
-    user: { id: userId, team_id: TEAM_ID }, team: { id: TEAM_ID, domain: 'test' },
+    type: 'view_submission',
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    trigger_id: 'trigger.3',
+    user: { id: userId, team_id: TEAM_ID },
+    team: { id: TEAM_ID, domain: 'test' },
     view: {
-      id: 'V_MODAL', type: 'modal', team_id: TEAM_ID, callback_id: view.callbackId, private_metadata: view.privateMetadata ?? '',
-      state: { values: view.values }, hash: 'h', blocks: [],
+      id: 'V_MODAL',
+      type: 'modal',
+      team_id: TEAM_ID,
+      callback_id: view.callbackId,
+      private_metadata: view.privateMetadata ?? '',
+      state: { values: view.values },
+      hash: 'h',
+      blocks: [],
     },
   };
 }
 
 export function eventBody(event: Record<string, unknown>): string {
   return JSON.stringify({
-    type: 'event_callback', token: 'legacy', team_id: TEAM_ID, api_app_id: 'A0APP', event,
-    event_id: `Ev${Math.random().toString(36).slice(2, 10)}`, event_time: Math.floor(Date.now() / 1000),
+    type: 'event_callback',
+    token: 'legacy',
+    team_id: TEAM_ID,
+    api_app_id: 'A0APP',
+    event,
+    event_id: `Ev${Math.random().toString(36).slice(2, 10)}`,
+    event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true }],
   });
 }
@@ -185,7 +269,9 @@ export function eventBody(event: Record<string, unknown>): string {
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try { return await check(); } catch (err) {
+    try {
+      return await check();
+    } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -218,7 +304,10 @@ export function blockKitViolations(blocks: Obj[], maxBlocks: number): string[] {
   };
   blocks.forEach((b, i) => {
     const where = `block ${i}`;
-    if (typeof b.block_id === 'string') { if (ids.has(b.block_id)) bad.push(`${where}: duplicate block_id`); ids.add(b.block_id); }
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) bad.push(`${where}: duplicate block_id`);
+      ids.add(b.block_id);
+    }
     visit(b, where);
     const text = b.text as Obj | undefined;
     if (b.type === 'section' && text && (text.text as string).length > 3000) bad.push(`${where}: section text > 3000`);
@@ -227,7 +316,10 @@ export function blockKitViolations(blocks: Obj[], maxBlocks: number): string[] {
       const actionIds = new Set<string>();
       for (const e of b.elements as Obj[]) {
         visit(e, `${where} element`);
-        if (typeof e.action_id === 'string') { if (actionIds.has(e.action_id)) bad.push(`${where}: duplicate action_id`); actionIds.add(e.action_id); }
+        if (typeof e.action_id === 'string') {
+          if (actionIds.has(e.action_id)) bad.push(`${where}: duplicate action_id`);
+          actionIds.add(e.action_id);
+        }
       }
     }
   });

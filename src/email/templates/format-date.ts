@@ -6,8 +6,18 @@
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ] as const;
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -22,6 +32,8 @@ export function formatDate(date: Date): string {
   if (Number.isNaN(time)) throw new RangeError('formatDate: invalid Date');
   const weekday = WEEKDAYS[date.getUTCDay()];
   const month = MONTHS[date.getUTCMonth()];
-  return `${weekday}, ${date.getUTCDate()} ${month} ${date.getUTCFullYear()} at ` +
-    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())} UTC`;
+  return (
+    `${weekday}, ${date.getUTCDate()} ${month} ${date.getUTCFullYear()} at ` +
+    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())} UTC`
+  );
 }

@@ -69,8 +69,13 @@ function buildCopy(input: InvitationEmailInput): Copy {
   const inviterLong = inviterName ? `${inviterName} (${inviterEmail})` : inviterEmail;
   const date = formatDate(input.expiresAt);
   const footer: Paragraph = [
-    'This email was sent to ', singleLine(input.invitee.email), ' because ', inviterShort,
-    ' invited you to ', account, ' on Marketplace. If you were not expecting it, you can ignore it: ',
+    'This email was sent to ',
+    singleLine(input.invitee.email),
+    ' because ',
+    inviterShort,
+    ' invited you to ',
+    account,
+    ' on Marketplace. If you were not expecting it, you can ignore it: ',
     'nothing happens unless you open the link and accept.',
   ];
 
@@ -88,8 +93,13 @@ function buildCopy(input: InvitationEmailInput): Copy {
         subject: `Reminder: your invitation to ${account}`,
         heading: `Reminder: you're invited to ${account}`,
         paragraphs: [
-          ['This is a reminder that ', { strong: inviterLong }, ' invited you to join ', { strong: account },
-            ' on Marketplace.'],
+          [
+            'This is a reminder that ',
+            { strong: inviterLong },
+            ' invited you to join ',
+            { strong: account },
+            ' on Marketplace.',
+          ],
           ['The link below is the same one we sent you before.'],
         ],
         expiry: ['This invitation still expires on ', { strong: date }, '.'],
@@ -118,13 +128,15 @@ function rich(p: Paragraph): string {
 }
 
 function renderText(copy: Copy, link: string, hello: string): string {
-  return [
-    hello,
-    ...copy.paragraphs.map(plain),
-    `${BUTTON_LABEL}:\n${link}`,
-    plain(copy.expiry),
-    `--\n${plain(copy.footer)}`,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      hello,
+      ...copy.paragraphs.map(plain),
+      `${BUTTON_LABEL}:\n${link}`,
+      plain(copy.expiry),
+      `--\n${plain(copy.footer)}`,
+    ].join('\n\n') + '\n'
+  );
 }
 
 const P_STYLE = 'margin:0 0 16px;';

@@ -1,7 +1,7 @@
 import { userText } from '../mrkdwn.js';
 import { encodeState } from '../values.js';
-import { listBlocks, MAX_HOME_BLOCKS, type ListView } from './user-list.js';
 import { mrkdwn, type View } from './types.js';
+import { type ListView, listBlocks, MAX_HOME_BLOCKS } from './user-list.js';
 
 /** The App Home "Users" page for an admin; the list state rides along so a refresh keeps it. */
 export function adminHome(view: Omit<ListView, 'surface'>): View {
@@ -17,9 +17,11 @@ export function nonAdminHome(accountName: string): View {
       { type: 'section', text: mrkdwn(`*Users of ${userText(accountName, 100)}*`) },
       {
         type: 'section',
-        text: mrkdwn('Only account administrators can see and manage users and invitations here. ' +
-          'An administrator is an active user with the admin role whose email matches their Slack profile email. ' +
-          'Ask an administrator of the account if you need access.'),
+        text: mrkdwn(
+          'Only account administrators can see and manage users and invitations here. ' +
+            'An administrator is an active user with the admin role whose email matches their Slack profile email. ' +
+            'Ask an administrator of the account if you need access.',
+        ),
       },
     ],
   };

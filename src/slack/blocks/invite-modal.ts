@@ -22,20 +22,33 @@ export function inviteModal(origin: InviteOrigin): View {
     close: plain('Cancel'),
     blocks: [
       {
-        type: 'input', block_id: BLOCK.inviteEmails, label: plain('Email addresses'),
+        type: 'input',
+        block_id: BLOCK.inviteEmails,
+        label: plain('Email addresses'),
         hint: plain('One or more, separated by spaces, commas or new lines.'),
-        element: { type: 'plain_text_input', action_id: ACTION.inviteEmails, multiline: true, max_length: 3000,
-          placeholder: plain('alice@example.com, bob@example.com') },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION.inviteEmails,
+          multiline: true,
+          max_length: 3000,
+          placeholder: plain('alice@example.com, bob@example.com'),
+        },
       },
       {
-        type: 'input', block_id: BLOCK.inviteName, optional: true, label: plain('Name'),
+        type: 'input',
+        block_id: BLOCK.inviteName,
+        optional: true,
+        label: plain('Name'),
         hint: plain('Only when inviting one person.'),
         element: { type: 'plain_text_input', action_id: ACTION.inviteName, max_length: 200 },
       },
       {
-        type: 'input', block_id: BLOCK.inviteRole, label: plain('Role'),
+        type: 'input',
+        block_id: BLOCK.inviteRole,
+        label: plain('Role'),
         element: {
-          type: 'radio_buttons', action_id: ACTION.inviteRole,
+          type: 'radio_buttons',
+          action_id: ACTION.inviteRole,
           initial_option: { text: plain('Member'), value: 'member' },
           options: [
             { text: plain('Member'), value: 'member' },

@@ -1,10 +1,10 @@
 import { USAGE } from '../../commands/index.js';
 import type { HistoryEntry, UserView } from '../../invitations/invitation.js';
 import type { InviteOutcome } from '../../invitations/service.js';
+import { slackErrorText } from '../errors.js';
 import { CALLBACK } from '../ids.js';
 import { escape, slackDate, truncate, userText } from '../mrkdwn.js';
-import { slackErrorText } from '../errors.js';
-import { mrkdwn, plain, type KnownBlock, type View } from './types.js';
+import { type KnownBlock, mrkdwn, plain, type View } from './types.js';
 
 const SECTION_MAX = 3000;
 
@@ -20,12 +20,16 @@ const who = (user: UserView): string => userText(user.email, 254);
 export const confirm = {
   link: (user: UserView, link: string) =>
     `:link: Invitation link for ${who(user)} (only you can see this; expires ${expiry(user)}):\n${escape(link)}`,
-  resent: (user: UserView) => `:white_check_mark: Invitation resent to ${who(user)} — same link, still expires ${expiry(user)}.`,
-  sentNew: (user: UserView) => `:white_check_mark: New invitation sent to ${who(user)} — expires ${expiry(user)}. The old link no longer works.`,
-  cancelled: (email: string) => `:white_check_mark: Invitation to ${userText(email, 254)} cancelled; its link no longer works.`,
-  notify: (channel: string | null) => channel
-    ? `:white_check_mark: Invitation notices will be posted in <#${channel}>. Invite this app to that channel if it is private.`
-    : ':white_check_mark: Invitation notices are turned off.',
+  resent: (user: UserView) =>
+    `:white_check_mark: Invitation resent to ${who(user)} — same link, still expires ${expiry(user)}.`,
+  sentNew: (user: UserView) =>
+    `:white_check_mark: New invitation sent to ${who(user)} — expires ${expiry(user)}. The old link no longer works.`,
+  cancelled: (email: string) =>
+    `:white_check_mark: Invitation to ${userText(email, 254)} cancelled; its link no longer works.`,
+  notify: (channel: string | null) =>
+    channel
+      ? `:white_check_mark: Invitation notices will be posted in <#${channel}>. Invite this app to that channel if it is private.`
+      : ':white_check_mark: Invitation notices are turned off.',
 };
 
 function historyLine(e: HistoryEntry): string {
@@ -41,7 +45,10 @@ export function historyText(email: string, entries: HistoryEntry[]): string {
   let length = head.length;
   // Keep the newest entries when the whole trail does not fit.
   for (const line of entries.map(historyLine).reverse()) {
-    if (length + line.length + 1 > SECTION_MAX - 40) { lines.push('• … older entries omitted'); break; }
+    if (length + line.length + 1 > SECTION_MAX - 40) {
+      lines.push('• … older entries omitted');
+      break;
+    }
     lines.push(line);
     length += line.length + 1;
   }
@@ -50,7 +57,10 @@ export function historyText(email: string, entries: HistoryEntry[]): string {
 
 export function historyModal(email: string, entries: HistoryEntry[]): View {
   return {
-    type: 'modal', callback_id: CALLBACK.historyModal, title: plain('History'), close: plain('Close'),
+    type: 'modal',
+    callback_id: CALLBACK.historyModal,
+    title: plain('History'),
+    close: plain('Close'),
     blocks: [{ type: 'section', text: mrkdwn(historyText(email, entries)) }],
   };
 }
@@ -58,9 +68,11 @@ export function historyModal(email: string, entries: HistoryEntry[]): View {
 /** One line per address; long batches are summarised so the message stays within limits. */
 export function inviteSummary(outcomes: InviteOutcome[]): { text: string; blocks: KnownBlock[] } {
   const sent = outcomes.filter((o) => o.result.ok);
-  const lines = outcomes.map((o) => o.result.ok
-    ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.invitation!.expiresAt)}`
-    : `${slackErrorText(o.result.error)}`);
+  const lines = outcomes.map((o) =>
+    o.result.ok
+      ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.invitation!.expiresAt)}`
+      : `${slackErrorText(o.result.error)}`,
+  );
   const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length} not sent.`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
   let chunk = '';
@@ -69,11 +81,13 @@ export function inviteSummary(outcomes: InviteOutcome[]): { text: string; blocks
     if (chunk.length + cut.length + 1 > SECTION_MAX) {
       blocks.push({ type: 'section', text: mrkdwn(chunk) });
       chunk = '';
-      if (blocks.length >= 45) { blocks.push({ type: 'context', elements: [mrkdwn('… more results omitted; see /users list.')] }); return { text, blocks }; }
+      if (blocks.length >= 45) {
+        blocks.push({ type: 'context', elements: [mrkdwn('… more results omitted; see /users list.')] });
+        return { text, blocks };
+      }
     }
     chunk = chunk ? `${chunk}\n${cut}` : cut;
   }
   if (chunk) blocks.push({ type: 'section', text: mrkdwn(chunk) });
   return { text, blocks };
 }
-

@@ -2,7 +2,7 @@ import type { NoticeLine, NoticePost } from '../../invitations/notices.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { slackDate, userText } from '../mrkdwn.js';
 import { encodeNoticeRef } from './notice-values.js';
-import { mrkdwn, plain, type KnownBlock, type SectionBlock } from './types.js';
+import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 
 /**
  * Channel notices as Block Kit, pure. A digest shows at most MAX_LINES lines with a button each —
@@ -35,32 +35,41 @@ const inviterText = (line: NoticeLine): string =>
 
 /** Which lines a post shows now: a line handled from its button stays (saying so); others only while they can be acted on. */
 export function visibleLines(post: Pick<NoticePost, 'kind' | 'lines'>, now: Date): NoticeLine[] {
-  return post.lines.filter((l) => l.handled !== null
-    || (l.open && (post.kind !== 'reminder' || l.expiresAt.getTime() > now.getTime())));
+  return post.lines.filter(
+    (l) => l.handled !== null || (l.open && (post.kind !== 'reminder' || l.expiresAt.getTime() > now.getTime())),
+  );
 }
 
 function digestLine(kind: 'expiry' | 'reminder', line: NoticeLine): SectionBlock {
   const when = kind === 'expiry' ? `expired ${slackDate(line.expiresAt)}` : `expires ${slackDate(line.expiresAt)}`;
   const facts = `${who(line)}\n${inviterText(line)} · ${when}`;
-  const section: SectionBlock = { type: 'section', block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`, text: mrkdwn(facts) };
+  const section: SectionBlock = {
+    type: 'section',
+    block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`,
+    text: mrkdwn(facts),
+  };
   if (line.handled) {
     const did = kind === 'expiry' ? 'New invitation sent' : 'Invitation resent';
-    section.text = mrkdwn(`${facts}\n:white_check_mark: ${did} by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`);
+    section.text = mrkdwn(
+      `${facts}\n:white_check_mark: ${did} by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`,
+    );
     return section;
   }
   const value = encodeNoticeRef({ userId: line.userId, invitationId: line.invitationId });
-  section.accessory = kind === 'expiry'
-    ? { type: 'button', action_id: ACTION.noticeSendNew, style: 'primary', text: plain('Send new invitation'), value }
-    : { type: 'button', action_id: ACTION.noticeResend, text: plain('Resend invitation link'), value };
+  section.accessory =
+    kind === 'expiry'
+      ? { type: 'button', action_id: ACTION.noticeSendNew, style: 'primary', text: plain('Send new invitation'), value }
+      : { type: 'button', action_id: ACTION.noticeResend, text: plain('Resend invitation link'), value };
   return section;
 }
 
 function digest(kind: 'expiry' | 'reminder', lines: NoticeLine[], ctx: RenderContext): NoticeMessage {
   const account = userText(ctx.accountName, 100);
   const count = plural(lines.length, 'invitation', 'invitations');
-  const head = kind === 'expiry'
-    ? `:hourglass: *${count} to ${account} expired* without being accepted. Admins can send a new invitation from each line.`
-    : `:alarm_clock: *${count} to ${account} will expire soon* and ${lines.length === 1 ? 'has' : 'have'} not been accepted yet.`;
+  const head =
+    kind === 'expiry'
+      ? `:hourglass: *${count} to ${account} expired* without being accepted. Admins can send a new invitation from each line.`
+      : `:alarm_clock: *${count} to ${account} will expire soon* and ${lines.length === 1 ? 'has' : 'have'} not been accepted yet.`;
   const blocks: KnownBlock[] = [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(head) }];
   for (const line of lines.slice(0, MAX_LINES)) blocks.push(digestLine(kind, line));
   const more = lines.length - MAX_LINES;
@@ -68,7 +77,8 @@ function digest(kind: 'expiry' | 'reminder', lines: NoticeLine[], ctx: RenderCon
     const list = kind === 'expiry' ? `${COMMAND} list expired` : `${COMMAND} list invited`;
     blocks.push({ type: 'context', block_id: BLOCK.noticeMore, elements: [mrkdwn(`…and ${more} more — \`${list}\``)] });
   }
-  const text = kind === 'expiry' ? `${count} to ${ctx.accountName} expired` : `${count} to ${ctx.accountName} will expire soon`;
+  const text =
+    kind === 'expiry' ? `${count} to ${ctx.accountName} expired` : `${count} to ${ctx.accountName} will expire soon`;
   return { text, blocks };
 }
 
@@ -93,29 +103,45 @@ function bounce(line: NoticeLine): NoticeMessage {
   // Provider wording often ends with its own full stop; the sentence adds one.
   const reason = userText((line.deliveryDetail ?? 'the address cannot receive email').replace(/[.\s]+$/, ''), 300);
   const body = `:warning: The invitation email to *${email}* bounced: ${reason}.`;
-  const section: SectionBlock = { type: 'section', block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`, text: mrkdwn(`${body} Share the link another way or cancel the invitation.`) };
+  const section: SectionBlock = {
+    type: 'section',
+    block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`,
+    text: mrkdwn(`${body} Share the link another way or cancel the invitation.`),
+  };
   const text = `The invitation email to ${line.invitee.email} bounced`;
   if (line.handled) {
-    section.text = mrkdwn(`${body}\n:white_check_mark: Invitation cancelled by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`);
+    section.text = mrkdwn(
+      `${body}\n:white_check_mark: Invitation cancelled by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`,
+    );
     return { text, blocks: [section] };
   }
   const value = encodeNoticeRef({ userId: line.userId, invitationId: line.invitationId });
   return {
     text,
-    blocks: [section, {
-      type: 'actions', block_id: `${BLOCK.noticeBounceActions}:${line.invitationId}`,
-      elements: [
-        { type: 'button', action_id: ACTION.noticeCopyLink, text: plain('Copy invitation link'), value },
-        {
-          type: 'button', action_id: ACTION.noticeCancel, style: 'danger', text: plain('Cancel invitation'), value,
-          confirm: {
-            title: plain('Cancel this invitation?'),
-            text: mrkdwn(`The invitation to ${email} will be cancelled and its link will stop working.`),
-            confirm: plain('Cancel invitation'), deny: plain('Keep it'), style: 'danger',
+    blocks: [
+      section,
+      {
+        type: 'actions',
+        block_id: `${BLOCK.noticeBounceActions}:${line.invitationId}`,
+        elements: [
+          { type: 'button', action_id: ACTION.noticeCopyLink, text: plain('Copy invitation link'), value },
+          {
+            type: 'button',
+            action_id: ACTION.noticeCancel,
+            style: 'danger',
+            text: plain('Cancel invitation'),
+            value,
+            confirm: {
+              title: plain('Cancel this invitation?'),
+              text: mrkdwn(`The invitation to ${email} will be cancelled and its link will stop working.`),
+              confirm: plain('Cancel invitation'),
+              deny: plain('Keep it'),
+              style: 'danger',
+            },
           },
-        },
-      ],
-    }],
+        ],
+      },
+    ],
   };
 }
 
@@ -137,10 +163,16 @@ export function noticeMessage(post: Pick<NoticePost, 'kind' | 'lines'>, ctx: Ren
 /** Told, once, to the admin who chose the channel when the app cannot post there. */
 export function channelProblemText(channel: string, error: string, botUserId: string | null): string {
   const me = botUserId && SLACK_USER.test(botUserId) ? `<@${botUserId}>` : 'this app';
-  const why = error === 'is_archived' ? 'it is archived'
-    : error === 'channel_not_found' ? 'I cannot find it (it may be private, or deleted)'
-      : error === 'not_in_channel' ? 'I am not a member of it'
-        : `Slack said \`${userText(error, 60)}\``;
-  return `:warning: I could not post invitation notices in <#${channel}>: ${why}. ` +
-    `Add me by typing /invite ${me} in that channel, or pick another one with \`${COMMAND} notify #channel\` (or \`${COMMAND} notify off\`).`;
+  const why =
+    error === 'is_archived'
+      ? 'it is archived'
+      : error === 'channel_not_found'
+        ? 'I cannot find it (it may be private, or deleted)'
+        : error === 'not_in_channel'
+          ? 'I am not a member of it'
+          : `Slack said \`${userText(error, 60)}\``;
+  return (
+    `:warning: I could not post invitation notices in <#${channel}>: ${why}. ` +
+    `Add me by typing /invite ${me} in that channel, or pick another one with \`${COMMAND} notify #channel\` (or \`${COMMAND} notify off\`).`
+  );
 }

@@ -1,10 +1,10 @@
-import { STATUS_LABEL, type ListFilter, type ListPage } from '../../invitations/invitation.js';
+import { type ListFilter, type ListPage, STATUS_LABEL } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { escape, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
-import { cancelPrompt, userRow } from './user-row.js';
-import { mrkdwn, plain, type ActionsBlock, type Button, type KnownBlock } from './types.js';
 import { channelProblemText } from './notice.js';
+import { type ActionsBlock, type Button, type KnownBlock, mrkdwn, plain } from './types.js';
+import { cancelPrompt, userRow } from './user-row.js';
 
 /**
  * 20 users a page: with a divider between rows that is at most 3 + 20·2 + 1 = 44 blocks, under
@@ -28,7 +28,10 @@ export interface ListView {
 }
 
 const FILTER_LABEL: Record<'all' | ListFilter, string> = {
-  all: 'All users', invited: STATUS_LABEL.invited, expired: STATUS_LABEL.expired, active: STATUS_LABEL.active,
+  all: 'All users',
+  invited: STATUS_LABEL.invited,
+  expired: STATUS_LABEL.expired,
+  active: STATUS_LABEL.active,
 };
 
 export function headerText(view: Pick<ListView, 'accountName' | 'page' | 'state'>): string {
@@ -41,18 +44,34 @@ export function headerText(view: Pick<ListView, 'accountName' | 'page' | 'state'
 function controls(view: ListView): ActionsBlock {
   const { page, pageCount } = view.page;
   const elements: ActionsBlock['elements'] = [
-    { type: 'button', action_id: ACTION.inviteButton, style: 'primary', text: plain('Invite user'), value: encodeState(view.state) },
+    {
+      type: 'button',
+      action_id: ACTION.inviteButton,
+      style: 'primary',
+      text: plain('Invite user'),
+      value: encodeState(view.state),
+    },
   ];
   if (view.surface === 'home') {
-    const option = (f: ListFilter | null) => ({ text: plain(FILTER_LABEL[f ?? 'all']), value: encodeState({ filter: f, page: 1 }) });
+    const option = (f: ListFilter | null) => ({
+      text: plain(FILTER_LABEL[f ?? 'all']),
+      value: encodeState({ filter: f, page: 1 }),
+    });
     const options = [null, 'invited', 'expired', 'active'].map((f) => option(f as ListFilter | null));
     elements.push({
-      type: 'static_select', action_id: ACTION.homeFilter, placeholder: plain('Filter by status'),
-      options, initial_option: option(view.state.filter),
+      type: 'static_select',
+      action_id: ACTION.homeFilter,
+      placeholder: plain('Filter by status'),
+      options,
+      initial_option: option(view.state.filter),
     });
   }
-  const pageButton = (label: string, to: number, id: string): Button =>
-    ({ type: 'button', action_id: `${ACTION.page}:${id}`, text: plain(label), value: encodeState({ filter: view.state.filter, page: to }) });
+  const pageButton = (label: string, to: number, id: string): Button => ({
+    type: 'button',
+    action_id: `${ACTION.page}:${id}`,
+    text: plain(label),
+    value: encodeState({ filter: view.state.filter, page: to }),
+  });
   if (page > 1) elements.push(pageButton('◀ Previous', Math.min(page - 1, pageCount), 'prev'));
   if (page < pageCount) elements.push(pageButton('Next ▶', page + 1, 'next'));
   return { type: 'actions', block_id: BLOCK.controls, elements };
@@ -64,11 +83,18 @@ export function listBlocks(view: ListView): KnownBlock[] {
     { type: 'section', block_id: BLOCK.header, text: mrkdwn(headerText(view)) },
     controls(view),
   ];
-  if (view.channelProblem) blocks.push({ type: 'context', elements: [mrkdwn(channelProblemText(view.channelProblem.channel, view.channelProblem.error, null))] });
+  if (view.channelProblem)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(channelProblemText(view.channelProblem.channel, view.channelProblem.error, null))],
+    });
   if (view.notice) blocks.push({ type: 'section', block_id: BLOCK.notice, text: mrkdwn(view.notice.slice(0, 3000)) });
   const users = view.page.users.slice(0, PAGE_SIZE);
   if (users.length === 0) {
-    blocks.push({ type: 'section', text: mrkdwn(view.page.total === 0 && view.page.page === 1 ? 'No users match.' : 'No users on this page.') });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(view.page.total === 0 && view.page.page === 1 ? 'No users match.' : 'No users on this page.'),
+    });
   }
   users.forEach((user, i) => {
     if (i > 0) blocks.push({ type: 'divider' });

@@ -1,9 +1,9 @@
-import { allowedActions, STATUS_LABEL, type Action, type UserView } from '../../invitations/invitation.js';
 import { describeDelivery, isDeliveryProblem } from '../../invitations/delivery-summary.js';
+import { type Action, allowedActions, STATUS_LABEL, type UserView } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { escape, slackDate, truncate, userText } from '../mrkdwn.js';
 import { encodeRow, type ListState } from '../values.js';
-import { mrkdwn, plain, type KnownBlock, type SectionBlock } from './types.js';
+import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 
 /** The ••• labels, worded exactly as on the Marketplace "Users" page. */
 export const MENU_LABEL: Record<Action, string> = {
@@ -32,7 +32,10 @@ export function userRowText(user: UserView): string {
   if (inv?.inviter) lines.push(`Invited by ${userText(inv.inviter.name ?? inv.inviter.email, MAX_NAME)}`);
   if (inv && user.status !== 'active') {
     // Escape the provider's words, not the date token describeDelivery puts around them.
-    const delivery = describeDelivery({ ...inv.delivery, detail: inv.delivery.detail && escape(inv.delivery.detail) }, slackDate);
+    const delivery = describeDelivery(
+      { ...inv.delivery, detail: inv.delivery.detail && escape(inv.delivery.detail) },
+      slackDate,
+    );
     lines.push(isDeliveryProblem(inv.delivery.state) ? `:warning: ${delivery}` : delivery);
   }
   return lines.join('\n');
@@ -45,7 +48,8 @@ export function userRowText(user: UserView): string {
  */
 export function userRow(user: UserView, state: ListState): SectionBlock {
   const actions = allowedActions(user.status, true);
-  const value = (action: Action) => encodeRow({ action, userId: user.id, invitationId: user.invitation?.id ?? null, state });
+  const value = (action: Action) =>
+    encodeRow({ action, userId: user.id, invitationId: user.invitation?.id ?? null, state });
   const section: SectionBlock = { type: 'section', block_id: rowBlockId(user.id), text: mrkdwn(userRowText(user)) };
   if (actions.length >= 2) {
     section.accessory = {
@@ -54,7 +58,12 @@ export function userRow(user: UserView, state: ListState): SectionBlock {
       options: actions.slice(0, 5).map((a) => ({ text: plain(MENU_LABEL[a]), value: value(a) })),
     };
   } else if (actions.length === 1) {
-    section.accessory = { type: 'button', action_id: ACTION.userHistory, text: plain('History'), value: value('history') };
+    section.accessory = {
+      type: 'button',
+      action_id: ACTION.userHistory,
+      text: plain('History'),
+      value: value('history'),
+    };
   }
   return section;
 }
@@ -68,17 +77,25 @@ export function cancelPrompt(user: UserView, state: ListState): KnownBlock[] {
   const value = encodeRow({ action: 'cancel', userId: user.id, invitationId: user.invitation?.id ?? null, state });
   return [
     {
-      type: 'section', block_id: rowBlockId(user.id),
+      type: 'section',
+      block_id: rowBlockId(user.id),
       text: mrkdwn(`${userRowText(user)}\n:question: *Cancel the invitation to ${who}?* Their link will stop working.`),
     },
     {
-      type: 'actions', block_id: `cancel:${user.id}`,
+      type: 'actions',
+      block_id: `cancel:${user.id}`,
       elements: [
         {
-          type: 'button', action_id: ACTION.cancelConfirm, style: 'danger', text: plain('Cancel invitation'), value,
+          type: 'button',
+          action_id: ACTION.cancelConfirm,
+          style: 'danger',
+          text: plain('Cancel invitation'),
+          value,
           confirm: {
             title: plain('Cancel invitation?'),
-            text: mrkdwn(`The invitation to ${userText(user.email, MAX_EMAIL)} will stop working. You can invite them again later.`),
+            text: mrkdwn(
+              `The invitation to ${userText(user.email, MAX_EMAIL)} will stop working. You can invite them again later.`,
+            ),
             confirm: plain('Cancel invitation'),
             deny: plain('Keep it'),
             style: 'danger',

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { createContext, type App } from '../context.js';
+import { type App, createContext } from '../context.js';
 import { teamGuard } from '../team-guard.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
@@ -9,7 +9,9 @@ import * as views from './views/index.js';
 /** Registers every listener, grouped by Slack surface (commands, actions, views, events). */
 export function registerListeners(app: App, deps: Deps): void {
   const ctx = createContext(deps);
-  app.error(async (err) => { deps.log.error('slack listener error', { err }); });
+  app.error(async (err) => {
+    deps.log.error('slack listener error', { err });
+  });
   app.use(teamGuard(deps.log));
   commands.register(app, ctx);
   actions.register(app, ctx);

@@ -3,8 +3,8 @@ import { safeHttpUrl, singleLine } from '../../email/templates/html.js';
 import type { ErrorCode } from '../../invitations/errors.js';
 import type { Person } from '../../invitations/invitation.js';
 import type { InvitationDetails } from '../../invitations/invitee.js';
-import { html, type Html, type Page } from './layout.js';
 import { NAME_MAX } from '../../invitations/names.js';
+import { type Html, html, type Page } from './layout.js';
 
 /** What every page needs from the configuration. */
 export interface ViewContext {
@@ -34,23 +34,26 @@ const who = (p: Person): string => {
 };
 
 /** The person to ask for a new invitation: the inviter if known, otherwise any administrator. */
-const askWhom = (d: InvitationDetails): Html => d.inviter
-  ? html`You were invited by <strong>${who(d.inviter)}</strong>.`
-  : html``;
+const askWhom = (d: InvitationDetails): Html =>
+  d.inviter ? html`You were invited by <strong>${who(d.inviter)}</strong>.` : html``;
 
 export function splitName(name: string | null): { firstName: string; lastName: string } {
   const clean = name ? singleLine(name) : '';
   const space = clean.indexOf(' ');
-  return space < 0 ? { firstName: clean, lastName: '' } : { firstName: clean.slice(0, space), lastName: clean.slice(space + 1) };
+  return space < 0
+    ? { firstName: clean, lastName: '' }
+    : { firstName: clean.slice(0, space), lastName: clean.slice(space + 1) };
 }
 
 export function validPage(d: InvitationDetails, target: FormTarget, form: NameForm): Page {
   const errors = form.errors ?? {};
   const problems = (['firstName', 'lastName'] as const).filter((f) => errors[f]);
-  const summary = problems.length ? html`<div class="errors" role="alert" aria-labelledby="errors-title">
+  const summary = problems.length
+    ? html`<div class="errors" role="alert" aria-labelledby="errors-title">
 <h2 id="errors-title">Please check your name</h2>
 <ul>${problems.map((f) => html`<li><a href="#${f}">${errors[f]}</a></li>`)}</ul>
-</div>` : '';
+</div>`
+    : '';
   const field = (id: 'firstName' | 'lastName', label: string, autocomplete: string, required: boolean) => {
     const error = errors[id];
     return html`<div class="field">
@@ -93,9 +96,13 @@ ${field('lastName', 'Last name', 'family-name', false)}
   };
 }
 
-
 /** The page for an invitation that can no longer be answered, in the words its state calls for. */
-export function closedPage(code: ErrorCode, d: InvitationDetails | undefined, ctx: ViewContext, answered: Answer | null): Page {
+export function closedPage(
+  code: ErrorCode,
+  d: InvitationDetails | undefined,
+  ctx: ViewContext,
+  answered: Answer | null,
+): Page {
   if (!d) return invalidPage();
   const base = { status: 200, brand: d.accountName };
   const account = d.accountName;
@@ -103,35 +110,63 @@ export function closedPage(code: ErrorCode, d: InvitationDetails | undefined, ct
     case 'link_accepted': {
       const go = html`<p><a class="button" href="${safeHttpUrl(ctx.marketplaceUrl)}">Continue to Marketplace</a></p>`;
       return answered === 'accepted'
-        ? { ...base, title: `Welcome to ${account}`, body: html`<h1>Welcome to ${account}</h1>
+        ? {
+            ...base,
+            title: `Welcome to ${account}`,
+            body: html`<h1>Welcome to ${account}</h1>
 <p>${d.invitee.name ? html`Thank you, ${singleLine(d.invitee.name)}. ` : ''}You accepted the invitation: your account <strong>${d.invitee.email}</strong> is now active.</p>
 <p>Sign in to Marketplace with this email address to get started.</p>
-${go}` }
-        : { ...base, title: 'Invitation already accepted', body: html`<h1>This invitation was already accepted</h1>
+${go}`,
+          }
+        : {
+            ...base,
+            title: 'Invitation already accepted',
+            body: html`<h1>This invitation was already accepted</h1>
 <p>The invitation for <strong>${d.invitee.email}</strong> to join <strong>${account}</strong> has already been accepted, so there is nothing more to do here.</p>
 <p>Sign in to Marketplace with this email address to continue.</p>
-${go}` };
+${go}`,
+          };
     }
     case 'link_declined':
       return answered === 'declined'
-        ? { ...base, title: 'Invitation declined', body: html`<h1>You declined the invitation</h1>
+        ? {
+            ...base,
+            title: 'Invitation declined',
+            body: html`<h1>You declined the invitation</h1>
 <p>You will not be added to <strong>${account}</strong>. Thank you for letting us know.</p>
-<p class="hint">Changed your mind? An administrator of ${account} can invite you again later. ${askWhom(d)}</p>` }
-        : { ...base, title: 'Invitation declined', body: html`<h1>This invitation was declined</h1>
+<p class="hint">Changed your mind? An administrator of ${account} can invite you again later. ${askWhom(d)}</p>`,
+          }
+        : {
+            ...base,
+            title: 'Invitation declined',
+            body: html`<h1>This invitation was declined</h1>
 <p>The invitation for <strong>${d.invitee.email}</strong> to join <strong>${account}</strong> was declined, so this link no longer works.</p>
-<p class="hint">If you want to join after all, ask an administrator of ${account} to invite you again. ${askWhom(d)}</p>` };
+<p class="hint">If you want to join after all, ask an administrator of ${account} to invite you again. ${askWhom(d)}</p>`,
+          };
     case 'link_expired':
-      return { ...base, title: 'Invitation expired', body: html`<h1>Invitation expired</h1>
+      return {
+        ...base,
+        title: 'Invitation expired',
+        body: html`<h1>Invitation expired</h1>
 <p>This invitation has expired. Invitations must be accepted within ${ctx.ttl} of being sent. Ask an administrator of <strong>${account}</strong> to send you a new invitation.</p>
-<p class="hint">${askWhom(d)} The invitation was sent on ${formatDate(d.sentAt)} and expired on ${formatDate(d.expiresAt)}.</p>` };
+<p class="hint">${askWhom(d)} The invitation was sent on ${formatDate(d.sentAt)} and expired on ${formatDate(d.expiresAt)}.</p>`,
+      };
     case 'link_superseded':
-      return { ...base, title: 'A newer invitation was sent', body: html`<h1>A newer invitation was sent to you</h1>
+      return {
+        ...base,
+        title: 'A newer invitation was sent',
+        body: html`<h1>A newer invitation was sent to you</h1>
 <p>This link has been replaced: a newer invitation to <strong>${account}</strong> was sent to <strong>${d.invitee.email}</strong>. Use the link in the latest email.</p>
-<p class="hint">Cannot find it? Check your spam folder, or ask an administrator of ${account} to send it again. ${askWhom(d)}</p>` };
+<p class="hint">Cannot find it? Check your spam folder, or ask an administrator of ${account} to send it again. ${askWhom(d)}</p>`,
+      };
     case 'link_cancelled':
-      return { ...base, title: 'Invitation cancelled', body: html`<h1>This invitation was cancelled</h1>
+      return {
+        ...base,
+        title: 'Invitation cancelled',
+        body: html`<h1>This invitation was cancelled</h1>
 <p>An administrator of <strong>${account}</strong> cancelled this invitation, so this link no longer works.</p>
-<p class="hint">If you think this is a mistake, contact an administrator of ${account}. ${askWhom(d)}</p>` };
+<p class="hint">If you think this is a mistake, contact an administrator of ${account}. ${askWhom(d)}</p>`,
+      };
     default:
       return invalidPage();
   }
@@ -142,32 +177,52 @@ ${go}` };
  * invitation exists (no account name, no email, no echo of the link).
  */
 export function invalidPage(): Page {
-  return { status: 404, title: 'Invitation link not valid', body: html`<h1>This invitation link is not valid</h1>
+  return {
+    status: 404,
+    title: 'Invitation link not valid',
+    body: html`<h1>This invitation link is not valid</h1>
 <p>Check that you copied the whole link from the invitation email. Links can break when they are split over two lines.</p>
-<p class="hint">If it still does not work, ask the person who invited you to send you a new invitation.</p>` };
+<p class="hint">If it still does not work, ask the person who invited you to send you a new invitation.</p>`,
+  };
 }
 
 export function forbiddenPage(path: string | null): Page {
-  return { status: 403, title: 'Form not accepted', body: html`<h1>We could not accept this form</h1>
+  return {
+    status: 403,
+    title: 'Form not accepted',
+    body: html`<h1>We could not accept this form</h1>
 <p>For your safety, the invitation can only be answered from the invitation page itself, and this request did not come from there.</p>
-${backLink(path, 'Open the link from your invitation email and try again.')}` };
+${backLink(path, 'Open the link from your invitation email and try again.')}`,
+  };
 }
 
 export function badRequestPage(path: string | null, status = 400): Page {
-  return { status, title: 'Form not understood', body: html`<h1>We could not read this form</h1>
+  return {
+    status,
+    title: 'Form not understood',
+    body: html`<h1>We could not read this form</h1>
 <p>The form that was sent was incomplete or not in the expected format.</p>
-${backLink(path, 'Go back to the invitation page and try again.')}` };
+${backLink(path, 'Go back to the invitation page and try again.')}`,
+  };
 }
 
 export function methodNotAllowedPage(path: string | null): Page {
-  return { status: 405, title: 'Not available', body: html`<h1>This address cannot be opened directly</h1>
+  return {
+    status: 405,
+    title: 'Not available',
+    body: html`<h1>This address cannot be opened directly</h1>
 <p>Use the buttons on the invitation page to accept or decline.</p>
-${backLink(path, 'Open the invitation page.')}` };
+${backLink(path, 'Open the invitation page.')}`,
+  };
 }
 
 export function serverErrorPage(): Page {
-  return { status: 500, title: 'Something went wrong', body: html`<h1>Something went wrong on our side</h1>
-<p>Please try again in a moment. If it keeps happening, contact the person who invited you.</p>` };
+  return {
+    status: 500,
+    title: 'Something went wrong',
+    body: html`<h1>Something went wrong on our side</h1>
+<p>Please try again in a moment. If it keeps happening, contact the person who invited you.</p>`,
+  };
 }
 
 function backLink(path: string | null, text: string): Html {

@@ -91,7 +91,8 @@ export interface Page {
 
 export function renderPage(page: Page): string {
   return `<!DOCTYPE html>
-${html`<html lang="en">
+${
+  html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -110,5 +111,6 @@ ${page.body}
 </main>
 </body>
 </html>
-`.html}`;
+`.html
+}`;
 }

@@ -31,8 +31,11 @@ it('a 1,200-address invite goes out through the batch endpoint in at most 3 call
   expect(fake.calls).toBeLessThanOrEqual(3);
   expect(fake.sent).toHaveLength(1200);
   expect(new Set(fake.sent.map((m) => m.To)).size).toBe(1200);
-  const states = await app.deps.database.db.selectFrom('invitations')
-    .select(['delivery_state']).select((eb) => eb.fn.countAll<string>().as('n'))
-    .groupBy('delivery_state').execute();
+  const states = await app.deps.database.db
+    .selectFrom('invitations')
+    .select(['delivery_state'])
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .groupBy('delivery_state')
+    .execute();
   expect(states).toEqual([{ delivery_state: 'sent', n: '1200' }]);
 }, 120_000);

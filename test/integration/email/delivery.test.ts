@@ -19,17 +19,32 @@ afterAll(async () => {
   server.close();
 });
 beforeEach(() => fake.reset());
-afterEach(async () => { await app.settleEmails(); });
+afterEach(async () => {
+  await app.settleEmails();
+});
 
 async function invite(...emails: string[]): Promise<void> {
-  const r = await app.deps.service.invite(adminActor, emails.map((email) => ({ email })));
+  const r = await app.deps.service.invite(
+    adminActor,
+    emails.map((email) => ({ email })),
+  );
   if (!r.ok || !r.value.every((o) => o.result.ok)) throw new Error(`invite failed: ${JSON.stringify(r)}`);
 }
 
 async function delivery(email: string) {
-  return app.deps.database.db.selectFrom('invitations as i').innerJoin('users as u', 'u.id', 'i.user_id')
-    .select(['i.id', 'i.delivery_state as state', 'i.delivery_detail as detail', 'i.delivery_updated_at as updatedAt', 'i.message_id'])
-    .where('u.email', '=', email).where('i.state', '=', 'pending').executeTakeFirstOrThrow();
+  return app.deps.database.db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .select([
+      'i.id',
+      'i.delivery_state as state',
+      'i.delivery_detail as detail',
+      'i.delivery_updated_at as updatedAt',
+      'i.message_id',
+    ])
+    .where('u.email', '=', email)
+    .where('i.state', '=', 'pending')
+    .executeTakeFirstOrThrow();
 }
 
 /** How many times the fake was asked to send to `email`, and how many of those it accepted. */
@@ -52,7 +67,12 @@ describe('send outcomes, end to end', () => {
     expect(d).toMatchObject({ state: 'sent', detail: null, message_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(describeDelivery(d, app.clock.now())).toBe('Email sent just now');
     const [message] = fake.sent;
-    expect(message).toMatchObject({ To: 'ok@example.com', MessageStream: 'outbound', Tag: 'invitation', Metadata: { invitationId: d.id } });
+    expect(message).toMatchObject({
+      To: 'ok@example.com',
+      MessageStream: 'outbound',
+      Tag: 'invitation',
+      Metadata: { invitationId: d.id },
+    });
   });
 
   it('resend and send new carry their own tags', async () => {

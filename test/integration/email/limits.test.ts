@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../../src/invitations/errors.js';
-import { HOUR } from '../../support/clock.js';
 import { adminActor, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { HOUR } from '../../support/clock.js';
 
 // Outbox mailer: the limits are about what the service allows, not about Postmark.
 let app: TestApp;
-beforeAll(async () => { app = await startTestApp({ server: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: '5' } }); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startTestApp({ server: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: '5' } });
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const svc = () => app.deps.service;
 const MINUTE = 60_000;
@@ -16,7 +20,8 @@ async function invite(email: string) {
   if (!r.ok) throw new Error(r.error.code);
   return r.value[0]!.result;
 }
-const emailsTo = (email: string, tag: string) => outbox(app).filter((m) => m.text.includes(`To: ${email}\n`) && m.text.includes(`Tag: ${tag}\n`));
+const emailsTo = (email: string, tag: string) =>
+  outbox(app).filter((m) => m.text.includes(`To: ${email}\n`) && m.text.includes(`Tag: ${tag}\n`));
 
 describe('RESEND_COOLDOWN (default 10m)', () => {
   it('a double click on Resend sends one email and tells the second click when it may retry', async () => {
@@ -30,18 +35,27 @@ describe('RESEND_COOLDOWN (default 10m)', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'resend_cooldown', email: 'double@example.com' } });
     const error = refused && !refused.ok ? refused.error : null;
     expect(error?.retryAt).toEqual(new Date(app.clock.now().getTime() + 10 * MINUTE));
-    expect(describeError(error!)).toBe('The invitation to double@example.com was resent recently (resends are at least 10 minutes apart). ' +
-      'You can resend it again after 2026-12-01 09:10 UTC.');
+    expect(describeError(error!)).toBe(
+      'The invitation to double@example.com was resent recently (resends are at least 10 minutes apart). ' +
+        'You can resend it again after 2026-12-01 09:10 UTC.',
+    );
 
     await app.settleEmails();
     expect(emailsTo('double@example.com', 'resend')).toHaveLength(1);
     const h = await svc().history(adminActor, { email: 'double@example.com' });
-    expect(h.ok && h.value.entries.map((e) => `${e.action}:${e.outcome}`)).toEqual(['invite:ok', 'resend:ok', 'resend:resend_cooldown']);
+    expect(h.ok && h.value.entries.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'invite:ok',
+      'resend:ok',
+      'resend:resend_cooldown',
+    ]);
   });
 
   it('allows the next resend once the cooldown has passed', async () => {
     app.clock.advance(10 * MINUTE - 1);
-    expect(await svc().resend(adminActor, { email: 'double@example.com' })).toMatchObject({ ok: false, error: { code: 'resend_cooldown' } });
+    expect(await svc().resend(adminActor, { email: 'double@example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'resend_cooldown' },
+    });
     app.clock.advance(1);
     expect(await svc().resend(adminActor, { email: 'double@example.com' })).toMatchObject({ ok: true });
   });
@@ -61,24 +75,39 @@ describe('ACCOUNT_HOURLY_EMAIL_CAP (5 here, default 200)', () => {
     // Five emails in the last hour: the sixth of any kind is refused, and refusals do not count.
     const refused = await invite('cap4@example.com');
     expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAt: new Date(start + HOUR) } });
-    expect(await svc().resend(adminActor, { email: 'cap1@example.com' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
-    expect(describeError(refused.ok ? { code: 'not_admin' } : refused.error)).toBe('This account has sent as many invitation emails as it may in one hour ' +
-      '(at most 5 per hour), to protect email delivery. Try again after 2026-12-01 12:10 UTC.');
+    expect(await svc().resend(adminActor, { email: 'cap1@example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    expect(describeError(refused.ok ? { code: 'not_admin' } : refused.error)).toBe(
+      'This account has sent as many invitation emails as it may in one hour ' +
+        '(at most 5 per hour), to protect email delivery. Try again after 2026-12-01 12:10 UTC.',
+    );
 
     // The first email leaves the window at start + 1h: then exactly one more is allowed.
     app.clock.set(new Date(start + HOUR - 1));
     expect(await invite('cap4@example.com')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     app.clock.set(new Date(start + HOUR));
     expect(await invite('cap4@example.com')).toMatchObject({ ok: true });
-    expect(await invite('cap5@example.com')).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAt: new Date(start + HOUR + MINUTE) } });
+    expect(await invite('cap5@example.com')).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', retryAt: new Date(start + HOUR + MINUTE) },
+    });
   });
 
   it('each address of a bulk invite gets its own answer', async () => {
     app.clock.advance(2 * HOUR);
     const emails = Array.from({ length: 7 }, (_, i) => ({ email: `many${i}@example.com` }));
     const r = await svc().invite(adminActor, emails);
-    expect(r.ok && r.value.map((o) => (o.result.ok ? 'ok' : o.result.error.code)))
-      .toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited', 'rate_limited']);
+    expect(r.ok && r.value.map((o) => (o.result.ok ? 'ok' : o.result.error.code))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'rate_limited',
+      'rate_limited',
+    ]);
     await app.settleEmails();
   });
 });

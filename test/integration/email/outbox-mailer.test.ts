@@ -31,7 +31,10 @@ describe('createOutboxMailer', () => {
     const mailer = createOutboxMailer(dir, (line) => lines.push(line));
     expect(mailer.name).toBe(`outbox (${dir})`);
 
-    const results = await mailer.sendBatch([message('Ada@Example.com'), message('../../etc/passwd', { tag: 'resend' })]);
+    const results = await mailer.sendBatch([
+      message('Ada@Example.com'),
+      message('../../etc/passwd', { tag: 'resend' }),
+    ]);
     expect(results).toEqual([
       { ok: true, messageId: expect.stringMatching(/^outbox-[0-9a-f-]{36}$/) },
       { ok: true, messageId: expect.stringMatching(/^outbox-[0-9a-f-]{36}$/) },
@@ -48,14 +51,16 @@ describe('createOutboxMailer', () => {
     expect(await readFile(path.join(dir, html!), 'utf8')).toBe('<p>Hello</p>');
 
     const txt = await readFile(path.join(dir, html!.replace(/\.html$/, '.txt')), 'utf8');
-    expect(txt).toBe([
-      'To: Ada@Example.com',
-      'Subject: Grace invited you to Acme on Marketplace',
-      'Tag: invitation',
-      'Metadata: {"invitationId":"inv_1"}',
-      '',
-      'Hello\n\nhttps://invites.example.com/i/abc\n',
-    ].join('\n'));
+    expect(txt).toBe(
+      [
+        'To: Ada@Example.com',
+        'Subject: Grace invited you to Acme on Marketplace',
+        'Tag: invitation',
+        'Metadata: {"invitationId":"inv_1"}',
+        '',
+        'Hello\n\nhttps://invites.example.com/i/abc\n',
+      ].join('\n'),
+    );
 
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(`email to Ada@Example.com written to ${path.join(dir, html!)}`);
@@ -86,10 +91,13 @@ describe('createOutboxMailer', () => {
 describe('createMailer', () => {
   it('uses the outbox without Postmark and Postmark when configured', () => {
     expect(createMailer({ postmark: null, outboxDir: root }, () => {}).name).toBe(`outbox (${root})`);
-    const postmark = createMailer({
-      postmark: { serverToken: 't', apiUrl: null, from: 'a@example.com', messageStream: 'outbound' },
-      outboxDir: root,
-    }, () => {});
+    const postmark = createMailer(
+      {
+        postmark: { serverToken: 't', apiUrl: null, from: 'a@example.com', messageStream: 'outbound' },
+        outboxDir: root,
+      },
+      () => {},
+    );
     expect(postmark.name).toBe('postmark');
   });
 });

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailMessage, SendResult } from '../../../src/email/mailer.js';
@@ -51,18 +51,20 @@ describe('createPostmarkMailer', () => {
     const request = fake.requests[0];
     expect(request?.path).toBe('/email/batch');
     expect(request?.token).toBe(POSTMARK_TOKEN);
-    expect(request?.messages).toEqual([{
-      From: 'Marketplace <invites@marketplace.example>',
-      To: 'user7@example.com',
-      Subject: 'Invitation 7',
-      HtmlBody: '<p>Hello 7</p>',
-      TextBody: 'Hello 7',
-      MessageStream: 'invitations',
-      Tag: 'new-invitation',
-      Metadata: { invitationId: 'inv_7' },
-      TrackOpens: false,
-      TrackLinks: 'None',
-    }]);
+    expect(request?.messages).toEqual([
+      {
+        From: 'Marketplace <invites@marketplace.example>',
+        To: 'user7@example.com',
+        Subject: 'Invitation 7',
+        HtmlBody: '<p>Hello 7</p>',
+        TextBody: 'Hello 7',
+        MessageStream: 'invitations',
+        Tag: 'new-invitation',
+        Metadata: { invitationId: 'inv_7' },
+        TrackOpens: false,
+        TrackLinks: 'None',
+      },
+    ]);
   });
 
   it('maps per-message 300 and 406 to permanent failures and keeps the others', async () => {

@@ -25,15 +25,25 @@ beforeEach(async () => {
   // One app (and database) per test: time only moves forward, so earlier tests' invitations would expire into later digests.
   app = await startTestApp({ slack: true, env: { NOTICE_CHANNEL: CHANNEL, RESEND_COOLDOWN: 'off' } });
 });
-afterEach(async () => { await app?.close(); });
+afterEach(async () => {
+  await app?.close();
+});
 
 async function invite(...emails: string[]) {
-  const r = await app.deps.service.invite(adminActor, emails.map((email) => ({ email })));
+  const r = await app.deps.service.invite(
+    adminActor,
+    emails.map((email) => ({ email })),
+  );
   if (!r.ok || r.value.some((o) => !o.result.ok)) throw new Error('invite failed');
   return r.value.map((o) => (o.result.ok ? o.result.value : null)!);
 }
 
-const posts = (kind: string) => app.deps.database.db.selectFrom('notice_posts').selectAll().where('kind', '=', kind as never).execute();
+const posts = (kind: string) =>
+  app.deps.database.db
+    .selectFrom('notice_posts')
+    .selectAll()
+    .where('kind', '=', kind as never)
+    .execute();
 
 describe('expiry digest', () => {
   it('lists the expired invitations once, with a working Send new invitation button that updates the line', async () => {
@@ -50,7 +60,11 @@ describe('expiry digest', () => {
     expect(blockKitViolations(digest!.blocks, 50)).toEqual([]);
     const ann = lineOf(digest!.blocks, 'ann@example.com');
     expect(ann?.text.text).toMatch(/invited by admin@example\.com · expired <!date\^\d+\^/);
-    expect(ann?.accessory).toMatchObject({ type: 'button', action_id: ACTION.noticeSendNew, text: { text: 'Send new invitation' } });
+    expect(ann?.accessory).toMatchObject({
+      type: 'button',
+      action_id: ACTION.noticeSendNew,
+      text: { text: 'Send new invitation' },
+    });
     expect(lineOf(digest!.blocks, 'bob@example.com')).toBeDefined();
     expect(lineOf(digest!.blocks, 'cat@example.com')).toBeUndefined();
     // Tokens never reach a channel.
@@ -60,25 +74,41 @@ describe('expiry digest', () => {
     const { url, id } = fake.responseUrl();
     const ts = (await posts('expiry'))[0]!.ts!;
     expect((await clickNotice(app, { value: ann!.accessory.value, responseUrl: url, ts })).status).toBe(200);
-    const update = await eventually(() => { const u = slack.updates[0]; if (!u) throw new Error('no update'); return u; });
+    const update = await eventually(() => {
+      const u = slack.updates[0];
+      if (!u) throw new Error('no update');
+      return u;
+    });
     expect(update).toMatchObject({ channel: CHANNEL, ts });
     const updated = lineOf(update.blocks, 'ann@example.com');
     expect(updated?.text.text).toMatch(/New invitation sent by <@UADMIN> at <!date\^\d+\^/);
     expect(updated?.accessory).toBeUndefined();
     expect(lineOf(update.blocks, 'bob@example.com')?.accessory?.action_id).toBe(ACTION.noticeSendNew);
-    const confirmation = await eventually(() => { const r = fake.respondedTo(id)[0]; if (!r) throw new Error('none'); return r; });
+    const confirmation = await eventually(() => {
+      const r = fake.respondedTo(id)[0];
+      if (!r) throw new Error('none');
+      return r;
+    });
     expect(confirmation).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(confirmation.text).toContain('New invitation sent to ann@example.com');
 
     const user = await app.deps.service.user(adminActor, { email: 'ann@example.com' });
     expect(user.ok && user.value.status).toBe('invited');
     await app.settleEmails();
-    expect(outbox(app).slice(before).filter((m) => m.text.includes('ann@example.com'))).toHaveLength(1);
+    expect(
+      outbox(app)
+        .slice(before)
+        .filter((m) => m.text.includes('ann@example.com')),
+    ).toHaveLength(1);
 
     // The same line again (another admin a moment later): refused, nothing sent.
     const second = fake.responseUrl();
     await clickNotice(app, { value: ann!.accessory.value, responseUrl: second.url, ts });
-    const refusal = await eventually(() => { const r = fake.respondedTo(second.id)[0]; if (!r) throw new Error('none'); return r; });
+    const refusal = await eventually(() => {
+      const r = fake.respondedTo(second.id)[0];
+      if (!r) throw new Error('none');
+      return r;
+    });
     expect(refusal.text).toContain('Already handled by <@UADMIN>');
     await app.settleEmails();
     expect(outbox(app).slice(before)).toHaveLength(1);
@@ -101,9 +131,17 @@ describe('expiry digest', () => {
   it('the interval timer of several instances yields one sweep job per interval (singleton)', async () => {
     await invite('timer@example.com');
     app.clock.advance(8 * DAY);
-    await Promise.all([requestSweep(app.deps.queue.boss, 60_000), requestSweep(app.deps.queue.boss, 60_000), requestSweep(app.deps.queue.boss, 60_000)]);
+    await Promise.all([
+      requestSweep(app.deps.queue.boss, 60_000),
+      requestSweep(app.deps.queue.boss, 60_000),
+      requestSweep(app.deps.queue.boss, 60_000),
+    ]);
     await settle(app);
-    const jobs = await app.deps.database.db.selectFrom('pgboss.job' as never).select('id' as never).where('name' as never, '=', 'notices.sweep' as never).execute();
+    const jobs = await app.deps.database.db
+      .selectFrom('pgboss.job' as never)
+      .select('id' as never)
+      .where('name' as never, '=', 'notices.sweep' as never)
+      .execute();
     expect(jobs).toHaveLength(1);
     expect(slack.toChannel()).toHaveLength(1);
   });
@@ -112,15 +150,42 @@ describe('expiry digest', () => {
     const db = app.deps.database.db;
     const admin = await db.selectFrom('users').select('id').where('email', '=', ADMIN).executeTakeFirstOrThrow();
     const now = app.clock.now();
-    const users = await db.insertInto('users').values(Array.from({ length: 300 }, (_, i) => ({
-      account_id: app.deps.accountId, email: `bulk${String(i).padStart(3, '0')}@example.com`, name: `Bulk <!channel> ${i}`,
-      role: 'member' as const, state: 'invited' as const, created_at: now, activated_at: null,
-    }))).returning('id').execute();
-    await db.insertInto('invitations').values(users.map((u, i) => ({
-      id: crypto.randomUUID(), public_id: `pub${i}`, account_id: app.deps.accountId, user_id: u.id, inviter_id: admin.id,
-      sent_at: now, expires_at: new Date(now.getTime() + 7 * DAY), state: 'pending' as const, closed_at: null, superseded_by: null,
-      last_resent_at: null, delivery_detail: null, delivery_updated_at: null, message_id: null,
-    }))).execute();
+    const users = await db
+      .insertInto('users')
+      .values(
+        Array.from({ length: 300 }, (_, i) => ({
+          account_id: app.deps.accountId,
+          email: `bulk${String(i).padStart(3, '0')}@example.com`,
+          name: `Bulk <!channel> ${i}`,
+          role: 'member' as const,
+          state: 'invited' as const,
+          created_at: now,
+          activated_at: null,
+        })),
+      )
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('invitations')
+      .values(
+        users.map((u, i) => ({
+          id: crypto.randomUUID(),
+          public_id: `pub${i}`,
+          account_id: app.deps.accountId,
+          user_id: u.id,
+          inviter_id: admin.id,
+          sent_at: now,
+          expires_at: new Date(now.getTime() + 7 * DAY),
+          state: 'pending' as const,
+          closed_at: null,
+          superseded_by: null,
+          last_resent_at: null,
+          delivery_detail: null,
+          delivery_updated_at: null,
+          message_id: null,
+        })),
+      )
+      .execute();
     app.clock.advance(7 * DAY);
     await sweepAndSettle(app);
     const sent = slack.toChannel();
@@ -139,18 +204,32 @@ describe('reminders', () => {
     const link = await app.deps.service.copyLink(adminActor, { email: 'accept@example.com' });
     if (!link.ok) throw new Error('no link');
     app.clock.advance(6 * DAY + 1 * HOUR);
-    expect((await app.deps.invitee.accept(link.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' })).ok).toBe(true);
+    expect(
+      (await app.deps.invitee.accept(link.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' })).ok,
+    ).toBe(true);
     await sweepAndSettle(app);
     const reminders = slack.toChannel().filter((p) => String(p.text).includes('will expire soon'));
     expect(reminders).toHaveLength(1);
-    expect(lineOf(reminders[0]!.blocks, 'remind@example.com')?.accessory).toMatchObject({ action_id: ACTION.noticeResend, text: { text: 'Resend invitation link' } });
+    expect(lineOf(reminders[0]!.blocks, 'remind@example.com')?.accessory).toMatchObject({
+      action_id: ACTION.noticeResend,
+      text: { text: 'Resend invitation link' },
+    });
     expect(JSON.stringify(reminders[0])).not.toContain('accept@example.com');
 
     // The reminder's button resends the ORIGINAL invitation and updates the line.
     const { url } = fake.responseUrl();
     const value = lineOf(reminders[0]!.blocks, 'remind@example.com')!.accessory.value;
-    await clickNotice(app, { actionId: ACTION.noticeResend, value, responseUrl: url, ts: (await posts('reminder'))[0]!.ts! });
-    const update = await eventually(() => { const u = slack.updates[0]; if (!u) throw new Error('no update'); return u; });
+    await clickNotice(app, {
+      actionId: ACTION.noticeResend,
+      value,
+      responseUrl: url,
+      ts: (await posts('reminder'))[0]!.ts!,
+    });
+    const update = await eventually(() => {
+      const u = slack.updates[0];
+      if (!u) throw new Error('no update');
+      return u;
+    });
     expect(lineOf(update.blocks, 'remind@example.com')?.text.text).toMatch(/Invitation resent by <@UADMIN> at/);
 
     app.clock.advance(2 * HOUR);
@@ -175,12 +254,18 @@ describe('news', () => {
     await app.deps.invitee.accept(await token('yes@example.com'), { firstName: 'Yves', lastName: 'Yes' });
     await app.deps.invitee.decline(await token('no@example.com'));
     await settle(app);
-    const channel = slack.toChannel().map((p) => p.text).sort();
+    const channel = slack
+      .toChannel()
+      .map((p) => p.text)
+      .sort();
     expect(channel).toEqual([
       'no@example.com declined the invitation to Acme Marketplace',
       'yes@example.com accepted the invitation to Acme Marketplace',
     ]);
-    const dms = slack.toChannel(ADMIN_ID).map((p) => p.text).sort();
+    const dms = slack
+      .toChannel(ADMIN_ID)
+      .map((p) => p.text)
+      .sort();
     expect(dms).toEqual([
       'no@example.com declined your invitation to Acme Marketplace',
       'yes@example.com accepted your invitation to Acme Marketplace',
@@ -188,8 +273,15 @@ describe('news', () => {
     expect(slack.lookups).toEqual([ADMIN, ADMIN]);
 
     // The answered job running again (a retry after a crash) records and posts nothing new.
-    const inv = await app.deps.database.db.selectFrom('invitations').select('id').where('state', '=', 'accepted').executeTakeFirstOrThrow();
-    await app.deps.queue.enqueue(app.deps.database.db, 'invitation.answered', { invitationId: inv.id, answer: 'accepted' });
+    const inv = await app.deps.database.db
+      .selectFrom('invitations')
+      .select('id')
+      .where('state', '=', 'accepted')
+      .executeTakeFirstOrThrow();
+    await app.deps.queue.enqueue(app.deps.database.db, 'invitation.answered', {
+      invitationId: inv.id,
+      answer: 'accepted',
+    });
     await settle(app);
     expect(slack.posts).toHaveLength(4);
   });
@@ -210,7 +302,12 @@ describe('Slack errors', () => {
   });
 
   it('a 5xx is retried by the job and posted once', async () => {
-    await app.deps.queue.boss.updateQueue('notices.post', { name: 'notices.post', retryLimit: 3, retryDelay: 0, retryBackoff: false });
+    await app.deps.queue.boss.updateQueue('notices.post', {
+      name: 'notices.post',
+      retryLimit: 3,
+      retryDelay: 0,
+      retryBackoff: false,
+    });
     await invite('flaky@example.com');
     app.clock.advance(8 * DAY);
     slack.script.push(() => new HttpResponse('oops', { status: 503 }));
@@ -257,8 +354,17 @@ describe('who may act, and where notices go', () => {
     await sweepAndSettle(app);
     const line = lineOf(slack.toChannel()[0]!.blocks, 'victim@example.com')!;
     const { url, id } = fake.responseUrl();
-    await clickNotice(app, { value: line.accessory.value, userId: MEMBER_ID, responseUrl: url, ts: (await posts('expiry'))[0]!.ts! });
-    const refusal = await eventually(() => { const r = fake.respondedTo(id)[0]; if (!r) throw new Error('none'); return r; });
+    await clickNotice(app, {
+      value: line.accessory.value,
+      userId: MEMBER_ID,
+      responseUrl: url,
+      ts: (await posts('expiry'))[0]!.ts!,
+    });
+    const refusal = await eventually(() => {
+      const r = fake.respondedTo(id)[0];
+      if (!r) throw new Error('none');
+      return r;
+    });
     expect(refusal).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(refusal.text).toContain('Only account administrators');
     expect(slack.updates).toHaveLength(0);

@@ -1,9 +1,9 @@
-import { http, HttpResponse } from 'msw';
-import { ACTION } from '../../../src/slack/ids.js';
+import { HttpResponse, http } from 'msw';
 import { waitForNotices } from '../../../src/jobs/index.js';
 import { runSweep } from '../../../src/jobs/sweep-expiries.js';
+import { ACTION } from '../../../src/slack/ids.js';
 import { SLACK_API_URL, type TestApp } from '../../support/app.js';
-import { payloadBody, signedRequest, TEAM_ID, type SlackFake } from '../../support/slack.js';
+import { payloadBody, type SlackFake, signedRequest, TEAM_ID } from '../../support/slack.js';
 
 export const CHANNEL = 'C0NOTICE1';
 export const ADMIN_ID = 'UADMIN';
@@ -31,7 +31,11 @@ export function noticeSlack(fake: SlackFake) {
     http.post(`${SLACK_API_URL}/chat.postMessage`, async ({ request }) => {
       const args = await read(request);
       posts.push(args);
-      const answer = script.shift()?.(args) ?? { ok: true, channel: args.channel, ts: `1700000000.${String(++ts).padStart(6, '0')}` };
+      const answer = script.shift()?.(args) ?? {
+        ok: true,
+        channel: args.channel,
+        ts: `1700000000.${String(++ts).padStart(6, '0')}`,
+      };
       return answer instanceof Response ? answer : HttpResponse.json(answer);
     }),
     http.post(`${SLACK_API_URL}/chat.update`, async ({ request }) => {
@@ -43,19 +47,34 @@ export function noticeSlack(fake: SlackFake) {
       const { email } = await read(request);
       lookups.push(email);
       const id = [...fake.users].find(([, e]) => e === email)?.[0];
-      return HttpResponse.json(id ? { ok: true, user: { id, profile: { email } } } : { ok: false, error: 'users_not_found' });
+      return HttpResponse.json(
+        id ? { ok: true, user: { id, profile: { email } } } : { ok: false, error: 'users_not_found' },
+      );
     }),
   ];
   return {
-    handlers, posts, updates, lookups, script,
+    handlers,
+    posts,
+    updates,
+    lookups,
+    script,
     toChannel: (channel = CHANNEL) => posts.filter((p) => p.channel === channel),
-    reset: () => { posts.length = 0; updates.length = 0; lookups.length = 0; script.length = 0; },
+    reset: () => {
+      posts.length = 0;
+      updates.length = 0;
+      lookups.length = 0;
+      script.length = 0;
+    },
   };
 }
 
 /** A sweep now, then every job it started (posts, retries after Retry-After) settled. */
 export async function sweepAndSettle(app: TestApp, timeoutMs = 15_000) {
-  const result = await runSweep({ notices: app.deps.notices, log: app.deps.log, slackEnabled: app.deps.slackClient !== null });
+  const result = await runSweep({
+    notices: app.deps.notices,
+    log: app.deps.log,
+    slackEnabled: app.deps.slackClient !== null,
+  });
   await settle(app, timeoutMs);
   return result;
 }
@@ -66,14 +85,31 @@ export async function settle(app: TestApp, timeoutMs = 15_000): Promise<void> {
 }
 
 /** A click on a button of a NORMAL channel message (not ephemeral), as Slack sends it. */
-export async function clickNotice(app: TestApp, o: { actionId?: string; value: string; userId?: string; responseUrl: string; ts: string }) {
+export async function clickNotice(
+  app: TestApp,
+  o: { actionId?: string; value: string; userId?: string; responseUrl: string; ts: string },
+) {
   const payload = {
-    type: 'block_actions', api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trigger.9',
-    user: { id: o.userId ?? ADMIN_ID, team_id: TEAM_ID }, team: { id: TEAM_ID, domain: 'test' },
-    response_url: o.responseUrl, channel: { id: CHANNEL, name: 'invites' },
+    type: 'block_actions',
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    trigger_id: 'trigger.9',
+    user: { id: o.userId ?? ADMIN_ID, team_id: TEAM_ID },
+    team: { id: TEAM_ID, domain: 'test' },
+    response_url: o.responseUrl,
+    channel: { id: CHANNEL, name: 'invites' },
     container: { type: 'message', message_ts: o.ts, channel_id: CHANNEL, is_ephemeral: false },
     message: { type: 'message', ts: o.ts, text: 'x', blocks: [] },
-    actions: [{ type: 'button', action_id: o.actionId ?? ACTION.noticeSendNew, block_id: 'b', value: o.value, action_ts: '1.1', text: { type: 'plain_text', text: 'x' } }],
+    actions: [
+      {
+        type: 'button',
+        action_id: o.actionId ?? ACTION.noticeSendNew,
+        block_id: 'b',
+        value: o.value,
+        action_ts: '1.1',
+        text: { type: 'plain_text', text: 'x' },
+      },
+    ],
   };
   return signedRequest(app, payloadBody(payload));
 }

@@ -5,8 +5,12 @@ import { DAY } from '../../support/clock.js';
 import { settle } from './helpers.js';
 
 let app: TestApp;
-beforeAll(async () => { app = await startTestApp({ env: { NOTICE_CHANNEL: 'C0NOTICE1' } }); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startTestApp({ env: { NOTICE_CHANNEL: 'C0NOTICE1' } });
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 it('without Slack, notices are skipped (said once in the log) and nothing piles up', async () => {
   expect(app.deps.slackClient).toBeNull();

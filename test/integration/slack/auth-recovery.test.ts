@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN, SLACK_API_URL, startTestApp, type TestApp } from '../../support/app.js';
 import { slackFake, startMsw } from '../../support/slack.js';
@@ -12,15 +12,20 @@ let authDown = true;
 beforeAll(async () => {
   msw = startMsw(
     // Slack's auth.test is down when the app starts and for the first request.
-    http.post(`${SLACK_API_URL}/auth.test`, () => (authDown
-      ? HttpResponse.json({ ok: false, error: 'service_unavailable' }, { status: 503 })
-      : HttpResponse.json({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST', team: 'Test' }))),
+    http.post(`${SLACK_API_URL}/auth.test`, () =>
+      authDown
+        ? HttpResponse.json({ ok: false, error: 'service_unavailable' }, { status: 503 })
+        : HttpResponse.json({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST', team: 'Test' }),
+    ),
     ...fake.handlers,
   );
   app = await startTestApp({ slack: true });
   fake.users.set(ADMIN_ID, ADMIN);
 });
-afterAll(async () => { await app?.close(); msw?.close(); });
+afterAll(async () => {
+  await app?.close();
+  msw?.close();
+});
 
 it('survives Slack failing auth.test at start, and recovers on the next request once Slack answers', async () => {
   const during = await command(app, fake, 'list');

@@ -1,6 +1,6 @@
 import { ACTION } from '../../../src/slack/ids.js';
 import { adminActor, type TestApp } from '../../support/app.js';
-import { blockAction, commandBody, payloadBody, signedRequest, type SlackFake } from '../../support/slack.js';
+import { blockAction, commandBody, payloadBody, type SlackFake, signedRequest } from '../../support/slack.js';
 
 export const ADMIN_ID = 'UADMIN';
 export const MEMBER_ID = 'UMEMBER';
@@ -17,10 +17,16 @@ export async function command(app: TestApp, fake: SlackFake, text: string, userI
 }
 
 export const rowOf = (blocks: Obj[], email: string): Obj | undefined =>
-  blocks.find((b) => typeof b.block_id === 'string' && b.block_id.startsWith('user_row:') && String(b.text?.text).includes(email));
+  blocks.find(
+    (b) => typeof b.block_id === 'string' && b.block_id.startsWith('user_row:') && String(b.text?.text).includes(email),
+  );
 
 export const menuLabels = (row: Obj | undefined): string[] =>
-  row?.accessory?.type === 'overflow' ? row.accessory.options.map((o: Obj) => o.text.text) : row?.accessory ? [row.accessory.text.text] : [];
+  row?.accessory?.type === 'overflow'
+    ? row.accessory.options.map((o: Obj) => o.text.text)
+    : row?.accessory
+      ? [row.accessory.text.text]
+      : [];
 
 export const optionValue = (row: Obj | undefined, label: string): string => {
   const option = (row?.accessory?.options as Obj[] | undefined)?.find((o) => o.text.text === label);
@@ -30,12 +36,27 @@ export const optionValue = (row: Obj | undefined, label: string): string => {
 
 /** Picks an option of a row's ••• menu, in the ephemeral list whose response_url is `responseUrl`. */
 export async function pick(app: TestApp, value: string, responseUrl: string, userId = ADMIN_ID) {
-  const payload = blockAction({ type: 'overflow', action_id: ACTION.userMenu, selected_option: { text: { type: 'plain_text', text: 'x' }, value } }, { userId, responseUrl });
+  const payload = blockAction(
+    {
+      type: 'overflow',
+      action_id: ACTION.userMenu,
+      selected_option: { text: { type: 'plain_text', text: 'x' }, value },
+    },
+    { userId, responseUrl },
+  );
   return signedRequest(app, payloadBody(payload));
 }
 
-export async function press(app: TestApp, actionId: string, value: string, o: { userId?: string; responseUrl?: string; home?: { privateMetadata?: string } }) {
-  const payload = blockAction({ type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'x' } }, { userId: o.userId ?? ADMIN_ID, ...o });
+export async function press(
+  app: TestApp,
+  actionId: string,
+  value: string,
+  o: { userId?: string; responseUrl?: string; home?: { privateMetadata?: string } },
+) {
+  const payload = blockAction(
+    { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'x' } },
+    { userId: o.userId ?? ADMIN_ID, ...o },
+  );
   return signedRequest(app, payloadBody(payload));
 }
 
@@ -49,6 +70,10 @@ export async function invite(app: TestApp, email: string, name: string | null = 
 export async function snapshot(app: TestApp) {
   const db = app.deps.database.db;
   const users = await db.selectFrom('users').select(['email', 'state', 'role']).orderBy('email').execute();
-  const invitations = await db.selectFrom('invitations').select(['id', 'state', 'resend_count', 'expires_at']).orderBy('id').execute();
+  const invitations = await db
+    .selectFrom('invitations')
+    .select(['id', 'state', 'resend_count', 'expires_at'])
+    .orderBy('id')
+    .execute();
   return { users, invitations };
 }

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, adminActor, startTestApp, type TestApp } from '../../support/app.js';
-import { blockKitViolations, commandBody, eventually, sign, signedRequest, slackFake, startMsw } from '../../support/slack.js';
+import {
+  blockKitViolations,
+  commandBody,
+  eventually,
+  sign,
+  signedRequest,
+  slackFake,
+  startMsw,
+} from '../../support/slack.js';
 import { ADMIN_ID, command, press } from './helpers.js';
 
 const fake = slackFake();
@@ -13,7 +21,10 @@ beforeAll(async () => {
   app = await startTestApp({ slack: true, workers: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: 'off' } });
   fake.users.set(ADMIN_ID, ADMIN);
 });
-afterAll(async () => { await app?.close(); msw?.close(); });
+afterAll(async () => {
+  await app?.close();
+  msw?.close();
+});
 beforeEach(() => fake.reset());
 
 describe('request verification', () => {
@@ -39,9 +50,12 @@ describe('request verification', () => {
 
 describe('an account with 500 users', () => {
   beforeAll(async () => {
-    const requests = Array.from({ length: 500 }, (_, i) => ({ email: `user${String(i).padStart(3, '0')}@example.com`, name: `User ${i} ${'x'.repeat(300)}` }));
+    const requests = Array.from({ length: 500 }, (_, i) => ({
+      email: `user${String(i).padStart(3, '0')}@example.com`,
+      name: `User ${i} ${'x'.repeat(300)}`,
+    }));
     const r = await app.deps.service.invite(adminActor, requests);
-    expect(r.ok && r.value.filter((o) => !o.result.ok).map((o) => o.result.ok ? null : o.result.error)).toEqual([]);
+    expect(r.ok && r.value.filter((o) => !o.result.ok).map((o) => (o.result.ok ? null : o.result.error))).toEqual([]);
   }, 120_000);
 
   it('pages through everyone, 20 a page, and no message exceeds Slack limits', async () => {
@@ -67,7 +81,11 @@ describe('an account with 500 users', () => {
     const { body, responseUrl, respondId } = await command(app, fake, '');
     const next = body.blocks[1].elements.find((e: any) => e.text.text === 'Next ▶');
     await press(app, next.action_id, next.value, { responseUrl });
-    const replaced = await eventually(() => { const b = fake.respondedTo(respondId)[0]; if (!b) throw new Error('none'); return b; });
+    const replaced = await eventually(() => {
+      const b = fake.respondedTo(respondId)[0];
+      if (!b) throw new Error('none');
+      return b;
+    });
     expect(replaced.replace_original).toBe(true);
     expect((replaced.blocks as any[])[0].text.text).toContain('page 2 of 26');
     expect(next.action_id.startsWith(ACTION.page)).toBe(true);
@@ -96,7 +114,12 @@ describe('/users notify', () => {
 
 describe('another workspace', () => {
   it('a signed command from a different team is acknowledged and ignored', async () => {
-    const body = commandBody({ text: 'list', userId: ADMIN_ID, responseUrl: fake.responseUrl().url, teamId: 'T0OTHER' });
+    const body = commandBody({
+      text: 'list',
+      userId: ADMIN_ID,
+      responseUrl: fake.responseUrl().url,
+      teamId: 'T0OTHER',
+    });
     const res = await signedRequest(app, body);
     expect(res.status).toBe(200);
     expect((await res.json()).text).toContain('another Slack workspace');

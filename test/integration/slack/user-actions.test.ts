@@ -15,9 +15,16 @@ beforeAll(async () => {
   fake.users.set(MEMBER_ID, 'member@example.com');
   fake.users.set('UADMIN2', 'second@example.com');
   await app.deps.service.invite(adminActor, [{ email: 'second@example.com', role: 'admin' }]);
-  await app.deps.database.db.updateTable('users').set({ state: 'active' }).where('email', '=', 'second@example.com').execute();
+  await app.deps.database.db
+    .updateTable('users')
+    .set({ state: 'active' })
+    .where('email', '=', 'second@example.com')
+    .execute();
 });
-afterAll(async () => { await app?.close(); msw?.close(); });
+afterAll(async () => {
+  await app?.close();
+  msw?.close();
+});
 beforeEach(() => fake.reset());
 
 /** Opens the list and returns the row of `email` plus the list's response_url. */
@@ -33,7 +40,10 @@ async function afterClick(respondId: number, count = 2) {
     if (b.length < count) throw new Error(`only ${b.length} posts`);
     return b;
   });
-  return { notice: bodies.find((b) => b.replace_original === false), list: bodies.find((b) => b.replace_original === true) };
+  return {
+    notice: bodies.find((b) => b.replace_original === false),
+    list: bodies.find((b) => b.replace_original === true),
+  };
 }
 
 describe('the ••• actions', () => {
@@ -76,19 +86,31 @@ describe('the ••• actions', () => {
     const { notice, list } = await afterClick(respondId);
     const expires = new Date(app.clock.now().getTime() + 7 * DAY);
     const unix = expires.getTime() / 1000;
-    expect(notice?.text).toContain(`New invitation sent to renew@example.com — expires <!date^${unix}^{date_short_pretty} at {time}|${expires.toISOString().slice(0, 16).replace('T', ' ')} UTC>`);
+    expect(notice?.text).toContain(
+      `New invitation sent to renew@example.com — expires <!date^${unix}^{date_short_pretty} at {time}|${expires.toISOString().slice(0, 16).replace('T', ' ')} UTC>`,
+    );
     const fresh = rowOf(list!.blocks as any[], 'renew@example.com');
     expect(fresh?.text.text).toContain('Member · Invited · expires');
     expect(fresh?.accessory.options.map((o: any) => o.text.text)).toContain('Resend invitation link');
     await app.settleEmails();
-    expect(outbox(app).slice(before).map((m) => m.text.includes('renew@example.com'))).toEqual([true]);
+    expect(
+      outbox(app)
+        .slice(before)
+        .map((m) => m.text.includes('renew@example.com')),
+    ).toEqual([true]);
   });
 
   it('Cancel asks first (button with a confirm dialog), then cancels and removes the row', async () => {
     await invite(app, 'cancel@example.com');
     const { row, responseUrl, respondId } = await listRow('cancel@example.com');
     await pick(app, optionValue(row, 'Cancel invitation'), responseUrl);
-    const prompt = (await eventually(() => { const b = fake.respondedTo(respondId); if (!b.length) throw new Error('none'); return b; }))[0]!;
+    const prompt = (
+      await eventually(() => {
+        const b = fake.respondedTo(respondId);
+        if (!b.length) throw new Error('none');
+        return b;
+      })
+    )[0]!;
     expect(prompt.replace_original).toBe(true);
     const buttons = (prompt.blocks as any[]).find((b) => String(b.block_id).startsWith('cancel:'));
     const confirmButton = buttons.elements.find((e: any) => e.action_id === ACTION.cancelConfirm);
@@ -97,8 +119,14 @@ describe('the ••• actions', () => {
     expect((await snapshot(app)).users.find((u) => u.email === 'cancel@example.com')?.state).toBe('invited');
 
     await press(app, ACTION.cancelConfirm, confirmButton.value, { responseUrl });
-    const bodies = await eventually(() => { const b = fake.respondedTo(respondId); if (b.length < 3) throw new Error('wait'); return b; });
-    expect(bodies.find((b) => b.replace_original === false)?.text).toContain('Invitation to cancel@example.com cancelled');
+    const bodies = await eventually(() => {
+      const b = fake.respondedTo(respondId);
+      if (b.length < 3) throw new Error('wait');
+      return b;
+    });
+    expect(bodies.find((b) => b.replace_original === false)?.text).toContain(
+      'Invitation to cancel@example.com cancelled',
+    );
     expect(rowOf(bodies.at(-1)!.blocks as any[], 'cancel@example.com')).toBeUndefined();
     expect((await snapshot(app)).users.find((u) => u.email === 'cancel@example.com')?.state).toBe('cancelled');
   });
@@ -107,7 +135,11 @@ describe('the ••• actions', () => {
     await invite(app, 'hist@example.com');
     const { row, responseUrl } = await listRow('hist@example.com');
     await pick(app, optionValue(row, 'View history'), responseUrl);
-    const opened = await eventually(() => { const v = fake.callsTo('views.open'); if (!v.length) throw new Error('none'); return v[0]!; });
+    const opened = await eventually(() => {
+      const v = fake.callsTo('views.open');
+      if (!v.length) throw new Error('none');
+      return v[0]!;
+    });
     const text = JSON.stringify(opened.view);
     expect(text).toContain('History of hist@example.com');
     expect(text).toContain('invite by admin@example.com (test)');
@@ -122,7 +154,11 @@ describe('refusals at click time', () => {
     for (const label of ['Resend invitation link', 'Cancel invitation', 'Copy invitation link']) {
       await pick(app, optionValue(row, label), responseUrl, MEMBER_ID);
     }
-    const bodies = await eventually(() => { const b = fake.respondedTo(respondId); if (b.length < 3) throw new Error('wait'); return b; });
+    const bodies = await eventually(() => {
+      const b = fake.respondedTo(respondId);
+      if (b.length < 3) throw new Error('wait');
+      return b;
+    });
     for (const b of bodies) {
       expect(b.replace_original).toBe(false);
       expect(b.text).toContain('Only account administrators');

@@ -13,7 +13,10 @@ beforeAll(async () => {
   fake.users.set(ADMIN_ID, ADMIN);
   fake.users.set(MEMBER_ID, 'member@example.com');
 });
-afterAll(async () => { await app?.close(); msw?.close(); });
+afterAll(async () => {
+  await app?.close();
+  msw?.close();
+});
 beforeEach(() => fake.reset());
 
 describe('/users list', () => {
@@ -30,9 +33,16 @@ describe('/users list', () => {
 
     const fresh = rowOf(body.blocks, 'new@example.com');
     expect(fresh?.text.text).toMatch(/\*Nina New\*/);
-    expect(fresh?.text.text).toMatch(/Member · Invited · expires <!date\^\d+\^\{date_short_pretty\} at \{time\}\|2026-12-16 09:00 UTC>/);
+    expect(fresh?.text.text).toMatch(
+      /Member · Invited · expires <!date\^\d+\^\{date_short_pretty\} at \{time\}\|2026-12-16 09:00 UTC>/,
+    );
     expect(fresh?.text.text).toContain('Invited by admin@example.com');
-    expect(menuLabels(fresh)).toEqual(['Copy invitation link', 'Resend invitation link', 'Cancel invitation', 'View history']);
+    expect(menuLabels(fresh)).toEqual([
+      'Copy invitation link',
+      'Resend invitation link',
+      'Cancel invitation',
+      'View history',
+    ]);
 
     const expired = rowOf(body.blocks, 'old@example.com');
     expect(expired?.text.text).toMatch(/Invitation expired · expired <!date\^/);
@@ -78,7 +88,15 @@ describe('/users list', () => {
 
   it('refuses a non-admin for every command, and changes nothing', async () => {
     const before = await snapshot(app);
-    for (const text of ['', 'list', 'invite x@example.com', 'resend new@example.com', 'cancel new@example.com', 'renew old@example.com', 'help']) {
+    for (const text of [
+      '',
+      'list',
+      'invite x@example.com',
+      'resend new@example.com',
+      'cancel new@example.com',
+      'renew old@example.com',
+      'help',
+    ]) {
       const { body } = await command(app, fake, text, MEMBER_ID);
       expect(body.text).toContain('Only account administrators can manage users and invitations.');
       expect(body.blocks).toBeUndefined();
@@ -93,27 +111,49 @@ describe('/users list', () => {
 
 describe('the other subcommands', () => {
   it('invite EMAILS --admin acks at once, then reports each address via response_url, and emails go out', async () => {
-    const { body, respondId } = await command(app, fake, 'invite cmd-a@example.com, <mailto:cmd-b@example.com|cmd-b@example.com> new@example.com --admin');
+    const { body, respondId } = await command(
+      app,
+      fake,
+      'invite cmd-a@example.com, <mailto:cmd-b@example.com|cmd-b@example.com> new@example.com --admin',
+    );
     expect(body).toEqual({});
-    const summary = await eventually(() => { const b = fake.respondedTo(respondId)[0]; if (!b) throw new Error('none'); return b; });
+    const summary = await eventually(() => {
+      const b = fake.respondedTo(respondId)[0];
+      if (!b) throw new Error('none');
+      return b;
+    });
     expect(summary.response_type).toBe('ephemeral');
     expect(summary.text).toBe('Invitations: 2 sent, 1 not sent.');
     expect(JSON.stringify(summary.blocks)).toContain('new@example.com already has a valid invitation');
-    expect((await snapshot(app)).users.find((u) => u.email === 'cmd-b@example.com')).toEqual({ email: 'cmd-b@example.com', state: 'invited', role: 'admin' });
+    expect((await snapshot(app)).users.find((u) => u.email === 'cmd-b@example.com')).toEqual({
+      email: 'cmd-b@example.com',
+      state: 'invited',
+      role: 'admin',
+    });
     await app.settleEmails();
     expect(outbox(app).filter((m) => /cmd-[ab]@example\.com/.test(m.text))).toHaveLength(2);
   });
 
   it('link, resend, renew, history and cancel by email answer in the ack', async () => {
-    expect((await command(app, fake, 'link cmd-a@example.com')).body.text).toMatch(/Invitation link for cmd-a@example.com .*\n(http:\/\/invites\.test\/\S+)/);
-    expect((await command(app, fake, 'resend cmd-a@example.com')).body.text).toContain('Invitation resent to cmd-a@example.com — same link');
+    expect((await command(app, fake, 'link cmd-a@example.com')).body.text).toMatch(
+      /Invitation link for cmd-a@example.com .*\n(http:\/\/invites\.test\/\S+)/,
+    );
+    expect((await command(app, fake, 'resend cmd-a@example.com')).body.text).toContain(
+      'Invitation resent to cmd-a@example.com — same link',
+    );
     expect((await command(app, fake, 'renew cmd-a@example.com')).body.text).toContain('still valid until');
-    expect((await command(app, fake, 'renew old@example.com')).body.text).toContain('New invitation sent to old@example.com');
+    expect((await command(app, fake, 'renew old@example.com')).body.text).toContain(
+      'New invitation sent to old@example.com',
+    );
     const history = (await command(app, fake, 'history cmd-a@example.com')).body.text as string;
     expect(history).toContain('History of cmd-a@example.com');
     expect(history).toMatch(/resend by admin@example.com \(slack:UADMIN\)/);
-    expect((await command(app, fake, 'cancel cmd-a@example.com')).body.text).toContain('Invitation to cmd-a@example.com cancelled');
+    expect((await command(app, fake, 'cancel cmd-a@example.com')).body.text).toContain(
+      'Invitation to cmd-a@example.com cancelled',
+    );
     expect((await command(app, fake, 'cancel cmd-a@example.com')).body.text).toContain(':warning:');
-    expect((await command(app, fake, 'resend nobody@example.com')).body.text).toContain('nobody@example.com is not a user of this account.');
+    expect((await command(app, fake, 'resend nobody@example.com')).body.text).toContain(
+      'nobody@example.com is not a user of this account.',
+    );
   });
 });

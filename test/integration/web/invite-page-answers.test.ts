@@ -38,15 +38,24 @@ describe('answering is a same-origin POST with the form token', () => {
     const csrf = await csrfOf(token);
     const before = await snapshot('form@example.com');
     const bad = [
-      await fetch(url(`/invite/${token}/accept`), { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify({ csrf, firstName: 'A', lastName: 'B' }) }),
+      await fetch(url(`/invite/${token}/accept`), {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ csrf, firstName: 'A', lastName: 'B' }),
+      }),
       await post(`/invite/${token}/accept`, `csrf=${csrf}&firstName=A&firstName=B&lastName=C`),
       await post(`/invite/${token}/accept`, { csrf, firstName: 'A' }),
     ];
     for (const res of bad) expect(res.status).toBe(400);
-    expect((await post(`/invite/${token}/accept`, { csrf, firstName: 'A'.repeat(20_000), lastName: '' })).status).toBe(413);
+    expect((await post(`/invite/${token}/accept`, { csrf, firstName: 'A'.repeat(20_000), lastName: '' })).status).toBe(
+      413,
+    );
 
     const cases: [Record<string, string>, string][] = [
-      [{ firstName: 'Ada\u0007', lastName: 'L' }, 'First name cannot contain line breaks, tabs or other control characters.'],
+      [
+        { firstName: 'Ada\u0007', lastName: 'L' },
+        'First name cannot contain line breaks, tabs or other control characters.',
+      ],
       [{ firstName: 'Ada', lastName: 'Love\nlace' }, 'Last name cannot contain line breaks'],
       [{ firstName: 'Ada', lastName: 'Evil\u202Eeman' }, 'Last name cannot contain line breaks'],
       [{ firstName: '   ', lastName: 'Lovelace' }, 'Enter your first name.'],
@@ -61,7 +70,9 @@ describe('answering is a same-origin POST with the form token', () => {
       expect(page).toContain('>Accept invitation</button>');
     }
     // What was typed comes back, escaped, so nothing has to be typed again.
-    const echoed = await (await post(`/invite/${token}/accept`, { csrf, firstName: '<b>"x"</b>', lastName: 'L\tM' })).text();
+    const echoed = await (
+      await post(`/invite/${token}/accept`, { csrf, firstName: '<b>"x"</b>', lastName: 'L\tM' })
+    ).text();
     expect(echoed).toContain('value="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"');
     expect(await snapshot('form@example.com')).toEqual(before);
   });
@@ -87,13 +98,19 @@ describe('accept and decline', () => {
     expect(page).toContain('Welcome to Acme Marketplace');
     expect(page).toContain('href="https://marketplace.example.com/sign-in"');
 
-    const again = await post(`/invite/${token}/accept`, { csrf: formTokens(app.deps.service.deps.appSecret).issue(token), firstName: 'X', lastName: 'Y' });
+    const again = await post(`/invite/${token}/accept`, {
+      csrf: formTokens(app.deps.service.deps.appSecret).issue(token),
+      firstName: 'X',
+      lastName: 'Y',
+    });
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe(`/invite/${token}`);
     const reload = await get(token);
     expect(reload.status).toBe(200);
     expect(await reload.text()).toContain('This invitation was already accepted');
-    const declineLater = await post(`/invite/${token}/decline`, { csrf: formTokens(app.deps.service.deps.appSecret).issue(token) });
+    const declineLater = await post(`/invite/${token}/decline`, {
+      csrf: formTokens(app.deps.service.deps.appSecret).issue(token),
+    });
     expect(declineLater.headers.get('location')).toBe(`/invite/${token}`);
     expect(await snapshot('grace@example.com')).toEqual(after);
   });
@@ -101,8 +118,13 @@ describe('accept and decline', () => {
   it('two concurrent accepts answer once', async () => {
     const token = await invite('double@example.com');
     const csrf = await csrfOf(token);
-    const both = await Promise.all([1, 2].map(() => post(`/invite/${token}/accept`, { csrf, firstName: 'D', lastName: 'C' })));
-    expect(both.map((r) => r.headers.get('location')).sort()).toEqual([`/invite/${token}`, `/invite/${token}?answered=accepted`]);
+    const both = await Promise.all(
+      [1, 2].map(() => post(`/invite/${token}/accept`, { csrf, firstName: 'D', lastName: 'C' })),
+    );
+    expect(both.map((r) => r.headers.get('location')).sort()).toEqual([
+      `/invite/${token}`,
+      `/invite/${token}?answered=accepted`,
+    ]);
     expect((await snapshot('double@example.com')).answeredJobs).toEqual(['accepted']);
   });
 
@@ -124,4 +146,3 @@ describe('accept and decline', () => {
     expect((await snapshot('nope@example.com')).user.state).toBe('invited');
   });
 });
-

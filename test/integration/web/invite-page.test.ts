@@ -29,9 +29,21 @@ describe('opening a link changes nothing', () => {
     const page = await res.text();
     const expiresAt = before.invitations[0]!.closed_at; // still open
     expect(expiresAt).toBeNull();
-    const invitation = await db().selectFrom('invitations').select('expires_at').where('id', '=', before.invitations[0]!.id).executeTakeFirstOrThrow();
-    for (const text of ['Acme Marketplace', 'admin@example.com', 'look@example.com', formatDate(invitation.expires_at),
-      '>Accept invitation</button>', '>Decline invitation</button>', '<label for="firstName">', '<label for="lastName">']) {
+    const invitation = await db()
+      .selectFrom('invitations')
+      .select('expires_at')
+      .where('id', '=', before.invitations[0]!.id)
+      .executeTakeFirstOrThrow();
+    for (const text of [
+      'Acme Marketplace',
+      'admin@example.com',
+      'look@example.com',
+      formatDate(invitation.expires_at),
+      '>Accept invitation</button>',
+      '>Decline invitation</button>',
+      '<label for="firstName">',
+      '<label for="lastName">',
+    ]) {
       expect(page).toContain(text);
     }
     expect(page).toContain('id="firstName" name="firstName" value="Ada"');
@@ -45,11 +57,17 @@ describe('opening a link changes nothing', () => {
 describe('security headers', () => {
   it('are on every invite response, pages and errors alike', async () => {
     const token = await invite('headers@example.com');
-    const responses = [await get(token), await get('garbage'), await fetch(url(`/invite/${token}`), { method: 'PUT' }),
-      await post(`/invite/${token}/accept`, 'x=1', { origin: 'https://evil.example' })];
+    const responses = [
+      await get(token),
+      await get('garbage'),
+      await fetch(url(`/invite/${token}`), { method: 'PUT' }),
+      await post(`/invite/${token}/accept`, 'x=1', { origin: 'https://evil.example' }),
+    ];
     for (const res of responses) {
       const csp = res.headers.get('content-security-policy')!;
-      expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
+      expect(csp).toMatch(
+        /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/,
+      );
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -78,7 +96,6 @@ describe('security headers', () => {
   });
 });
 
-
 describe('dead links', () => {
   it('expired: the TTL from config, the account and the inviter; answering is refused', async () => {
     const token = await invite('late@example.com');
@@ -86,8 +103,10 @@ describe('dead links', () => {
     const res = await get(token);
     expect(res.status).toBe(200);
     const page = await res.text();
-    expect(page).toContain('This invitation has expired. Invitations must be accepted within 7 days of being sent. ' +
-      'Ask an administrator of <strong>Acme Marketplace</strong> to send you a new invitation.');
+    expect(page).toContain(
+      'This invitation has expired. Invitations must be accepted within 7 days of being sent. ' +
+        'Ask an administrator of <strong>Acme Marketplace</strong> to send you a new invitation.',
+    );
     expect(page).toContain('You were invited by <strong>admin@example.com</strong>.');
     expect(page).not.toContain('Accept invitation</button>');
     const before = await snapshot('late@example.com');
@@ -105,7 +124,11 @@ describe('dead links', () => {
     const page = await (await get(old)).text();
     expect(page).toContain('A newer invitation was sent to you');
     expect(page).toContain('Use the link in the latest email.');
-    const fresh = /http:\/\/invites\.test\/invite\/(\S+)/.exec(outbox(app).reverse().find((m) => m.text.includes('renewed@example.com'))!.text)![1]!;
+    const fresh = /http:\/\/invites\.test\/invite\/(\S+)/.exec(
+      outbox(app)
+        .reverse()
+        .find((m) => m.text.includes('renewed@example.com'))!.text,
+    )![1]!;
     rememberToken(fresh);
     expect(fresh).not.toBe(old);
     expect(await (await get(fresh)).text()).toContain('Accept invitation</button>');
@@ -125,8 +148,16 @@ describe('dead links', () => {
     const [publicId, macPart] = real.split('.') as [string, string];
     const forged = `${publicId}.${macPart.startsWith('A') ? 'B' : 'A'}${macPart.slice(1)}`;
     const unknown = linkToken(secret, newPublicId());
-    const paths = [`/invite/${forged}`, `/invite/${unknown}`, '/invite/garbage', '/invite/%E0%A4%A', '/invite/',
-      `/invite/${real}x`, `/invite/${real}/more/stuff`, `/invite/${linkToken('another-secret-that-is-long-enough-000000', publicId)}`];
+    const paths = [
+      `/invite/${forged}`,
+      `/invite/${unknown}`,
+      '/invite/garbage',
+      '/invite/%E0%A4%A',
+      '/invite/',
+      `/invite/${real}x`,
+      `/invite/${real}/more/stuff`,
+      `/invite/${linkToken('another-secret-that-is-long-enough-000000', publicId)}`,
+    ];
     const bodies = new Set<string>();
     for (const path of paths) {
       const res = await fetch(url(path));

@@ -11,8 +11,15 @@ const AUTH = `Basic ${Buffer.from('postmark:hook-password').toString('base64')}`
 let app: TestApp;
 
 beforeAll(async () => {
-  server.listen({ onUnhandledRequest: (req, print) => { if (new URL(req.url).hostname !== '127.0.0.1') print.error(); } });
-  app = await startTestApp({ postmark: true, env: { POSTMARK_WEBHOOK_USER: 'postmark', POSTMARK_WEBHOOK_PASSWORD: 'hook-password' } });
+  server.listen({
+    onUnhandledRequest: (req, print) => {
+      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
+    },
+  });
+  app = await startTestApp({
+    postmark: true,
+    env: { POSTMARK_WEBHOOK_USER: 'postmark', POSTMARK_WEBHOOK_PASSWORD: 'hook-password' },
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -31,23 +38,65 @@ async function sentInvitation(email: string): Promise<{ id: string; messageId: s
 }
 
 async function invitation(email: string) {
-  return app.deps.database.db.selectFrom('invitations as i').innerJoin('users as u', 'u.id', 'i.user_id')
-    .select(['i.id', 'i.delivery_state as state', 'i.delivery_detail as detail', 'i.delivery_updated_at as updatedAt', 'i.message_id'])
-    .where('u.email', '=', email).where('i.state', '=', 'pending').executeTakeFirstOrThrow();
+  return app.deps.database.db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .select([
+      'i.id',
+      'i.delivery_state as state',
+      'i.delivery_detail as detail',
+      'i.delivery_updated_at as updatedAt',
+      'i.message_id',
+    ])
+    .where('u.email', '=', email)
+    .where('i.state', '=', 'pending')
+    .executeTakeFirstOrThrow();
 }
 
 const at = (minutesAfterNow: number) => new Date(app.clock.now().getTime() + minutesAfterNow * 60_000).toISOString();
 
 function deliveryEvent(m: { id: string; messageId: string }, email: string, deliveredAt = at(0)) {
-  return { RecordType: 'Delivery', ServerID: 23, MessageStream: 'outbound', MessageID: m.messageId, Recipient: email, Tag: 'invitation',
-    DeliveredAt: deliveredAt, Details: 'Test delivery webhook details', Metadata: { invitationId: m.id } };
+  return {
+    RecordType: 'Delivery',
+    ServerID: 23,
+    MessageStream: 'outbound',
+    MessageID: m.messageId,
+    Recipient: email,
+    Tag: 'invitation',
+    DeliveredAt: deliveredAt,
+    Details: 'Test delivery webhook details',
+    Metadata: { invitationId: m.id },
+  };
 }
-function bounceEvent(m: { id: string; messageId: string }, email: string, type = 'HardBounce', bouncedAt = at(1), id = 4323372036854775807) {
-  return { RecordType: 'Bounce', ID: id, Type: type, TypeCode: 1, Name: type === 'HardBounce' ? 'Hard bounce' : 'Soft bounce', Tag: 'invitation',
-    MessageID: m.messageId, Metadata: { invitationId: m.id }, ServerID: 23, MessageStream: 'outbound',
+function bounceEvent(
+  m: { id: string; messageId: string },
+  email: string,
+  type = 'HardBounce',
+  bouncedAt = at(1),
+  id = 4323372036854775807,
+) {
+  return {
+    RecordType: 'Bounce',
+    ID: id,
+    Type: type,
+    TypeCode: 1,
+    Name: type === 'HardBounce' ? 'Hard bounce' : 'Soft bounce',
+    Tag: 'invitation',
+    MessageID: m.messageId,
+    Metadata: { invitationId: m.id },
+    ServerID: 23,
+    MessageStream: 'outbound',
     Description: 'The server was unable to deliver your message (ex: unknown user, mailbox not found).',
-    Details: 'Test bounce details', Email: email, From: 'invites@acme.test', BouncedAt: bouncedAt, DumpAvailable: true,
-    Inactive: type === 'HardBounce', CanActivate: true, Subject: 'You are invited', Content: 'contains http://invites.test/invite/secret-token' };
+    Details: 'Test bounce details',
+    Email: email,
+    From: 'invites@acme.test',
+    BouncedAt: bouncedAt,
+    DumpAvailable: true,
+    Inactive: type === 'HardBounce',
+    CanActivate: true,
+    Subject: 'You are invited',
+    Content: 'contains http://invites.test/invite/secret-token',
+  };
 }
 
 async function post(body: unknown, init: { auth?: string | null; raw?: string } = {}) {
@@ -63,7 +112,10 @@ async function post(body: unknown, init: { auth?: string | null; raw?: string } 
 describe('POST /webhooks/postmark: events change the delivery state', () => {
   it('Delivery marks the invitation delivered', async () => {
     const m = await sentInvitation('delivered@example.com');
-    expect(await post(deliveryEvent(m, 'delivered@example.com', at(0.1)))).toEqual({ status: 200, body: '{"ok":true,"outcome":"applied"}' });
+    expect(await post(deliveryEvent(m, 'delivered@example.com', at(0.1)))).toEqual({
+      status: 200,
+      body: '{"ok":true,"outcome":"applied"}',
+    });
     const row = await invitation('delivered@example.com');
     expect(row.state).toBe('delivered');
     expect(describeDelivery(row, app.clock.now())).toBe('Delivered just now');
@@ -74,7 +126,11 @@ describe('POST /webhooks/postmark: events change the delivery state', () => {
     expect((await post(bounceEvent(m, 'hard@example.com'))).status).toBe(200);
     const row = await invitation('hard@example.com');
     expect(describeDelivery(row, app.clock.now())).toBe('Email bounced: mailbox does not exist');
-    const stored = await app.deps.database.db.selectFrom('email_events').selectAll().where('message_id', '=', m.messageId).execute();
+    const stored = await app.deps.database.db
+      .selectFrom('email_events')
+      .selectAll()
+      .where('message_id', '=', m.messageId)
+      .execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain('secret-token');
   });
@@ -89,7 +145,12 @@ describe('POST /webhooks/postmark: events change the delivery state', () => {
   it('SpamComplaint marks it as spam, even after a delivery', async () => {
     const m = await sentInvitation('spam@example.com');
     await post(deliveryEvent(m, 'spam@example.com', at(0.1)));
-    const complaint = { ...bounceEvent(m, 'spam@example.com', 'SpamComplaint', at(5), 999), RecordType: 'SpamComplaint', TypeCode: 512, Name: 'Spam complaint' };
+    const complaint = {
+      ...bounceEvent(m, 'spam@example.com', 'SpamComplaint', at(5), 999),
+      RecordType: 'SpamComplaint',
+      TypeCode: 512,
+      Name: 'Spam complaint',
+    };
     expect((await post(complaint)).status).toBe(200);
     expect(describeDelivery(await invitation('spam@example.com'), app.clock.now())).toBe('Marked as spam');
   });
@@ -103,7 +164,10 @@ describe('POST /webhooks/postmark: events change the delivery state', () => {
 
   it('an event for an unknown message is accepted (so Postmark stops retrying) and changes nothing', async () => {
     const unknown = { id: '00000000-0000-4000-8000-000000000000', messageId: '883953f4-6105-42a2-a16a-77a8eac79483' };
-    expect(await post(deliveryEvent(unknown, 'john@example.com'))).toEqual({ status: 200, body: '{"ok":true,"outcome":"unchanged"}' });
+    expect(await post(deliveryEvent(unknown, 'john@example.com'))).toEqual({
+      status: 200,
+      body: '{"ok":true,"outcome":"unchanged"}',
+    });
   });
 });
 
@@ -115,7 +179,11 @@ describe('repeated and out-of-order deliveries', () => {
     const first = await invitation('twice@example.com');
     expect((await post(event)).body).toContain('"duplicate"');
     expect(await invitation('twice@example.com')).toEqual(first);
-    const rows = await app.deps.database.db.selectFrom('email_events').select('id').where('message_id', '=', m.messageId).execute();
+    const rows = await app.deps.database.db
+      .selectFrom('email_events')
+      .select('id')
+      .where('message_id', '=', m.messageId)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -135,18 +203,22 @@ describe('repeated and out-of-order deliveries', () => {
     await app.settleEmails();
     const second = await invitation('resent@example.com');
     expect(second.message_id).not.toBe(first.messageId);
-    expect((await post(bounceEvent(first, 'resent@example.com', 'HardBounce', at(1), 77))).body).toContain('"unchanged"');
+    expect((await post(bounceEvent(first, 'resent@example.com', 'HardBounce', at(1), 77))).body).toContain(
+      '"unchanged"',
+    );
     expect((await invitation('resent@example.com')).state).toBe('sent');
   });
 });
 
-describe('requests that are not Postmark\'s', () => {
+describe("requests that are not Postmark's", () => {
   it('answers 401 to missing or wrong credentials and changes nothing', async () => {
     const m = await sentInvitation('auth@example.com');
     const event = deliveryEvent(m, 'auth@example.com');
     expect((await post(event, { auth: null })).status).toBe(401);
     expect((await post(event, { auth: `Basic ${Buffer.from('postmark:wrong').toString('base64')}` })).status).toBe(401);
-    expect((await post(event, { auth: `Basic ${Buffer.from('other:hook-password').toString('base64')}` })).status).toBe(401);
+    expect((await post(event, { auth: `Basic ${Buffer.from('other:hook-password').toString('base64')}` })).status).toBe(
+      401,
+    );
     expect((await post(event, { auth: 'Bearer hook-password' })).status).toBe(401);
     expect((await invitation('auth@example.com')).state).toBe('sent');
   });
@@ -157,7 +229,10 @@ describe('requests that are not Postmark\'s', () => {
     expect((await post([1, 2, 3])).status).toBe(400);
     expect((await post({ RecordType: 'Delivery', MessageID: 'x' })).status).toBe(400);
     expect((await post({ RecordType: 'Bounce', MessageID: 'x', Type: 'HardBounce' })).status).toBe(400);
-    expect((await post(null, { raw: JSON.stringify({ RecordType: 'Open', MessageID: 'x', Pad: 'x'.repeat(1_100_000) }) })).status).toBe(413);
+    expect(
+      (await post(null, { raw: JSON.stringify({ RecordType: 'Open', MessageID: 'x', Pad: 'x'.repeat(1_100_000) }) }))
+        .status,
+    ).toBe(413);
     expect(app.logs.filter((l) => l.includes('postmark webhook: bad request')).length).toBeGreaterThanOrEqual(6);
     expect((await post({ RecordType: 'Open', MessageID: 'x' })).status).toBe(200);
     expect((await fetch(`${app.server!.url}/healthz`)).status).toBe(200);
@@ -168,7 +243,11 @@ describe('webhook disabled', () => {
   it('answers 404 when POSTMARK_WEBHOOK_USER/PASSWORD are not set', async () => {
     const disabled = await startTestApp({ database: app.deps.database, workers: false });
     try {
-      const res = await fetch(`${disabled.server!.url}/webhooks/postmark`, { method: 'POST', headers: { authorization: AUTH }, body: '{}' });
+      const res = await fetch(`${disabled.server!.url}/webhooks/postmark`, {
+        method: 'POST',
+        headers: { authorization: AUTH },
+        body: '{}',
+      });
       expect(res.status).toBe(404);
     } finally {
       await disabled.close();

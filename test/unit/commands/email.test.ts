@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { isValidEmail, normalizeEmail, unwrapMailto } from '../../../src/commands/email.js';
 
 describe('isValidEmail', () => {

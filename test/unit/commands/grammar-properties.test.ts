@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseCommand, USAGE, MAX_PAGE, type ListFilter } from '../../../src/commands/index.js';
+import { describe, expect, it } from 'vitest';
+import { type ListFilter, MAX_PAGE, parseCommand, USAGE } from '../../../src/commands/index.js';
 
 const alnum = fc.stringMatching(/^[a-z0-9]{1,10}$/);
 // Practical addresses in the shape people actually type, with random casing.
@@ -8,9 +8,9 @@ const email = fc
   .tuple(alnum, fc.constantFrom('', '.', '+', '_', '-'), alnum, alnum, fc.constantFrom('com', 'io', 'co.uk'))
   .map(([a, sep, b, domain, tld]) => `${a}${sep}${b}@${domain}.${tld}`);
 const randomCase = (s: string) =>
-  fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((flags) =>
-    Array.from(s, (c, i) => (flags[i] ? c.toUpperCase() : c)).join(''),
-  );
+  fc
+    .array(fc.boolean(), { minLength: s.length, maxLength: s.length })
+    .map((flags) => Array.from(s, (c, i) => (flags[i] ? c.toUpperCase() : c)).join(''));
 const separator = fc.constantFrom(' ', ',', ';', '\n', ', ', ' ; ', '\t');
 
 describe('parseCommand properties', () => {
@@ -77,11 +77,14 @@ describe('parseCommand properties', () => {
   it('subcommand names are case-insensitive', () => {
     const names = fc.constantFrom('list', 'invite', 'link', 'resend', 'renew', 'new', 'cancel', 'history', 'help');
     fc.assert(
-      fc.property(names.chain((n) => fc.tuple(fc.constant(n), randomCase(n))), ([name, cased]) => {
-        const arg = name === 'list' || name === 'invite' || name === 'help' ? '' : ' a@x.com';
-        expect(parseCommand(`${cased}${arg}`)).toEqual(parseCommand(`${name}${arg}`));
-        expect(parseCommand(`${cased}${arg}`).ok).toBe(true);
-      }),
+      fc.property(
+        names.chain((n) => fc.tuple(fc.constant(n), randomCase(n))),
+        ([name, cased]) => {
+          const arg = name === 'list' || name === 'invite' || name === 'help' ? '' : ' a@x.com';
+          expect(parseCommand(`${cased}${arg}`)).toEqual(parseCommand(`${name}${arg}`));
+          expect(parseCommand(`${cased}${arg}`).ok).toBe(true);
+        },
+      ),
     );
   });
 });

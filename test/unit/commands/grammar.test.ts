@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { parseCommand, USAGE, MAX_INVITE_EMAILS, type Command } from '../../../src/commands/index.js';
+import { describe, expect, it } from 'vitest';
+import { type Command, MAX_INVITE_EMAILS, parseCommand, USAGE } from '../../../src/commands/index.js';
 
 function command(text: string): Command {
   const result = parseCommand(text);
@@ -156,7 +156,7 @@ describe('notify', () => {
   it('explains that a typed #name needs autocomplete', () => {
     const message = error('notify #general');
     expect(message).toContain('"#general"');
-    expect(message).toContain("autocomplete");
+    expect(message).toContain('autocomplete');
   });
 
   it.each(['notify general', 'notify D0123ABCD', 'notify c0123abcd', 'notify <#U0123ABCD|bob>', 'notify C12'])(

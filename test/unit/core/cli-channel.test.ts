@@ -17,7 +17,11 @@ function dataDir(extra = ''): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
-const echo = async (argv: string[]): Promise<CliResult> => ({ output: `ran ${argv.join(' ')}`, code: 0, queuedEmail: false });
+const echo = async (argv: string[]): Promise<CliResult> => ({
+  output: `ran ${argv.join(' ')}`,
+  code: 0,
+  queuedEmail: false,
+});
 
 describe('the CLI channel', () => {
   it('carries a command to the server and its answer back, then cleans up', async () => {
@@ -25,7 +29,11 @@ describe('the CLI channel', () => {
     const channel = await serveCliChannel(dir, echo, silentLogger);
     expect(fs.statSync(path.join(dir, 'cli.sock')).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(dir, 'cli.token')).mode & 0o777).toBe(0o600);
-    expect(await sendToServer(dir, ['list', '--as', 'boss@example.com'])).toEqual({ output: 'ran list --as boss@example.com', code: 0, queuedEmail: false });
+    expect(await sendToServer(dir, ['list', '--as', 'boss@example.com'])).toEqual({
+      output: 'ran list --as boss@example.com',
+      code: 0,
+      queuedEmail: false,
+    });
     await channel.close();
     expect(fs.readdirSync(dir)).toEqual([]);
   });
@@ -35,7 +43,10 @@ describe('the CLI channel', () => {
     const channel = await serveCliChannel(dir, echo, silentLogger);
     try {
       fs.writeFileSync(path.join(dir, 'cli.token'), 'f'.repeat(64)); // what another user could not read
-      expect(await sendToServer(dir, ['list'])).toMatchObject({ code: 1, output: expect.stringContaining('bad token') });
+      expect(await sendToServer(dir, ['list'])).toMatchObject({
+        code: 1,
+        output: expect.stringContaining('bad token'),
+      });
     } finally {
       await channel.close();
     }

@@ -13,7 +13,10 @@ describe('splitArgs', () => {
     [['invite', 'a@example.com', '--as', 'boss@example.com'], { as: 'boss@example.com', text: 'invite a@example.com' }],
     [['--as', 'boss@example.com', 'list', 'expired', '2'], { as: 'boss@example.com', text: 'list expired 2' }],
     [['--as=boss@example.com', 'link', 'x@example.com'], { as: 'boss@example.com', text: 'link x@example.com' }],
-    [['invite', 'a@example.com', 'b@example.com', '--admin'], { as: null, text: 'invite a@example.com b@example.com --admin' }],
+    [
+      ['invite', 'a@example.com', 'b@example.com', '--admin'],
+      { as: null, text: 'invite a@example.com b@example.com --admin' },
+    ],
     [['list', '--as'], { as: '', text: 'list' }],
     [['--as', 'first@example.com', '--as', 'second@example.com', 'list'], { as: 'second@example.com', text: 'list' }],
   ])('%j → %j', (argv, expected) => {
@@ -24,12 +27,21 @@ describe('splitArgs', () => {
 const inviter = { name: 'Boss', email: 'boss@example.com' };
 function user(over: Partial<UserView> & Pick<UserView, 'email' | 'status'>): UserView {
   return {
-    id: over.email, name: null, role: 'member',
-    invitation: over.status === 'active' ? null : {
-      id: 'inv', sentAt: new Date('2026-12-01T09:00:00Z'), expiresAt: new Date('2026-12-08T09:00:00Z'),
-      resendCount: 0, lastResentAt: null, inviter,
-      delivery: { state: 'sent', detail: null, updatedAt: null },
-    },
+    id: over.email,
+    name: null,
+    role: 'member',
+    invitation:
+      over.status === 'active'
+        ? null
+        : {
+            id: 'inv',
+            sentAt: new Date('2026-12-01T09:00:00Z'),
+            expiresAt: new Date('2026-12-08T09:00:00Z'),
+            resendCount: 0,
+            lastResentAt: null,
+            inviter,
+            delivery: { state: 'sent', detail: null, updatedAt: null },
+          },
     ...over,
   };
 }
@@ -50,12 +62,28 @@ describe('formatList', () => {
     expect(lines[0]).toBe('Acme: 1 invited, 1 expired, 1 active');
     expect(lines[1]).toBe('');
     const header = lines[2]!;
-    expect(header.split(/\s{2,}/)).toEqual(['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY']);
+    expect(header.split(/\s{2,}/)).toEqual([
+      'EMAIL',
+      'NAME',
+      'ROLE',
+      'STATUS',
+      'EXPIRY',
+      'INVITED BY',
+      'EMAIL DELIVERY',
+    ]);
     const rows = lines.slice(3).map((l) => l.split(/\s{2,}/));
     expect(rows).toEqual([
       ['boss@example.com', 'Boss', 'admin', 'Active'],
       ['new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
-      ['late@example.com', 'Late Comer', 'member', 'Invitation expired', 'expired 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
+      [
+        'late@example.com',
+        'Late Comer',
+        'member',
+        'Invitation expired',
+        'expired 2026-12-08 09:00 UTC',
+        'boss@example.com',
+        'Email sent',
+      ],
     ]);
     // Columns line up: every cell of a column starts at the same offset.
     const statusAt = header.indexOf('STATUS');
@@ -64,17 +92,24 @@ describe('formatList', () => {
   });
 
   it('says when nothing matches', () => {
-    expect(formatList(page([], { counts: { invited: 0, expired: 0, active: 0 } }), 'Acme', NOW))
-      .toBe('Acme: 0 invited, 0 expired, 0 active\nNo users match.');
+    expect(formatList(page([], { counts: { invited: 0, expired: 0, active: 0 } }), 'Acme', NOW)).toBe(
+      'Acme: 0 invited, 0 expired, 0 active\nNo users match.',
+    );
   });
 
   it('shows paging only when there is more than one page', () => {
     expect(formatList(page(users), 'Acme', NOW)).not.toContain('Page');
-    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme', NOW)).toMatch(/\nPage 2 of 3 \(120 users\)$/);
+    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme', NOW)).toMatch(
+      /\nPage 2 of 3 \(120 users\)$/,
+    );
   });
 
   it('strips control characters from names, emails and the account name', () => {
-    const hostile = user({ email: 'x@example.com', name: 'Evil\u001b[2J\u0007Name\r\nFAKE ROW\u009b31m', status: 'invited' });
+    const hostile = user({
+      email: 'x@example.com',
+      name: 'Evil\u001b[2J\u0007Name\r\nFAKE ROW\u009b31m',
+      status: 'invited',
+    });
     const out = formatList(page([hostile]), 'Acme\u001b]0;pwned\u0007', NOW);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(out.split('\n')).toHaveLength(4); // header, blank, column titles, ONE row
@@ -82,7 +117,11 @@ describe('formatList', () => {
   });
 
   it('strips invisible Unicode controls that reorder or hide text', () => {
-    const spoof = user({ email: 'x@example.com', name: 'admin\u202e\u2066moc.live\u2069\u200f\u2028x', status: 'invited' });
+    const spoof = user({
+      email: 'x@example.com',
+      name: 'admin\u202e\u2066moc.live\u2069\u200f\u2028x',
+      status: 'invited',
+    });
     const out = formatList(page([spoof]), 'Acme\u061c', NOW);
     expect(out).not.toMatch(/[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     expect(out.split('\n')).toHaveLength(4);
@@ -93,8 +132,12 @@ describe('formatList', () => {
 
 describe('other formatters', () => {
   it('formatUser shows status and expiry', () => {
-    expect(formatUser(user({ email: 'a@example.com', status: 'invited' }))).toBe('a@example.com: Invited, expires 2026-12-08 09:00 UTC');
-    expect(formatUser(user({ email: 'a@example.com', status: 'expired' }))).toBe('a@example.com: Invitation expired, expired 2026-12-08 09:00 UTC');
+    expect(formatUser(user({ email: 'a@example.com', status: 'invited' }))).toBe(
+      'a@example.com: Invited, expires 2026-12-08 09:00 UTC',
+    );
+    expect(formatUser(user({ email: 'a@example.com', status: 'expired' }))).toBe(
+      'a@example.com: Invitation expired, expired 2026-12-08 09:00 UTC',
+    );
     expect(formatUser(user({ email: 'a@example.com', status: 'active' }))).toBe('a@example.com: Active');
   });
 
@@ -103,12 +146,20 @@ describe('other formatters', () => {
     const out = formatHistory('a@example.com', [
       { at: new Date('2026-12-01T09:00:00Z'), actor: 'cli\u001b[31m', action: 'invite', outcome: 'ok', detail: null },
     ]);
-    expect(out.split('\n')).toEqual(['History of a@example.com:', 'WHEN                  WHO       ACTION  OUTCOME',
-      '2026-12-01 09:00 UTC  cli [31m  invite  ok']);
+    expect(out.split('\n')).toEqual([
+      'History of a@example.com:',
+      'WHEN                  WHO       ACTION  OUTCOME',
+      '2026-12-01 09:00 UTC  cli [31m  invite  ok',
+    ]);
   });
 
   it('table pads columns to the widest cell', () => {
-    expect(table([['a', 'bb'], ['ccc', 'd']])).toBe('a    bb\nccc  d');
+    expect(
+      table([
+        ['a', 'bb'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('a    bb\nccc  d');
   });
 
   it('cleanForTerminal replaces each control character with a space', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../../src/config.js';
+import { type Config, loadConfig } from '../../../src/config.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -58,10 +58,14 @@ describe('defaults', () => {
 describe('valid values', () => {
   it('parses durations, lists and URLs', () => {
     const c = ok({
-      INVITATION_TTL: '90s', EXPIRY_SWEEP_INTERVAL: '1s', REMINDER_BEFORE: '2h',
+      INVITATION_TTL: '90s',
+      EXPIRY_SWEEP_INTERVAL: '1s',
+      REMINDER_BEFORE: '2h',
       ADMIN_EMAILS: ' Boss@Example.com , other@example.com,boss@example.com ',
-      PUBLIC_BASE_URL: 'https://invites.example.com/', SLACK_API_URL: 'http://127.0.0.1:9999/api/',
-      DATABASE_URL: 'postgresql://u@db/app', NOTICE_CHANNEL: 'C0123ABCD',
+      PUBLIC_BASE_URL: 'https://invites.example.com/',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      DATABASE_URL: 'postgresql://u@db/app',
+      NOTICE_CHANNEL: 'C0123ABCD',
     });
     expect(c.invitationTtlMs).toBe(90_000);
     expect(c.sweepIntervalMs).toBe(1_000);
@@ -78,12 +82,19 @@ describe('valid values', () => {
   });
 
   it('Postmark needs a token and a sender; the stream defaults to outbound', () => {
-    expect(ok({ POSTMARK_SERVER_TOKEN: 't', EMAIL_FROM: 'Invites <invites@example.com>' }).postmark)
-      .toEqual({ serverToken: 't', apiUrl: null, messageStream: 'outbound', from: 'Invites <invites@example.com>' });
+    expect(ok({ POSTMARK_SERVER_TOKEN: 't', EMAIL_FROM: 'Invites <invites@example.com>' }).postmark).toEqual({
+      serverToken: 't',
+      apiUrl: null,
+      messageStream: 'outbound',
+      from: 'Invites <invites@example.com>',
+    });
   });
 
   it('the webhook is enabled with both user and password', () => {
-    expect(ok({ POSTMARK_WEBHOOK_USER: 'u', POSTMARK_WEBHOOK_PASSWORD: 'p' }).postmarkWebhook).toEqual({ user: 'u', password: 'p' });
+    expect(ok({ POSTMARK_WEBHOOK_USER: 'u', POSTMARK_WEBHOOK_PASSWORD: 'p' }).postmarkWebhook).toEqual({
+      user: 'u',
+      password: 'p',
+    });
   });
 
   it('production with a long APP_SECRET is fine', () => {
@@ -98,22 +109,31 @@ describe('Slack mode', () => {
   });
 
   it('is HTTP with a signing secret and a bot token', () => {
-    expect(ok({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack)
-      .toEqual({ mode: 'http', signingSecret: 's', botToken: 'xoxb-1' });
+    expect(ok({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({
+      mode: 'http',
+      signingSecret: 's',
+      botToken: 'xoxb-1',
+    });
   });
 
   it('is Socket Mode as soon as an app token is set, with or without a signing secret', () => {
-    expect(ok({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1' }).slack)
-      .toEqual({ mode: 'socket', appToken: 'xapp-1', botToken: 'xoxb-1' });
-    expect(ok({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack)
-      .toMatchObject({ mode: 'socket' });
+    expect(ok({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({
+      mode: 'socket',
+      appToken: 'xapp-1',
+      botToken: 'xoxb-1',
+    });
+    expect(ok({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack).toMatchObject(
+      { mode: 'socket' },
+    );
   });
 
   it('names what is missing for each half-configured mode', () => {
     expect(errors({ SLACK_BOT_TOKEN: 'xoxb-1' }).join('\n')).toContain('SLACK_SIGNING_SECRET');
     expect(errors({ SLACK_SIGNING_SECRET: 's' }).join('\n')).toContain('SLACK_BOT_TOKEN');
     expect(errors({ SLACK_APP_TOKEN: 'xapp-1' }).join('\n')).toContain('SLACK_BOT_TOKEN');
-    expect(errors({ SLACK_APP_TOKEN: 'xoxb-wrong', SLACK_BOT_TOKEN: 'xoxb-1' }).join('\n')).toContain('SLACK_APP_TOKEN');
+    expect(errors({ SLACK_APP_TOKEN: 'xoxb-wrong', SLACK_BOT_TOKEN: 'xoxb-1' }).join('\n')).toContain(
+      'SLACK_APP_TOKEN',
+    );
   });
 });
 
@@ -132,9 +152,19 @@ describe('invalid configuration', () => {
 
   it('reports every bad variable by name, in one call', () => {
     const list = errors(BAD);
-    const named = (name: string) => list.some((e) => e.startsWith(`${name}:`) || e.startsWith(`${name},`) || e.includes(` ${name}:`));
-    for (const name of ['PORT', 'DATABASE_URL', 'INVITATION_TTL', 'SLACK_BOT_TOKEN', 'NOTICE_CHANNEL', 'ADMIN_EMAILS',
-      'EMAIL_FROM', 'POSTMARK_WEBHOOK_USER', 'APP_SECRET']) {
+    const named = (name: string) =>
+      list.some((e) => e.startsWith(`${name}:`) || e.startsWith(`${name},`) || e.includes(` ${name}:`));
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'INVITATION_TTL',
+      'SLACK_BOT_TOKEN',
+      'NOTICE_CHANNEL',
+      'ADMIN_EMAILS',
+      'EMAIL_FROM',
+      'POSTMARK_WEBHOOK_USER',
+      'APP_SECRET',
+    ]) {
       expect(named(name), `${name} in:\n${list.join('\n')}`).toBe(true);
     }
     const text = list.join('\n');
@@ -147,7 +177,8 @@ describe('invalid configuration', () => {
 
   it('refuses out-of-range ports and odd durations', () => {
     for (const PORT of ['0', '65536', '-1', '80.5', '3000x']) expect(errors({ PORT }).join()).toContain('PORT');
-    for (const INVITATION_TTL of ['0s', '7', '1.5d', '7 days', 'd']) expect(errors({ INVITATION_TTL }).join()).toContain('INVITATION_TTL');
+    for (const INVITATION_TTL of ['0s', '7', '1.5d', '7 days', 'd'])
+      expect(errors({ INVITATION_TTL }).join()).toContain('INVITATION_TTL');
     expect(errors({ REMINDER_BEFORE: 'never' }).join()).toContain('REMINDER_BEFORE');
     expect(errors({ EXPIRY_SWEEP_INTERVAL: '0m' }).join()).toContain('EXPIRY_SWEEP_INTERVAL');
   });
@@ -160,12 +191,21 @@ describe('invalid configuration', () => {
   });
 
   it('refuses URLs that would only fail later (spaces, bad hosts), and ? or # in a base URL', () => {
-    for (const PUBLIC_BASE_URL of ['http://exa mple.com', 'http://[::1', 'https://a.com?x=1', 'https://a.com#top', 'http://a.com\\b', 'http://']) {
+    for (const PUBLIC_BASE_URL of [
+      'http://exa mple.com',
+      'http://[::1',
+      'https://a.com?x=1',
+      'https://a.com#top',
+      'http://a.com\\b',
+      'http://',
+    ]) {
       expect(errors({ PUBLIC_BASE_URL }).join(), PUBLIC_BASE_URL).toContain('PUBLIC_BASE_URL');
     }
     expect(errors({ SLACK_API_URL: 'http://slack.test/api?x' }).join()).toContain('SLACK_API_URL');
     // The sign-in page is only linked to, never extended: a query string there is legitimate.
-    expect(ok({ MARKETPLACE_URL: 'https://m.example.com/sign-in?next=%2F' }).marketplaceUrl).toBe('https://m.example.com/sign-in?next=%2F');
+    expect(ok({ MARKETPLACE_URL: 'https://m.example.com/sign-in?next=%2F' }).marketplaceUrl).toBe(
+      'https://m.example.com/sign-in?next=%2F',
+    );
     expect(ok({ PUBLIC_BASE_URL: 'http://127.0.0.1:8080/base//' }).publicBaseUrl).toBe('http://127.0.0.1:8080/base');
   });
 
@@ -181,16 +221,25 @@ describe('invalid configuration', () => {
 describe('the config object', () => {
   it('is frozen all the way down', () => {
     const c = ok({
-      ADMIN_EMAILS: 'a@example.com', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1',
-      POSTMARK_SERVER_TOKEN: 't', EMAIL_FROM: 'a@example.com', POSTMARK_WEBHOOK_USER: 'u', POSTMARK_WEBHOOK_PASSWORD: 'p',
+      ADMIN_EMAILS: 'a@example.com',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      POSTMARK_SERVER_TOKEN: 't',
+      EMAIL_FROM: 'a@example.com',
+      POSTMARK_WEBHOOK_USER: 'u',
+      POSTMARK_WEBHOOK_PASSWORD: 'p',
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.slack)).toBe(true);
     expect(Object.isFrozen(c.postmark)).toBe(true);
     expect(Object.isFrozen(c.postmarkWebhook)).toBe(true);
     expect(Object.isFrozen(c.adminEmails)).toBe(true);
-    expect(() => { (c as { port: number }).port = 1; }).toThrow(TypeError);
-    expect(() => { (c.adminEmails as string[]).push('x@example.com'); }).toThrow(TypeError);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (c.adminEmails as string[]).push('x@example.com');
+    }).toThrow(TypeError);
   });
 
   it('does not read process.env when given an env', () => {

@@ -3,8 +3,15 @@ import { formatDuration, parseDuration } from '../../../src/duration.js';
 
 describe('parseDuration', () => {
   it.each([
-    ['500ms', 500], ['90s', 90_000], ['1m', 60_000], ['24h', 86_400_000], ['7d', 604_800_000],
-    ['7D', 604_800_000], [' 10 m ', 600_000], ['1MS', 1], ['0010s', 10_000],
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['1m', 60_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+    ['7D', 604_800_000],
+    [' 10 m ', 600_000],
+    ['1MS', 1],
+    ['0010s', 10_000],
   ])('%j → %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
@@ -19,8 +26,15 @@ describe('parseDuration', () => {
 
 describe('formatDuration', () => {
   it.each([
-    [604_800_000, '7 days'], [86_400_000, '1 day'], [3_600_000, '1 hour'], [90 * 60_000, '90 minutes'],
-    [60_000, '1 minute'], [90_000, '90 seconds'], [1_000, '1 second'], [1_500, '1500 ms'], [0, '0 ms'],
+    [604_800_000, '7 days'],
+    [86_400_000, '1 day'],
+    [3_600_000, '1 hour'],
+    [90 * 60_000, '90 minutes'],
+    [60_000, '1 minute'],
+    [90_000, '90 seconds'],
+    [1_000, '1 second'],
+    [1_500, '1500 ms'],
+    [0, '0 ms'],
   ])('%d ms → %j', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });

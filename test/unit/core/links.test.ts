@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INVITE_PATH, inviteUrl, linkToken, newPublicId, resolveAppSecret, verifyLinkToken } from '../../../src/invitations/links.js';
+import {
+  INVITE_PATH,
+  inviteUrl,
+  linkToken,
+  newPublicId,
+  resolveAppSecret,
+  verifyLinkToken,
+} from '../../../src/invitations/links.js';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
 const OTHER = 'another-secret-that-is-also-long-enough-98765';
@@ -135,9 +142,13 @@ describe('resolveAppSecret', () => {
   it('processes starting together on a fresh DATA_DIR all end up with the same secret', async () => {
     const dir = tempDir();
     const module = path.resolve('src/invitations/links.ts');
-    const script = `const { resolveAppSecret } = await import(${JSON.stringify(module)});` +
+    const script =
+      `const { resolveAppSecret } = await import(${JSON.stringify(module)});` +
       `process.stdout.write(resolveAppSecret(null, ${JSON.stringify(dir)}));`;
-    const run = () => promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 });
+    const run = () =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        timeout: 30_000,
+      });
     const outputs = (await Promise.all(Array.from({ length: 6 }, run))).map((r) => r.stdout);
     expect(new Set(outputs).size).toBe(1);
     expect(outputs[0]).toMatch(/^[0-9a-f]{64}$/);

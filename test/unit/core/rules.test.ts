@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../src/invitations/errors.js';
 import {
-  ACTIONS, allowedActions, refusal, STATUS_LABEL, statusOf, type Action, type UserStatus,
+  ACTIONS,
+  type Action,
+  allowedActions,
+  refusal,
+  STATUS_LABEL,
+  statusOf,
+  type UserStatus,
 } from '../../../src/invitations/invitation.js';
 
 const STATUSES: UserStatus[] = ['invited', 'expired', 'active'];

@@ -7,17 +7,23 @@ const MIN = 60_000;
 
 describe('describeDelivery', () => {
   it('says each state in words an admin understands', () => {
-    const d = (state: Parameters<typeof describeDelivery>[0]['state'], detail: string | null = null, updatedAt: Date | null = ago(5 * MIN)) =>
-      describeDelivery({ state, detail, updatedAt }, now);
+    const d = (
+      state: Parameters<typeof describeDelivery>[0]['state'],
+      detail: string | null = null,
+      updatedAt: Date | null = ago(5 * MIN),
+    ) => describeDelivery({ state, detail, updatedAt }, now);
     expect(d('queued', null, null)).toBe('Email queued');
     expect(d('retrying', 'Postmark is rate limiting sends')).toBe('Email queued, retrying');
     expect(d('sent')).toBe('Email sent 5 minutes ago');
-    expect(d('sent', 'temporary delivery problem (Soft bounce)')).toBe('Email sent 5 minutes ago (temporary delivery problem (Soft bounce))');
+    expect(d('sent', 'temporary delivery problem (Soft bounce)')).toBe(
+      'Email sent 5 minutes ago (temporary delivery problem (Soft bounce))',
+    );
     expect(d('delivered')).toBe('Delivered 5 minutes ago');
     expect(d('bounced', 'mailbox does not exist')).toBe('Email bounced: mailbox does not exist');
     expect(d('bounced', null)).toBe('Email bounced: the address cannot receive email');
-    expect(d('failed', 'gave up after 4 attempts: Postmark had a server error (HTTP 500)'))
-      .toBe('Email failed: gave up after 4 attempts: Postmark had a server error (HTTP 500)');
+    expect(d('failed', 'gave up after 4 attempts: Postmark had a server error (HTTP 500)')).toBe(
+      'Email failed: gave up after 4 attempts: Postmark had a server error (HTTP 500)',
+    );
     expect(d('complained', 'the recipient marked the email as spam')).toBe('Marked as spam');
     expect(d('sent', null, null)).toBe('Email sent');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../../src/email/templates/format-date.js';
 import { escapeHtml, safeHttpUrl, singleLine } from '../../../src/email/templates/html.js';
-import { renderInvitationEmail, type InvitationEmailInput } from '../../../src/email/templates/invitation.js';
+import { type InvitationEmailInput, renderInvitationEmail } from '../../../src/email/templates/invitation.js';
 
 const base: InvitationEmailInput = {
   kind: 'invitation',
@@ -29,7 +29,9 @@ describe('formatDate', () => {
 
 describe('html helpers', () => {
   it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;',
+    );
   });
 
   it('accepts only absolute http(s) URLs', () => {
@@ -55,8 +57,12 @@ describe('renderInvitationEmail', () => {
 
   it('uses the agreed subjects', () => {
     expect(renderInvitationEmail(base).subject).toBe('Grace Hopper invited you to Acme Supplies on Marketplace');
-    expect(renderInvitationEmail({ ...base, kind: 'resend' }).subject).toBe('Reminder: your invitation to Acme Supplies');
-    expect(renderInvitationEmail({ ...base, kind: 'new-invitation' }).subject).toBe('A new invitation to Acme Supplies');
+    expect(renderInvitationEmail({ ...base, kind: 'resend' }).subject).toBe(
+      'Reminder: your invitation to Acme Supplies',
+    );
+    expect(renderInvitationEmail({ ...base, kind: 'new-invitation' }).subject).toBe(
+      'A new invitation to Acme Supplies',
+    );
   });
 
   it('says what each kind means', () => {
@@ -133,7 +139,10 @@ describe('renderInvitationEmail', () => {
   });
 
   it('keeps names with newlines on one line in the subject', () => {
-    const { subject } = renderInvitationEmail({ ...base, inviter: { name: 'Grace\nBcc: x@evil', email: 'g@a.example' } });
+    const { subject } = renderInvitationEmail({
+      ...base,
+      inviter: { name: 'Grace\nBcc: x@evil', email: 'g@a.example' },
+    });
     expect(subject).toBe('Grace Bcc: x@evil invited you to Acme Supplies on Marketplace');
   });
 });

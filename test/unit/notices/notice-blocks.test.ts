@@ -10,9 +10,15 @@ import { blockKitViolations } from '../../support/slack.js';
 const now = new Date('2026-12-10T09:00:00Z');
 const ctx = { accountName: 'Acme <Market>', now };
 const line = (i: number, over: Partial<NoticeLine> = {}): NoticeLine => ({
-  kind: 'expiry', invitationId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, userId: String(i + 1),
-  invitee: { email: `u${i}@example.com`, name: null }, inviter: { email: 'admin@example.com', name: 'Ada' },
-  expiresAt: new Date(now.getTime() - 1000), open: true, handled: null, ...over,
+  kind: 'expiry',
+  invitationId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  userId: String(i + 1),
+  invitee: { email: `u${i}@example.com`, name: null },
+  inviter: { email: 'admin@example.com', name: 'Ada' },
+  expiresAt: new Date(now.getTime() - 1000),
+  open: true,
+  handled: null,
+  ...over,
 });
 
 describe('notice button values', () => {
@@ -28,7 +34,9 @@ describe('notice button values', () => {
 
 describe('expiry digest blocks', () => {
   it('stays within Block Kit limits however many invitations expired', () => {
-    const lines = Array.from({ length: 1000 }, (_, i) => line(i, { invitee: { email: `${'x'.repeat(240)}${i}@example.com`, name: 'N'.repeat(300) } }));
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      line(i, { invitee: { email: `${'x'.repeat(240)}${i}@example.com`, name: 'N'.repeat(300) } }),
+    );
     const m = noticeMessage({ kind: 'expiry', lines }, ctx)!;
     expect(blockKitViolations(m.blocks as never, 50)).toEqual([]);
     expect(m.blocks.filter((b) => b.type === 'section' && 'accessory' in b && b.accessory)).toHaveLength(MAX_LINES);
@@ -37,14 +45,17 @@ describe('expiry digest blocks', () => {
   });
 
   it('escapes user-supplied text and keeps handled lines without a button', () => {
-    const m = noticeMessage({
-      kind: 'expiry',
-      lines: [
-        line(1, { invitee: { email: 'a@example.com', name: '<!channel> & co' } }),
-        line(2, { open: false, handled: { by: 'U123ABC', at: now } }),
-        line(3, { open: false }),
-      ],
-    }, ctx)!;
+    const m = noticeMessage(
+      {
+        kind: 'expiry',
+        lines: [
+          line(1, { invitee: { email: 'a@example.com', name: '<!channel> & co' } }),
+          line(2, { open: false, handled: { by: 'U123ABC', at: now } }),
+          line(3, { open: false }),
+        ],
+      },
+      ctx,
+    )!;
     const text = JSON.stringify(m.blocks);
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt; &amp; co');
@@ -59,7 +70,17 @@ describe('expiry digest blocks', () => {
 
   it('a reminder shows only invitations still open and not yet expired; nothing left → no message', () => {
     const future = new Date(now.getTime() + 3_600_000);
-    const m = noticeMessage({ kind: 'reminder', lines: [line(1, { kind: 'reminder', expiresAt: future }), line(2, { kind: 'reminder' }), line(3, { kind: 'reminder', expiresAt: future, open: false })] }, ctx)!;
+    const m = noticeMessage(
+      {
+        kind: 'reminder',
+        lines: [
+          line(1, { kind: 'reminder', expiresAt: future }),
+          line(2, { kind: 'reminder' }),
+          line(3, { kind: 'reminder', expiresAt: future, open: false }),
+        ],
+      },
+      ctx,
+    )!;
     expect(m.text).toBe('1 invitation to Acme <Market> will expire soon');
     expect(JSON.stringify(m.blocks)).toContain(ACTION.noticeResend);
     expect(noticeMessage({ kind: 'reminder', lines: [line(2, { kind: 'reminder' })] }, ctx)).toBeNull();
@@ -67,8 +88,12 @@ describe('expiry digest blocks', () => {
 
   it('news for the channel and the inviter', () => {
     const l = line(1, { kind: 'declined', open: false });
-    expect(noticeMessage({ kind: 'news', lines: [l] }, ctx)!.text).toBe('u1@example.com declined the invitation to Acme <Market>');
-    expect(JSON.stringify(noticeMessage({ kind: 'dm', lines: [{ ...l, kind: 'accepted' }] }, ctx)!.blocks)).toContain('accepted your invitation');
+    expect(noticeMessage({ kind: 'news', lines: [l] }, ctx)!.text).toBe(
+      'u1@example.com declined the invitation to Acme <Market>',
+    );
+    expect(JSON.stringify(noticeMessage({ kind: 'dm', lines: [{ ...l, kind: 'accepted' }] }, ctx)!.blocks)).toContain(
+      'accepted your invitation',
+    );
   });
 
   it('tells the admin how to fix the channel', () => {
@@ -79,10 +104,23 @@ describe('expiry digest blocks', () => {
 
 describe('Slack error classes', () => {
   it('rate limits, transient and permanent errors', () => {
-    expect(classifySlackError({ code: ErrorCode.RateLimitedError, retryAfter: 30 })).toEqual({ kind: 'rate_limited', retryAfterSeconds: 30 });
-    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'not_in_channel' } })).toEqual({ kind: 'permanent', error: 'not_in_channel', channelProblem: true });
-    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'invalid_blocks' } })).toEqual({ kind: 'permanent', error: 'invalid_blocks', channelProblem: false });
-    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'internal_error' } }).kind).toBe('transient');
+    expect(classifySlackError({ code: ErrorCode.RateLimitedError, retryAfter: 30 })).toEqual({
+      kind: 'rate_limited',
+      retryAfterSeconds: 30,
+    });
+    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'not_in_channel' } })).toEqual({
+      kind: 'permanent',
+      error: 'not_in_channel',
+      channelProblem: true,
+    });
+    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'invalid_blocks' } })).toEqual({
+      kind: 'permanent',
+      error: 'invalid_blocks',
+      channelProblem: false,
+    });
+    expect(classifySlackError({ code: ErrorCode.PlatformError, data: { error: 'internal_error' } }).kind).toBe(
+      'transient',
+    );
     expect(classifySlackError({ code: ErrorCode.HTTPError, statusCode: 503 }).kind).toBe('transient');
     expect(classifySlackError({ code: ErrorCode.HTTPError, statusCode: 400 }).kind).toBe('permanent');
     expect(classifySlackError(new Error('socket hang up')).kind).toBe('transient');

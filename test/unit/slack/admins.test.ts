@@ -11,7 +11,10 @@ function fakeClient(profiles: Record<string, { email?: string; is_bot?: boolean;
         calls.push(user);
         const p = profiles[user];
         if (!p) throw new Error('An API error occurred: user_not_found');
-        return { ok: true, user: { id: user, is_bot: p.is_bot ?? false, deleted: p.deleted ?? false, profile: { email: p.email } } };
+        return {
+          ok: true,
+          user: { id: user, is_bot: p.is_bot ?? false, deleted: p.deleted ?? false, profile: { email: p.email } },
+        };
       },
     },
   };
@@ -36,7 +39,11 @@ describe('SlackDirectory', () => {
 
   it('gives bots, deleted users, users without email and unknown users no identity', async () => {
     const dir = new SlackDirectory(movableClock().now);
-    const { client, calls } = fakeClient({ B: { email: 'bot@example.com', is_bot: true }, D: { email: 'd@example.com', deleted: true }, N: {} });
+    const { client, calls } = fakeClient({
+      B: { email: 'bot@example.com', is_bot: true },
+      D: { email: 'd@example.com', deleted: true },
+      N: {},
+    });
     for (const id of ['B', 'D', 'N', 'X']) expect(await dir.actor(client, id)).toBeNull();
     // A failed lookup is not cached, so a transient error heals itself.
     await dir.actor(client, 'X');

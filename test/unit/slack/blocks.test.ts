@@ -13,30 +13,59 @@ const state = { filter: null, page: 1 };
 const expires = new Date('2026-12-08T09:00:00Z');
 function user(status: UserStatus, over: Partial<UserView> = {}): UserView {
   return {
-    id: '123', email: 'alice@example.com', name: 'Alice', role: 'member', status,
-    invitation: status === 'active' ? null : {
-      id: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e', sentAt: new Date('2026-12-01T09:00:00Z'), expiresAt: expires,
-      resendCount: 0, lastResentAt: null, inviter: { name: 'Bob', email: 'bob@example.com' },
-      delivery: { state: 'sent', detail: null, updatedAt: null },
-    },
+    id: '123',
+    email: 'alice@example.com',
+    name: 'Alice',
+    role: 'member',
+    status,
+    invitation:
+      status === 'active'
+        ? null
+        : {
+            id: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e',
+            sentAt: new Date('2026-12-01T09:00:00Z'),
+            expiresAt: expires,
+            resendCount: 0,
+            lastResentAt: null,
+            inviter: { name: 'Bob', email: 'bob@example.com' },
+            delivery: { state: 'sent', detail: null, updatedAt: null },
+          },
     ...over,
   };
 }
-const labels = (b: any) => (b.accessory?.type === 'overflow' ? b.accessory.options.map((o: any) => o.text.text) : [b.accessory?.text.text]);
+const labels = (b: any) =>
+  b.accessory?.type === 'overflow' ? b.accessory.options.map((o: any) => o.text.text) : [b.accessory?.text.text];
 
 describe('userRow', () => {
   it('offers exactly the actions the status allows, labelled as on the Marketplace page', () => {
-    expect(labels(userRow(user('invited'), state))).toEqual(['Copy invitation link', 'Resend invitation link', 'Cancel invitation', 'View history']);
-    expect(labels(userRow(user('expired'), state))).toEqual(['Send new invitation', 'Cancel invitation', 'View history']);
+    expect(labels(userRow(user('invited'), state))).toEqual([
+      'Copy invitation link',
+      'Resend invitation link',
+      'Cancel invitation',
+      'View history',
+    ]);
+    expect(labels(userRow(user('expired'), state))).toEqual([
+      'Send new invitation',
+      'Cancel invitation',
+      'View history',
+    ]);
     // Only one action: an overflow needs two, so a button.
     const active = userRow(user('active'), state) as any;
-    expect(active.accessory).toMatchObject({ type: 'button', action_id: ACTION.userHistory, text: { text: 'History' } });
+    expect(active.accessory).toMatchObject({
+      type: 'button',
+      action_id: ACTION.userHistory,
+      text: { text: 'History' },
+    });
   });
 
   it('shows role, status, expiry as a Slack date token, and the inviter', () => {
     const text = (userRow(user('invited'), state) as any).text.text as string;
-    expect(text).toBe(`*Alice*  alice@example.com\nMember · Invited · expires ${slackDate(expires)}\nInvited by Bob\nEmail sent`);
-    expect((userRow(user('expired'), state) as any).text.text).toContain(`Invitation expired · expired <!date^${expires.getTime() / 1000}^`);
+    expect(text).toBe(
+      `*Alice*  alice@example.com\nMember · Invited · expires ${slackDate(expires)}\nInvited by Bob\nEmail sent`,
+    );
+    expect((userRow(user('expired'), state) as any).text.text).toContain(
+      `Invitation expired · expired <!date^${expires.getTime() / 1000}^`,
+    );
   });
 
   it('flags a bounced invitation email', () => {
@@ -57,25 +86,44 @@ describe('userRow', () => {
     const row = userRow(user('invited'), { filter: 'invited', page: 7 }) as any;
     for (const option of row.accessory.options) expect(option.value.length).toBeLessThanOrEqual(150);
     expect(decodeRow(row.accessory.options[1].value)).toEqual({
-      action: 'resend', userId: '123', invitationId: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e', state: { filter: 'invited', page: 7 },
+      action: 'resend',
+      userId: '123',
+      invitationId: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e',
+      state: { filter: 'invited', page: 7 },
     });
   });
 
   it('the cancel prompt carries a confirm dialog on its button', () => {
     const [section, actions] = cancelPrompt(user('invited'), state) as any[];
     expect(section.text.text).toContain('Cancel the invitation to Alice?');
-    expect(actions.elements[0]).toMatchObject({ action_id: ACTION.cancelConfirm, style: 'danger', confirm: { title: { text: 'Cancel invitation?' } } });
+    expect(actions.elements[0]).toMatchObject({
+      action_id: ACTION.cancelConfirm,
+      style: 'danger',
+      confirm: { title: { text: 'Cancel invitation?' } },
+    });
   });
 });
 
 describe('listBlocks', () => {
   const page = (n: number, total: number, users: UserView[]): ListPage => ({
-    users, counts: { invited: total, expired: 0, active: 0 }, page: n, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), total,
+    users,
+    counts: { invited: total, expired: 0, active: 0 },
+    page: n,
+    pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    total,
   });
-  const many = Array.from({ length: PAGE_SIZE }, (_, i) => user('invited', { id: String(i), email: `u${i}@example.com`, name: 'N'.repeat(300) }));
+  const many = Array.from({ length: PAGE_SIZE }, (_, i) =>
+    user('invited', { id: String(i), email: `u${i}@example.com`, name: 'N'.repeat(300) }),
+  );
 
   it('a full page stays within the 50-block message limit, with paging buttons when needed', () => {
-    const blocks = listBlocks({ accountName: 'Acme', page: page(2, 500, many), state: { filter: null, page: 2 }, surface: 'message', notice: 'x'.repeat(5000) });
+    const blocks = listBlocks({
+      accountName: 'Acme',
+      page: page(2, 500, many),
+      state: { filter: null, page: 2 },
+      surface: 'message',
+      notice: 'x'.repeat(5000),
+    });
     expect(blockKitViolations(blocks as any[], 50)).toEqual([]);
     const controls = blocks[1] as any;
     expect(controls.elements.map((e: any) => e.text.text)).toEqual(['Invite user', '◀ Previous', 'Next ▶']);
@@ -83,17 +131,30 @@ describe('listBlocks', () => {
   });
 
   it('no paging buttons when everything fits; header shows counts and escapes the account name', () => {
-    const blocks = listBlocks({ accountName: '<!everyone>', page: page(1, 1, [user('invited')]), state, surface: 'message' }) as any[];
+    const blocks = listBlocks({
+      accountName: '<!everyone>',
+      page: page(1, 1, [user('invited')]),
+      state,
+      surface: 'message',
+    }) as any[];
     expect(blocks[1].elements).toHaveLength(1);
     expect(blocks[0].text.text).toContain('*Users of &lt;!everyone&gt;*');
     expect(blocks[0].text.text).toContain('Invited: 1 · Invitation expired: 0 · Active: 0');
   });
 
   it('Home adds the filter menu and stays within 100 blocks', () => {
-    const view = adminHome({ accountName: 'Acme', page: page(1, 500, many), state: { filter: 'expired', page: 1 } }) as any;
+    const view = adminHome({
+      accountName: 'Acme',
+      page: page(1, 500, many),
+      state: { filter: 'expired', page: 1 },
+    }) as any;
     expect(view.private_metadata).toBe('e1');
     expect(blockKitViolations(view.blocks, 100)).toEqual([]);
-    expect(view.blocks[1].elements[1]).toMatchObject({ type: 'static_select', action_id: ACTION.homeFilter, initial_option: { value: 'e1' } });
+    expect(view.blocks[1].elements[1]).toMatchObject({
+      type: 'static_select',
+      action_id: ACTION.homeFilter,
+      initial_option: { value: 'e1' },
+    });
     expect(JSON.stringify(nonAdminHome('Acme').blocks)).not.toContain('action_id');
   });
 });
@@ -104,7 +165,10 @@ describe('messages and helpers', () => {
   });
 
   it('invite summary lists every address and stays within limits for 1000 of them', () => {
-    const outcomes = Array.from({ length: 1000 }, (_, i) => ({ email: `p${i}@example.com`, result: { ok: false as const, error: { code: 'already_invited' as const, email: `p${i}@example.com` } } }));
+    const outcomes = Array.from({ length: 1000 }, (_, i) => ({
+      email: `p${i}@example.com`,
+      result: { ok: false as const, error: { code: 'already_invited' as const, email: `p${i}@example.com` } },
+    }));
     const { text, blocks } = inviteSummary(outcomes);
     expect(text).toBe('Invitations: 0 sent, 1000 not sent.');
     expect(blockKitViolations(blocks as any[], 50)).toEqual([]);
@@ -117,6 +181,11 @@ describe('messages and helpers', () => {
     for (const junk of ['', 'z1', 'a0', 'a', 'a1234567', '9|x|y|a1', '1|1 OR 1=1||a1']) {
       expect(decodeRow(junk)).toBeNull();
     }
-    expect(decodeRow(encodeRow({ action: 'history', userId: '9', invitationId: null, state }))).toEqual({ action: 'history', userId: '9', invitationId: null, state });
+    expect(decodeRow(encodeRow({ action: 'history', userId: '9', invitationId: null, state }))).toEqual({
+      action: 'history',
+      userId: '9',
+      invitationId: null,
+      state,
+    });
   });
 });

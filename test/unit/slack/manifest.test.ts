@@ -11,7 +11,10 @@ import { registerListeners } from '../../../src/slack/listeners/index.js';
  */
 type Node = string | boolean | Node[] | { [key: string]: Node };
 export function parseYaml(text: string): Node {
-  const lines = text.split('\n').map((l) => l.replace(/\s+#.*$|^\s*#.*$/, '')).filter((l) => l.trim() !== '')
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$|^\s*#.*$/, ''))
+    .filter((l) => l.trim() !== '')
     .map((l) => ({ indent: l.length - l.trimStart().length, text: l.trim() }));
   let i = 0;
   const scalar = (s: string): Node => {
@@ -27,7 +30,10 @@ export function parseYaml(text: string): Node {
           // "- key: value" opens a map whose further keys sit two columns deeper.
           lines[i] = { indent: indent + 2, text: rest };
           list.push(block(indent + 2));
-        } else { list.push(scalar(rest)); i++; }
+        } else {
+          list.push(scalar(rest));
+          i++;
+        }
       }
       return list;
     }
@@ -50,9 +56,16 @@ function registered() {
   const commands: string[] = [];
   const events: string[] = [];
   const recorder = {
-    command: (name: string) => { commands.push(name); },
-    event: (name: string) => { events.push(name); },
-    action: () => {}, view: () => {}, error: () => {}, use: () => {},
+    command: (name: string) => {
+      commands.push(name);
+    },
+    event: (name: string) => {
+      events.push(name);
+    },
+    action: () => {},
+    view: () => {},
+    error: () => {},
+    use: () => {},
   };
   registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as Deps);
   return { commands, events };

@@ -4,13 +4,19 @@ import type { DomainError, Result } from '../../../invitations/errors.js';
 import { confirm } from '../../blocks/messages.js';
 import { noticeMessage } from '../../blocks/notice.js';
 import { decodeNoticeRef, type NoticeRef } from '../../blocks/notice-values.js';
-import { safely, type App, type SlackContext, type WebClient } from '../../context.js';
+import { type App, type SlackContext, safely, type WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION } from '../../ids.js';
 import { slackDate, userText } from '../../mrkdwn.js';
 
 /** Refusals that mean "someone already dealt with this line" rather than "you did something wrong". */
-const HANDLED: ReadonlySet<DomainError['code']> = new Set(['stale', 'not_expired', 'no_open_invitation', 'already_active', 'user_not_found']);
+const HANDLED: ReadonlySet<DomainError['code']> = new Set([
+  'stale',
+  'not_expired',
+  'no_open_invitation',
+  'already_active',
+  'user_not_found',
+]);
 
 interface Click {
   kind: NoticeKind;
@@ -20,7 +26,8 @@ interface Click {
   handles: boolean;
 }
 
-const text = <T>(r: Result<T>, done: (value: T) => string): Result<string> => (r.ok ? { ok: true, value: done(r.value) } : r);
+const text = <T>(r: Result<T>, done: (value: T) => string): Result<string> =>
+  r.ok ? { ok: true, value: done(r.value) } : r;
 
 const CLICKS: Record<string, Click> = {
   [ACTION.noticeSendNew]: {
@@ -37,7 +44,8 @@ const CLICKS: Record<string, Click> = {
   [ACTION.noticeCopyLink]: {
     kind: 'bounced',
     handles: false,
-    run: async (ctx, actor, ref) => text(await ctx.deps.service.copyLink(actor, ref), (v) => confirm.link(v.user, v.link)),
+    run: async (ctx, actor, ref) =>
+      text(await ctx.deps.service.copyLink(actor, ref), (v) => confirm.link(v.user, v.link)),
   },
   [ACTION.noticeCancel]: {
     kind: 'bounced',
@@ -56,25 +64,37 @@ export function registerNoticeButtons(app: App, ctx: SlackContext): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-      await safely(ctx, 'notice button', tell, () => onClick(ctx, click, { body, client, tell }, decodeNoticeRef(action.value)));
+      await safely(ctx, 'notice button', tell, () =>
+        onClick(ctx, click, { body, client, tell }, decodeNoticeRef(action.value)),
+      );
     });
   }
 }
 
-async function onClick(ctx: SlackContext, click: Click, args: { body: BlockAction; client: WebClient; tell: (text: string) => ReturnType<RespondFn> }, ref: NoticeRef | null): Promise<void> {
+async function onClick(
+  ctx: SlackContext,
+  click: Click,
+  args: { body: BlockAction; client: WebClient; tell: (text: string) => ReturnType<RespondFn> },
+  ref: NoticeRef | null,
+): Promise<void> {
   const { body, client, tell } = args;
   const actor = await ctx.adminActor(client, body.user.id);
   if (!actor) return void (await tell(slackErrorText({ code: 'not_admin' })));
-  if (!ref) return void (await tell(slackErrorText({ code: 'invalid_input', detail: 'That button is out of date. Use /users list.' })));
+  if (!ref)
+    return void (await tell(
+      slackErrorText({ code: 'invalid_input', detail: 'That button is out of date. Use /users list.' }),
+    ));
   const { notices } = ctx.deps;
   const before = await notices.noticeOf(ref.invitationId, click.kind);
   if (before?.handled) return void (await tell(alreadyHandled(before.handled)));
   const r = await click.run(ctx, actor, ref);
   if (!r.ok) {
-    await tell(HANDLED.has(r.error.code)
-      ? `:information_source: Already handled: the invitation to ${userText(r.error.email ?? 'this user', 254)} changed since this notice was posted ` +
-        '(a new invitation was sent, or it was accepted, declined or cancelled). See `/users list`.'
-      : slackErrorText(r.error));
+    await tell(
+      HANDLED.has(r.error.code)
+        ? `:information_source: Already handled: the invitation to ${userText(r.error.email ?? 'this user', 254)} changed since this notice was posted ` +
+            '(a new invitation was sent, or it was accepted, declined or cancelled). See `/users list`.'
+        : slackErrorText(r.error),
+    );
     return;
   }
   if (click.handles) {

@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
-import { safely, type App, type SlackContext } from '../../context.js';
+import { type App, type SlackContext, safely } from '../../context.js';
 import { ACTION } from '../../ids.js';
 import { decodeRow } from '../../values.js';
 import { runRowAction } from './row-action.js';
@@ -8,12 +8,20 @@ import { runRowAction } from './row-action.js';
 export function registerUserMenu(app: App, ctx: SlackContext): void {
   app.action<BlockAction<OverflowAction>>(ACTION.userMenu, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await safely(ctx, 'user menu', (text) => respond({ response_type: 'ephemeral', replace_original: false, text }), () =>
-      runRowAction(ctx, { body, client, respond }, decodeRow(action.selected_option?.value)));
+    await safely(
+      ctx,
+      'user menu',
+      (text) => respond({ response_type: 'ephemeral', replace_original: false, text }),
+      () => runRowAction(ctx, { body, client, respond }, decodeRow(action.selected_option?.value)),
+    );
   });
   app.action<BlockAction<ButtonAction>>(ACTION.userHistory, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await safely(ctx, 'history button', (text) => respond({ response_type: 'ephemeral', replace_original: false, text }), () =>
-      runRowAction(ctx, { body, client, respond }, decodeRow(action.value)));
+    await safely(
+      ctx,
+      'history button',
+      (text) => respond({ response_type: 'ephemeral', replace_original: false, text }),
+      () => runRowAction(ctx, { body, client, respond }, decodeRow(action.value)),
+    );
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from '../../../commands/index.js';
-import type { Actor, UserView } from '../../../invitations/invitation.js';
 import type { Result } from '../../../invitations/errors.js';
+import type { Actor, UserView } from '../../../invitations/invitation.js';
 import { inviteModal } from '../../blocks/invite-modal.js';
 import { confirm, historyText, inviteSummary, usageText } from '../../blocks/messages.js';
 import type { KnownBlock } from '../../blocks/types.js';
@@ -34,12 +34,18 @@ export async function runSubcommand(ctx: SlackContext, command: Command, args: C
     case 'invite': {
       if (command.emails.length === 0) {
         // trigger_id is only valid for 3 seconds: open the modal before anything else.
-        await args.client.views.open({ trigger_id: args.triggerId, view: inviteModal({ responseUrl: args.responseUrl, home: null }) });
+        await args.client.views.open({
+          trigger_id: args.triggerId,
+          view: inviteModal({ responseUrl: args.responseUrl, home: null }),
+        });
         return reply();
       }
       // Many addresses can take longer than Slack's 3-second ack window: ack, then answer.
       await reply();
-      const r = await service.invite(actor, command.emails.map((email) => ({ email, role: command.role })));
+      const r = await service.invite(
+        actor,
+        command.emails.map((email) => ({ email, role: command.role })),
+      );
       return reply(r.ok ? inviteSummary(r.value) : { text: slackErrorText(r.error) });
     }
     case 'link':
@@ -52,7 +58,9 @@ export async function runSubcommand(ctx: SlackContext, command: Command, args: C
       // Typing the address is the deliberate act here; the ••• menu asks for confirmation instead.
       return reply(say(await service.cancel(actor, { email: command.email }), (v) => confirm.cancelled(v.email)));
     case 'history':
-      return reply(say(await service.history(actor, { email: command.email }, 30), (v) => historyText(v.email, v.entries)));
+      return reply(
+        say(await service.history(actor, { email: command.email }, 30), (v) => historyText(v.email, v.entries)),
+      );
     case 'notify': {
       const channel = command.channel === 'off' ? null : command.channel.id;
       return reply(say(await service.setNoticeChannel(actor, channel), (v) => confirm.notify(v.channel)));

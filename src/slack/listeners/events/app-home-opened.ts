@@ -1,4 +1,4 @@
-import { safely, type App, type SlackContext } from '../../context.js';
+import { type App, type SlackContext, safely } from '../../context.js';
 import { publishHome } from '../../surfaces.js';
 import { decodeState } from '../../values.js';
 
@@ -7,6 +7,11 @@ export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const state = decodeState(event.view?.private_metadata) ?? { filter: null, page: 1 };
-    await safely(ctx, 'app home', async () => {}, () => publishHome(ctx, client, event.user, state));
+    await safely(
+      ctx,
+      'app home',
+      async () => {},
+      () => publishHome(ctx, client, event.user, state),
+    );
   });
 }
