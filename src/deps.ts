@@ -14,6 +14,7 @@ import { NoticeService } from './invitations/notices.js';
 import { ensureAccount } from './invitations/repository.js';
 import { InvitationService, type ServiceDeps } from './invitations/service.js';
 import { createLogger, type Logger } from './log.js';
+import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions } from './slack/client-options.js';
 
 /** Everything the adapters (Slack, web, CLI, workers) are given. Built once, in one place. */
@@ -56,7 +57,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     const queue = await startQueue(database, {
       background: options.background ?? true,
       ...(options.retry ? { retry: options.retry } : {}),
-      onError: (err) => log.error('job queue error', { err }),
+      onError: (err) => log.error({ err }, 'job queue error'),
     });
     const accountId = await ensureAccount(database.db, config.accountName);
     const serviceDeps: ServiceDeps = {
@@ -102,7 +103,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       invitee: new InviteeService(serviceDeps),
       delivery: new DeliveryService(serviceDeps, onBounced),
       notices,
-      slackClient: createSlackClient(config),
+      slackClient: createSlackClient(config, log),
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
@@ -118,10 +119,10 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
  * The workers' Slack client: a 429 is re-queued after its Retry-After, 5xx and network errors are
  * retried by pg-boss with backoff.
  */
-function createSlackClient(config: Config): WebClient | null {
+function createSlackClient(config: Config, log: Logger): WebClient | null {
   if (!config.slack) return null;
   return new WebClient(config.slack.botToken, {
     ...slackClientOptions(config.slackApiUrl),
-    logLevel: LogLevel.ERROR,
+    logger: boltLogger(log, LogLevel.ERROR),
   });
 }

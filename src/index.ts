@@ -5,13 +5,13 @@ import { DataDirLockedError } from './db/lock.js';
 import { createDeps, type Deps } from './deps.js';
 import { startWorkers } from './jobs/index.js';
 import { startSweepTimer } from './jobs/sweep-expiries.js';
-import { createLogger, type Logger } from './log.js';
+import { type Logger, processLogger } from './log.js';
 import { startServer } from './server.js';
 
 /** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const log = createLogger();
+  const log = processLogger(config.production);
   const started = Date.now();
   const deps = await createDeps(config, { log });
   const server = await startServer(deps);
@@ -51,7 +51,7 @@ async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<
       log,
     );
   } catch (err) {
-    log.warn('CLI channel unavailable: `npm run cli` works only while this server is stopped', { err: String(err) });
+    log.warn({ err: String(err) }, 'CLI channel unavailable: `npm run cli` works only while this server is stopped');
     return null;
   }
 }

@@ -33,7 +33,7 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   // The last word on anything unexpected: log it, answer politely, never show a stack trace.
   web.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
-    if (status >= 500) deps.log.error('request failed', { method: req.method, path: redactPath(req.originalUrl), err });
+    if (status >= 500) deps.log.error({ method: req.method, path: redactPath(req.originalUrl), err }, 'request failed');
     if (!res.headersSent)
       res
         .status(status)

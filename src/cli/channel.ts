@@ -88,7 +88,7 @@ export async function serveCliChannel(
       const argv = Array.isArray(request.argv) ? request.argv.filter((a): a is string => typeof a === 'string') : [];
       return await handle(argv);
     } catch (err) {
-      log.error('CLI request failed', { err });
+      log.error({ err }, 'CLI request failed');
       return { output: 'The server could not run that command; see its log.', code: 1, queuedEmail: false };
     }
   };

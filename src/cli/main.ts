@@ -2,7 +2,7 @@ import { type Config, loadConfigOrExit } from '../config.js';
 import { DataDirLockedError, lockHolder } from '../db/lock.js';
 import { createDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
-import { createLogger } from '../log.js';
+import { createLogger, stderrDestination } from '../log.js';
 import { sendToServer } from './channel.js';
 import { type CliResult, runCli } from './run.js';
 
@@ -36,7 +36,7 @@ async function viaServer(dataDir: string, pid: number, argv: string[]): Promise<
 
 async function runDirect(config: Config, argv: string[]): Promise<CliResult> {
   // Quiet: the CLI prints results, not the server's chatter; warnings still reach stderr.
-  const log = createLogger({ level: 'warn' });
+  const log = createLogger({ level: 'warn', destination: stderrDestination() });
   const deps = await createDeps(config, { log, background: false });
   try {
     const result = await runCli(deps.service, argv, config.adminEmails[0] ?? null);

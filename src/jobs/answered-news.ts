@@ -33,11 +33,14 @@ export async function startAnsweredWorker(deps: AnsweredDeps): Promise<void> {
       for (const job of jobs) {
         const posts = await deps.notices.recordAnswer(job.data.invitationId, job.data.answer);
         if (posts.length)
-          deps.log.info('answer news recorded', {
-            invitationId: job.data.invitationId,
-            answer: job.data.answer,
-            posts: posts.length,
-          });
+          deps.log.info(
+            {
+              invitationId: job.data.invitationId,
+              answer: job.data.answer,
+              posts: posts.length,
+            },
+            'answer news recorded',
+          );
       }
     },
   );

@@ -49,7 +49,7 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
   // Invitations closed since the job was queued (superseded, cancelled, answered) are not mailed.
   const sendable = jobs.filter((j) => contexts.has(j.data.invitationId));
   if (sendable.length < jobs.length)
-    deps.log.info('dropped emails for invitations no longer open', { count: jobs.length - sendable.length });
+    deps.log.info({ count: jobs.length - sendable.length }, 'dropped emails for invitations no longer open');
   if (!sendable.length) return;
 
   const messages = sendable.map((j) => toMessage(j, contexts.get(j.data.invitationId)!));
@@ -65,8 +65,8 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
     );
   for (const { job, outcome } of outcomes) {
     if (outcome.kind === 'sent')
-      deps.log.info('email sent', { invitationId: job.data.invitationId, kind: job.data.kind, via: deps.mailer.name });
-    else deps.log.warn(`email ${outcome.kind}`, { invitationId: job.data.invitationId, reason: outcome.reason });
+      deps.log.info({ invitationId: job.data.invitationId, kind: job.data.kind, via: deps.mailer.name }, 'email sent');
+    else deps.log.warn({ invitationId: job.data.invitationId, reason: outcome.reason }, `email ${outcome.kind}`);
   }
 }
 

@@ -111,7 +111,7 @@ export async function postOne(
   try {
     const channel = post.kind === 'dm' ? await dmChannel(deps.slack, post.recipientEmail) : post.channel;
     if (!channel) {
-      deps.log.info('no Slack user for a notice DM; skipped', { postId });
+      deps.log.info({ postId }, 'no Slack user for a notice DM; skipped');
       await deps.notices.markSkipped(postId, 'no Slack user with that email');
       return 'done';
     }
@@ -124,7 +124,7 @@ export async function postOne(
     });
     await deps.notices.markPosted(postId, r.channel ?? channel, r.ts ?? '');
     if (post.kind !== 'dm') await deps.notices.clearChannelError(channel);
-    deps.log.info('notice posted', { postId, kind: post.kind, lines: post.lines.length });
+    deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
     return 'done';
   } catch (err) {
     return settleFailure(deps, post, job, attempts, err);
@@ -141,34 +141,40 @@ async function settleFailure(
   const failure = classifySlackError(err);
   if (failure.kind !== 'permanent' && attempts >= MAX_ATTEMPTS) {
     await deps.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
-    deps.log.error('notice not posted: gave up', { postId: post.id, attempts });
+    deps.log.error({ postId: post.id, attempts }, 'notice not posted: gave up');
     return 'done';
   }
   if (failure.kind === 'rate_limited') {
     // pg-boss's backoff knows nothing of Retry-After: this job completes and a new one starts after it.
     await deps.boss.send(POST_QUEUE, { postId: post.id }, { startAfter: Math.ceil(failure.retryAfterSeconds) });
-    deps.log.warn('Slack rate limit: notice re-queued', {
-      postId: post.id,
-      retryAfterSeconds: failure.retryAfterSeconds,
-    });
+    deps.log.warn(
+      {
+        postId: post.id,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      },
+      'Slack rate limit: notice re-queued',
+    );
     return 'done';
   }
   if (failure.kind === 'transient') {
     if (job.retryCount < job.retryLimit) {
-      deps.log.warn('notice not posted yet; will retry', {
-        postId: post.id,
-        reason: failure.reason,
-        retry: job.retryCount + 1,
-      });
+      deps.log.warn(
+        {
+          postId: post.id,
+          reason: failure.reason,
+          retry: job.retryCount + 1,
+        },
+        'notice not posted yet; will retry',
+      );
       return 'retry';
     }
     await deps.notices.markFailed(post.id, `gave up after ${job.retryCount + 1} attempts: ${failure.reason}`);
-    deps.log.error('notice not posted: gave up', { postId: post.id, reason: failure.reason });
+    deps.log.error({ postId: post.id, reason: failure.reason }, 'notice not posted: gave up');
     return 'done';
   }
   // Permanent: never retried. Recorded on the post, and a channel problem is told to the admins once.
   await deps.notices.markFailed(post.id, failure.error);
-  deps.log.warn('notice not posted: permanent Slack error', { postId: post.id, kind: post.kind, error: failure.error });
+  deps.log.warn({ postId: post.id, kind: post.kind, error: failure.error }, 'notice not posted: permanent Slack error');
   if (failure.channelProblem && post.kind !== 'dm' && post.channel) await tellAdmins(deps, post.channel, failure.error);
   return 'done';
 }
@@ -197,7 +203,7 @@ async function tellAdmins(deps: NoticeJobDeps, channel: string, error: string): 
         (id): id is string => id !== null,
       );
     }
-    if (!ids.length) deps.log.warn('nobody to tell about the notice channel problem', { channel, error });
+    if (!ids.length) deps.log.warn({ channel, error }, 'nobody to tell about the notice channel problem');
     const bot = await slack.auth.test().then(
       (r) => r.user_id ?? null,
       () => null,
@@ -205,9 +211,9 @@ async function tellAdmins(deps: NoticeJobDeps, channel: string, error: string): 
     for (const id of ids) {
       await slack.chat
         .postMessage({ channel: id, text: channelProblemText(channel, error, bot) })
-        .catch((err: unknown) => deps.log.warn('could not DM an admin about the notice channel', { err }));
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not DM an admin about the notice channel'));
     }
   } catch (err) {
-    deps.log.error('could not record or report a notice channel problem', { err });
+    deps.log.error({ err }, 'could not record or report a notice channel problem');
   }
 }

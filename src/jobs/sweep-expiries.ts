@@ -20,7 +20,7 @@ export interface SweepDeps {
 export async function runSweep(deps: Pick<SweepDeps, 'notices' | 'log' | 'slackEnabled'>): Promise<SweepResult> {
   if (!deps.slackEnabled) return { posts: [] };
   const result = await deps.notices.sweep();
-  for (const p of result.posts) deps.log.info('notices recorded', { kind: p.kind, count: p.count, postId: p.id });
+  for (const p of result.posts) deps.log.info({ kind: p.kind, count: p.count, postId: p.id }, 'notices recorded');
   return result;
 }
 
@@ -46,7 +46,7 @@ export async function requestSweep(boss: PgBoss, intervalMs: number): Promise<vo
 /** The server's sweep timer: one request now, then one per interval. */
 export function startSweepTimer(boss: PgBoss, intervalMs: number, log: Logger): { stop(): void } {
   const tick = () =>
-    void requestSweep(boss, intervalMs).catch((err: unknown) => log.error('could not request a sweep', { err }));
+    void requestSweep(boss, intervalMs).catch((err: unknown) => log.error({ err }, 'could not request a sweep'));
   tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();

@@ -1,5 +1,6 @@
 // Named imports: Node's ESM loader and vitest disagree on what a CJS package's default export is.
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { App, ExpressReceiver } from '@slack/bolt';
+import { boltLogger } from './bolt-logger.js';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import { botAuthorize } from './authorize.js';
@@ -23,15 +24,21 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
   // Listeners answer a person who is waiting (a command must be acked within 3 s): fail fast and
   // say so; background posts have their own client and retry through the job queue.
   const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: 2_000 };
-  const logLevel = LogLevel.WARN;
+  const logger = boltLogger(deps.log);
   const authorize = botAuthorize(slack.botToken, clientOptions);
   if (slack.mode === 'http') {
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logLevel });
-    const app = new App({ receiver, authorize, clientOptions, logLevel });
+    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logger });
+    const app = new App({ receiver, authorize, clientOptions: { ...clientOptions, logger }, logger });
     registerListeners(app, deps);
     return { mode: 'http', app, start: async () => {}, stop: async () => {} };
   }
-  const app = new App({ socketMode: true, appToken: slack.appToken, authorize, clientOptions, logLevel });
+  const app = new App({
+    socketMode: true,
+    appToken: slack.appToken,
+    authorize,
+    clientOptions: { ...clientOptions, logger },
+    logger,
+  });
   registerListeners(app, deps);
   return {
     mode: 'socket',

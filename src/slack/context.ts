@@ -39,9 +39,9 @@ export async function safely(
   try {
     await work();
   } catch (err) {
-    ctx.deps.log.error(`slack ${what} failed`, { err });
+    ctx.deps.log.error({ err }, `slack ${what} failed`);
     await tell(UNEXPECTED_TEXT).catch((e: unknown) =>
-      ctx.deps.log.warn('could not tell the user about a failure', { err: e }),
+      ctx.deps.log.warn({ err: e }, 'could not tell the user about a failure'),
     );
   }
 }

@@ -35,7 +35,7 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
     };
     const sameOrg = expected.enterprise != null && enterprise === expected.enterprise;
     if (expected.team && team && team !== expected.team && !sameOrg) {
-      log.warn('ignored a Slack request from another workspace', { team });
+      log.warn({ team }, 'ignored a Slack request from another workspace');
       if ('ack' in args && typeof args.ack === 'function') {
         await (args.ack as (m?: unknown) => Promise<void>)(
           'command' in args

@@ -11,7 +11,7 @@ export function registerHealth(web: Express, deps: Deps): void {
       await deps.database.sql.executeSql('select 1', []);
       res.json({ ok: true, database: deps.database.kind });
     } catch (err) {
-      deps.log.warn('readiness check failed', { err });
+      deps.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ ok: false, database: deps.database.kind });
     }
   });

@@ -75,11 +75,14 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     (req, res, next) => {
       const reason = crossSiteReason(req, allowedOrigin);
       if (!reason) return next();
-      deps.log.warn('invite page: cross-site form refused', {
-        path: redactPath(req.originalUrl),
-        reason,
-        expected: allowedOrigin,
-      });
+      deps.log.warn(
+        {
+          path: redactPath(req.originalUrl),
+          reason,
+          expected: allowedOrigin,
+        },
+        'invite page: cross-site form refused',
+      );
       send(res, forbiddenPage(pathOf(tokenOf(req))));
     },
     (req, res, next) =>
@@ -88,7 +91,7 @@ export function registerInvitePages(web: Express, deps: Deps): void {
         const body: unknown = err ? null : req.body;
         if (!body || typeof body !== 'object') return send(res, badRequestPage(pathOf(tokenOf(req)), status));
         if (!tokens.verify(tokenOf(req), (body as { csrf?: unknown }).csrf)) {
-          deps.log.warn('invite page: form token missing or wrong', { path: redactPath(req.originalUrl) });
+          deps.log.warn({ path: redactPath(req.originalUrl) }, 'invite page: form token missing or wrong');
           return send(res, forbiddenPage(pathOf(tokenOf(req))));
         }
         const form = readFields(body, fields);
@@ -148,7 +151,7 @@ export function registerInvitePages(web: Express, deps: Deps): void {
     const status = httpStatusOf(err);
     // A 4xx here comes from routing, e.g. a token with broken %-escapes: just another bad link.
     if (status < 500) return send(res, invalidPage());
-    deps.log.error('invite page failed', { method: req.method, path: redactPath(req.originalUrl), err });
+    deps.log.error({ method: req.method, path: redactPath(req.originalUrl), err }, 'invite page failed');
     if (!res.headersSent) send(res, serverErrorPage());
   });
 

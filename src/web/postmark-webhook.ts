@@ -32,7 +32,7 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     const userOk = timingSafeEqual(digest(given?.user ?? ''), expected.user);
     const passwordOk = timingSafeEqual(digest(given?.password ?? ''), expected.password);
     if (given && userOk && passwordOk) return next();
-    deps.log.warn('postmark webhook: rejected credentials', { ip: req.ip, hadCredentials: given !== null });
+    deps.log.warn({ ip: req.ip, hadCredentials: given !== null }, 'postmark webhook: rejected credentials');
     res
       .status(401)
       .set('WWW-Authenticate', 'Basic realm="postmark-webhook", charset="UTF-8"')
@@ -53,19 +53,22 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     const parsed = parsePostmarkWebhook(body, deps.clock());
     if (parsed.kind === 'invalid') return badRequest(res, deps, parsed.reason, raw.length);
     if (parsed.kind === 'ignored') {
-      deps.log.debug('postmark webhook: ignored', { reason: parsed.reason });
+      deps.log.debug({ reason: parsed.reason }, 'postmark webhook: ignored');
       res.json({ ok: true, outcome: 'ignored' });
       return;
     }
     const { event } = parsed;
     const result = await deps.delivery.applyEvent(event);
-    deps.log.info('postmark webhook', {
-      recordType: event.recordType,
-      kind: event.kind,
-      messageId: event.messageId,
-      invitationId: result.invitationId,
-      outcome: result.outcome,
-    });
+    deps.log.info(
+      {
+        recordType: event.recordType,
+        kind: event.kind,
+        messageId: event.messageId,
+        invitationId: result.invitationId,
+        outcome: result.outcome,
+      },
+      'postmark webhook',
+    );
     res.json({
       ok: true,
       outcome: result.outcome === 'applied' || result.outcome === 'duplicate' ? result.outcome : 'unchanged',
@@ -77,7 +80,7 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
     const status = httpStatusOf(err);
     if (status >= 500 || res.headersSent) return next(err);
     const type = typeof err === 'object' && err && 'type' in err ? String(err.type) : 'unreadable body';
-    deps.log.warn('postmark webhook: bad request', { reason: type, status });
+    deps.log.warn({ reason: type, status }, 'postmark webhook: bad request');
     res
       .status(status)
       .type('text/plain')
@@ -94,7 +97,7 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
 }
 
 function badRequest(res: Response, deps: Pick<Deps, 'log'>, reason: string, bytes: number): void {
-  deps.log.warn('postmark webhook: bad request', { reason, bytes });
+  deps.log.warn({ reason, bytes }, 'postmark webhook: bad request');
   res.status(400).type('text/plain').send('Bad request\n');
 }
 

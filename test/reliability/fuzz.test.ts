@@ -409,7 +409,7 @@ describe('fuzzing over HTTP (~2,000 requests)', () => {
     const health = await rawRequest(`${rig.app.server!.url}/healthz`, { method: 'GET' });
     const responses = JSON.stringify(rig.slack.responses.map((r) => r.body));
     const stackInResponses = STACK_TRACE.test(responses) ? 1 : 0;
-    const crashes = rig.app.logs.filter((l) => / ERROR /.test(l));
+    const crashes = rig.app.logs.filter((l) => /"level":50/.test(l));
     figure('S7 fuzzing', 'total', {
       pureCases: counts.pure,
       httpRequests: counts.http,

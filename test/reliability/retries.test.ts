@@ -219,7 +219,7 @@ describe('Slack retries and double clicks', () => {
     if (failures.length)
       console.log(
         rig.app.logs
-          .filter((l) => / (ERROR|WARN) /.test(l))
+          .filter((l) => /"level":(40|50)/.test(l))
           .slice(0, 6)
           .map((l) => l.slice(0, 900))
           .join('\n'),

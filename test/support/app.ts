@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import type { Mailer } from '../../src/email/index.js';
 import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, memoryDestination } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { type MovableClock, movableClock } from './clock.js';
 import { testDatabase } from './db.js';
@@ -72,7 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     clock: clock.now,
     background: false,
-    log: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
+    log: createLogger({ level: 'debug', destination: memoryDestination(logs) }),
     retry: {
       'email.send': { retryLimit: 3, retryDelaySeconds: 0 },
       'invitation.answered': { retryLimit: 3, retryDelaySeconds: 0 },

@@ -10,7 +10,7 @@ import * as views from './views/index.js';
 export function registerListeners(app: App, deps: Deps): void {
   const ctx = createContext(deps);
   app.error(async (err) => {
-    deps.log.error('slack listener error', { err });
+    deps.log.error({ err }, 'slack listener error');
   });
   app.use(teamGuard(deps.log));
   commands.register(app, ctx);

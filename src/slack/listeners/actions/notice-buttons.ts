@@ -119,6 +119,6 @@ async function redrawNotice(ctx: SlackContext, client: WebClient, postId: string
     await client.chat.update({ channel: post.postedChannel, ts: post.ts, text: message.text, blocks: message.blocks });
   } catch (err) {
     // The action itself succeeded; a notice that could not be redrawn is only cosmetic.
-    ctx.deps.log.warn('could not update a channel notice', { postId, err });
+    ctx.deps.log.warn({ postId, err }, 'could not update a channel notice');
   }
 }
