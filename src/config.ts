@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { normalizeEmail } from './commands/email.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from './text/duration.js';
 
 /** The one place that reads process.env: everything else receives this frozen object. */
 export interface Config {

@@ -1,23 +1,30 @@
 import path from 'node:path';
-import { LogLevel, WebClient } from '@slack/web-api';
+import type { CliDeps } from './cli/run.js';
 import type { Config } from './config.js';
-import { type DatabaseHandle, type Executor, openDatabase } from './db/database.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
+import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
+import type { ServiceContext } from './invitations/act.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
-import { DeliveryService } from './invitations/delivery.js';
 import { type Clock, systemClock } from './invitations/invitation.js';
-import { InviteeService } from './invitations/invitee.js';
-import { resolveAppSecret } from './invitations/links.js';
-import { NoticeService } from './invitations/notices.js';
+import { createInviteeService, type InviteeService } from './invitations/invitee.js';
+import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
-import { InvitationService, type ServiceDeps } from './invitations/service.js';
+import { createInvitationService, type InvitationService } from './invitations/service.js';
 import { createLogger, type Logger } from './log.js';
-import { boltLogger } from './slack/bolt-logger.js';
-import { slackClientOptions } from './slack/client-options.js';
+import { NoticeChannel } from './notices/channel.js';
+import { NoticeService } from './notices/service.js';
+import type { WorkerDeps } from './jobs/index.js';
+import type { SlackDeps } from './slack/context.js';
+import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
 
-/** Everything the adapters (Slack, web, CLI, workers) are given. Built once, in one place. */
+/**
+ * The composition root: the database, the job queue and every service, built once. Entry points
+ * (server, CLI) take what they need from it and hand each adapter only its narrow part; no adapter
+ * receives this object. Slack is not in here: the server adds it (src/index.ts), the CLI never needs it.
+ */
 export interface Deps {
   config: Config;
   log: Logger;
@@ -25,13 +32,15 @@ export interface Deps {
   database: DatabaseHandle;
   queue: Queue;
   mailer: Mailer;
+  /** The Marketplace account this deployment manages. */
   accountId: string;
+  links: Links;
+  formTokens: FormTokens;
   service: InvitationService;
   invitee: InviteeService;
   delivery: DeliveryService;
   notices: NoticeService;
-  /** The bot's Web API client for workers (channel notices, DMs); null when Slack is not configured. */
-  slackClient: WebClient | null;
+  channel: NoticeChannel;
   close(): Promise<void>;
 }
 
@@ -44,6 +53,8 @@ export interface DepsOptions {
   /** false for one-shot processes (CLI): no pg-boss maintenance or cron timers. */
   background?: boolean;
   retry?: QueueOptions['retry'];
+  /** Announce hard bounces in the notice channel (only when Slack is configured). */
+  bounceNotices?: boolean;
 }
 
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
@@ -60,37 +71,39 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       onError: (err) => log.error({ err }, 'job queue error'),
     });
     const accountId = await ensureAccount(database.db, config.accountName);
-    const serviceDeps: ServiceDeps = {
+    const appSecret = resolveAppSecret(config.appSecret, config.dataDir);
+    const links = createLinks(appSecret, config.publicBaseUrl);
+    const context: ServiceContext = {
       db: database.db,
       queue,
       clock,
-      accountId,
-      accountName: config.accountName,
       invitationTtlMs: config.invitationTtlMs,
-      appSecret: resolveAppSecret(config.appSecret, config.dataDir),
-      publicBaseUrl: config.publicBaseUrl,
+      links,
       limits: { resendCooldownMs: config.resendCooldownMs, hourlyEmailCap: config.accountHourlyEmailCap },
     };
-    const service = new InvitationService(serviceDeps);
-    await ensureAdmins(serviceDeps, config.adminEmails);
+    await ensureAdmins({ db: database.db, accountId, clock }, config.adminEmails);
     const mailer =
       options.mailer ??
       createMailer({ postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') }, (line) =>
         log.info(line),
       );
+    const channel = new NoticeChannel({
+      db: database.db,
+      clock,
+      accountId,
+      defaultChannel: config.noticeChannel,
+      service: context,
+    });
     const notices = new NoticeService({
       db: database.db,
       queue,
       clock,
       accountId,
-      accountName: config.accountName,
-      defaultChannel: config.noticeChannel,
+      channel,
       reminderBeforeMs: config.reminderBeforeMs,
     });
     // A bounce is announced in the notice channel only when Slack is configured (like other notices).
-    const onBounced = config.slack
-      ? (trx: Executor, invitationId: string) => notices.recordBounce(trx, invitationId)
-      : null;
+    const onBounced = (options.bounceNotices ?? config.slack !== null) ? notices.recordBounce.bind(notices) : null;
     return {
       config,
       log,
@@ -99,11 +112,16 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       queue,
       mailer,
       accountId,
-      service,
-      invitee: new InviteeService(serviceDeps),
-      delivery: new DeliveryService(serviceDeps, onBounced),
+      links,
+      formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
+      service: createInvitationService(context),
+      invitee: createInviteeService({ db: database.db, queue, clock, links }),
+      delivery: new DeliveryService(
+        { db: database.db, accountName: config.accountName, appSecret, publicBaseUrl: config.publicBaseUrl, clock },
+        onBounced,
+      ),
       notices,
-      slackClient: createSlackClient(config, log),
+      channel,
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
@@ -115,14 +133,39 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   }
 }
 
-/**
- * The workers' Slack client: a 429 is re-queued after its Retry-After, 5xx and network errors are
- * retried by pg-boss with backoff.
- */
-function createSlackClient(config: Config, log: Logger): WebClient | null {
-  if (!config.slack) return null;
-  return new WebClient(config.slack.botToken, {
-    ...slackClientOptions(config.slackApiUrl),
-    logger: boltLogger(log, LogLevel.ERROR),
-  });
+/** The workers' part of the app. */
+export function workerDeps(deps: Deps): WorkerDeps {
+  return {
+    boss: deps.queue.boss,
+    delivery: deps.delivery,
+    mailer: deps.mailer,
+    notices: deps.notices,
+    channel: deps.channel,
+    log: deps.log,
+    clock: deps.clock,
+    adminEmails: deps.config.adminEmails,
+  };
+}
+
+/** The Slack listeners' part of the app. */
+export function slackDeps(deps: Deps): SlackDeps {
+  return {
+    service: deps.service,
+    notices: deps.notices,
+    channel: deps.channel,
+    log: deps.log,
+    clock: deps.clock,
+    accountName: deps.config.accountName,
+    accountId: deps.accountId,
+  };
+}
+
+/** The CLI's part of the app. */
+export function cliDeps(deps: Deps): CliDeps {
+  return {
+    service: deps.service,
+    channel: deps.channel,
+    accountId: deps.accountId,
+    accountName: deps.config.accountName,
+  };
 }

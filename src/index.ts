@@ -2,7 +2,8 @@ import { type CliChannel, serveCliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
-import { createDeps, type Deps } from './deps.js';
+import { cliDeps, createDeps, type Deps, workerDeps } from './deps.js';
+import { slackPoster } from './slack/worker-client.js';
 import { startWorkers } from './jobs/index.js';
 import { startSweepTimer } from './jobs/sweep-expiries.js';
 import { type Logger, processLogger } from './log.js';
@@ -15,9 +16,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const deps = await createDeps(config, { log });
   const server = await startServer(deps);
-  await startWorkers(deps);
+  const poster = slackPoster(config, log);
+  await startWorkers(workerDeps(deps), { poster });
   // Every instance asks; the singleton job lets one sweep run per interval (see sweep-expiries.ts).
-  const sweeper = deps.slackClient ? startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log) : null;
+  const sweeper = poster ? startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log) : null;
   const channel = config.databaseUrl ? null : await openCliChannel(config, deps, log);
   announce(config, log, server.port, Date.now() - started);
 
@@ -47,7 +49,7 @@ async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<
   try {
     return await serveCliChannel(
       config.dataDir,
-      (argv) => runCli(deps.service, argv, config.adminEmails[0] ?? null),
+      (argv) => runCli(cliDeps(deps), argv, config.adminEmails[0] ?? null),
       log,
     );
   } catch (err) {

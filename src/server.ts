@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Deps } from './deps.js';
+import { type Deps, slackDeps } from './deps.js';
 import { createSlack, type SlackRuntime } from './slack/app.js';
 import { registerHealth } from './web/health.js';
 import { httpStatusOf } from './web/http-status.js';
@@ -22,10 +22,27 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', 'loopback');
-  registerHealth(web, deps);
-  registerPostmarkWebhook(web, deps);
-  const slack = createSlack(deps, web);
-  registerInvitePages(web, deps);
+  const { config, log } = deps;
+  registerHealth(web, {
+    kind: deps.database.kind,
+    ping: async () => void (await deps.database.sql.executeSql('select 1', [])),
+    log,
+  });
+  registerPostmarkWebhook(web, {
+    credentials: config.postmarkWebhook,
+    delivery: deps.delivery,
+    log,
+    clock: deps.clock,
+  });
+  const slack = createSlack(config, slackDeps(deps), web);
+  registerInvitePages(web, {
+    invitee: deps.invitee,
+    formTokens: deps.formTokens,
+    publicBaseUrl: config.publicBaseUrl,
+    marketplaceUrl: config.marketplaceUrl,
+    invitationTtlMs: config.invitationTtlMs,
+    log,
+  });
 
   web.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import { type DatabaseHandle, openDatabase, pgliteOptions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { startQueue } from '../../src/db/queue.js';
 
@@ -52,7 +52,7 @@ export async function createBenchDb(kind: DbKind, label: string): Promise<BenchD
       },
     };
   }
-  const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+  const pglite = await PGlite.create(pgliteOptions({ loadDataDir: await pgliteTemplate() }));
   const handle = await openDatabase({ pglite }, { onQuery: counter.record });
   return {
     kind,
@@ -96,7 +96,7 @@ let template: Promise<Blob> | null = null;
 /** A brand-new PGlite costs seconds (initdb): build one migrated template and load copies of it. */
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create(pgliteOptions());
     const handle = await openDatabase({ pglite });
     await migrateToLatest(handle.db);
     const queue = await startQueue(handle, { background: false });

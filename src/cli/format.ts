@@ -1,8 +1,8 @@
-import { describeDelivery } from '../invitations/delivery-summary.js';
+import { describeDelivery } from '../delivery/summary.js';
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
-import { STATUS_LABEL } from '../invitations/invitation.js';
-import { withoutUnsafe } from '../invitations/names.js';
-import { shortUtc } from '../invitations/time.js';
+import { STATUS_LABEL, STATUSES } from '../invitations/invitation.js';
+import { withoutUnsafe } from '../text/names.js';
+import { shortUtc } from '../text/dates.js';
 
 /**
  * Strips control characters so a hostile name cannot move the cursor or clear the terminal, and
@@ -23,26 +23,32 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function expiryText(user: UserView): string {
+/** The date that matters for the status: expiry for invitations, since when for the rest. */
+export function whenText(user: UserView): string {
   const inv = user.invitation;
-  if (!inv) return '';
-  return `${user.status === 'expired' ? 'expired' : 'expires'} ${shortUtc(inv.expiresAt)}`;
+  if (inv) return `${user.status === 'expired' ? 'expired' : 'expires'} ${shortUtc(inv.expiresAt)}`;
+  if (user.status === 'active') return `joined ${shortUtc(user.joinedAt ?? user.since)}`;
+  return `since ${shortUtc(user.since)}`;
 }
 
-export function formatList(page: ListPage, accountName: string, now: Date): string {
+const emailOf = (user: UserView): string => (user.email === null ? `(erased user #${user.id})` : clean(user.email));
+
+export function formatList(page: ListPage, accountName: string): string {
   const { counts } = page;
-  const head = `${clean(accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
+  const shown = STATUSES.filter((s) => counts[s] > 0 || s === 'invited' || s === 'expired' || s === 'active');
+  const head = `${clean(accountName)}: ${shown.map((s) => `${counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(', ')}`;
   if (!page.users.length) return `${head}\nNo users match.`;
   const rows = [
-    ['EMAIL', 'NAME', 'ROLE', 'STATUS', 'EXPIRY', 'INVITED BY', 'EMAIL DELIVERY'],
+    ['ID', 'EMAIL', 'NAME', 'ROLE', 'STATUS', 'WHEN', 'INVITED BY', 'EMAIL DELIVERY'],
     ...page.users.map((u) => [
-      clean(u.email),
+      u.id,
+      emailOf(u),
       clean(u.name ?? ''),
       u.role,
       STATUS_LABEL[u.status],
-      expiryText(u),
+      whenText(u),
       clean(u.invitation?.inviter?.email ?? ''),
-      u.invitation ? clean(describeDelivery(u.invitation.delivery, now)) : '',
+      u.invitation ? clean(describeDelivery(u.invitation.delivery, page.asOf)) : '',
     ]),
   ];
   const paging = page.pageCount > 1 ? `\nPage ${page.page} of ${page.pageCount} (${page.total} users)` : '';
@@ -50,7 +56,7 @@ export function formatList(page: ListPage, accountName: string, now: Date): stri
 }
 
 export function formatUser(user: UserView): string {
-  return `${clean(user.email)}: ${STATUS_LABEL[user.status]}${user.invitation ? `, ${expiryText(user)}` : ''}`;
+  return `${emailOf(user)}: ${STATUS_LABEL[user.status]}, ${whenText(user)}`;
 }
 
 export function formatHistory(email: string, entries: HistoryEntry[]): string {

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { type Config, loadConfigOrExit } from '../config.js';
 import { DataDirLockedError, lockHolder } from '../db/lock.js';
-import { createDeps } from '../deps.js';
+import { cliDeps, createDeps, workerDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
 import { createLogger, stderrDestination } from '../log.js';
 import { sendToServer } from './channel.js';
@@ -11,7 +12,19 @@ import { type CliResult, runCli } from './run.js';
  * it asks the running server (which holds DATA_DIR) or, when none runs, opens DATA_DIR itself and
  * delivers the emails it queued before exiting.
  */
-async function main(argv: string[]): Promise<number> {
+/** `--file people.csv` names a file where the CLI runs, even when the server reads it. */
+function absoluteFiles(argv: string[]): string[] {
+  return argv.map((arg, i) =>
+    argv[i - 1] === '--file'
+      ? path.resolve(arg)
+      : arg.startsWith('--file=')
+        ? `--file=${path.resolve(arg.slice(7))}`
+        : arg,
+  );
+}
+
+async function main(rawArgv: string[]): Promise<number> {
+  const argv = absoluteFiles(rawArgv);
   const config = loadConfigOrExit();
   const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
   const result = holder !== null ? await viaServer(config.dataDir, holder, argv) : await runDirect(config, argv);
@@ -39,10 +52,10 @@ async function runDirect(config: Config, argv: string[]): Promise<CliResult> {
   const log = createLogger({ level: 'warn', destination: stderrDestination() });
   const deps = await createDeps(config, { log, background: false });
   try {
-    const result = await runCli(deps.service, argv, config.adminEmails[0] ?? null);
+    const result = await runCli(cliDeps(deps), argv, config.adminEmails[0] ?? null);
     if (result.queuedEmail) {
-      await startWorkers(deps);
-      const left = await waitForEmails(deps, 15_000);
+      await startWorkers(workerDeps(deps));
+      const left = await waitForEmails(deps.queue.boss, 15_000);
       const where = config.postmark ? 'Postmark' : `${config.dataDir}/outbox`;
       result.output += left
         ? `\n${left} email(s) still queued; they will be delivered when the server runs.`

@@ -1,29 +1,41 @@
 import { type Command, parseCommand, USAGE } from '../commands/index.js';
+import type { Done } from '../invitations/act.js';
 import { describeError, type Result } from '../invitations/errors.js';
-import type { Actor } from '../invitations/invitation.js';
-import type { InvitationService } from '../invitations/service.js';
-import { cleanForTerminal as clean, formatHistory, formatList, formatUser } from './format.js';
+import type { Actor, ListFilter, ListQuery } from '../invitations/invitation.js';
+import type { Changed, InvitationService, Invited } from '../invitations/service.js';
+import type { NoticeChannel } from '../notices/channel.js';
+import { cleanForTerminal as clean, formatHistory, formatList } from './format.js';
+import { inviteFromCommand } from './invite.js';
 
 export interface CliResult {
   output: string;
-  /** 0 success, 1 refused by a rule, 2 bad usage. */
+  /** 0 success, 1 refused by a rule (partly or wholly), 2 bad usage. */
   code: number;
   /** True when emails were queued: a CLI without a server should deliver them before exiting. */
   queuedEmail: boolean;
+}
+
+/** What the CLI drives: the services, never the database. */
+export interface CliDeps {
+  service: InvitationService;
+  channel: Pick<NoticeChannel, 'choose'>;
+  accountId: string;
+  accountName: string;
 }
 
 export const CLI_USAGE = `Usage: npm run cli -- <subcommand> [--as admin@example.com]
 
 ${USAGE}
 
---as EMAIL   act as this account administrator (default: the first of ADMIN_EMAILS)`;
+--as EMAIL   act as this account administrator (default: the first of ADMIN_EMAILS)
+In the terminal, notify takes a channel ID (C0123ABCD) or off, and block, remove and erase act at once.`;
 
 /** Splits `--as x` / `--as=x` out of the arguments; the rest is the /users grammar. */
 export function splitArgs(argv: readonly string[]): { as: string | null; text: string } {
   const rest: string[] = [];
   let as: string | null = null;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i] as string;
     if (arg === '--as') as = argv[++i] ?? '';
     else if (arg.startsWith('--as=')) as = arg.slice(5);
     else rest.push(arg);
@@ -31,81 +43,128 @@ export function splitArgs(argv: readonly string[]): { as: string | null; text: s
   return { as, text: rest.join(' ') };
 }
 
+export const usage = (message: string): CliResult => ({
+  output: `${clean(message)}\n\n${CLI_USAGE}`,
+  code: 2,
+  queuedEmail: false,
+});
+export const done = (output: string, queuedEmail = false): CliResult => ({ output, code: 0, queuedEmail });
+export const refused = (r: { error: Parameters<typeof describeError>[0] }): CliResult => ({
+  output: clean(describeError(r.error)),
+  code: 1,
+  queuedEmail: false,
+});
+
 /**
- * Runs one CLI command against the service. The same function serves a CLI process that opened
+ * Runs one CLI command against the services. The same function serves a CLI process that opened
  * the database itself and a server answering a CLI over its local channel.
  */
-export async function runCli(
-  service: InvitationService,
-  argv: readonly string[],
-  defaultAdmin: string | null,
-): Promise<CliResult> {
+export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmin: string | null): Promise<CliResult> {
   const { as, text } = splitArgs(argv);
   const parsed = parseCommand(text);
-  if (!parsed.ok) return { output: `${clean(parsed.error)}\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };
-  if (parsed.command.kind === 'help') return { output: CLI_USAGE, code: 0, queuedEmail: false };
+  if (!parsed.ok) return usage(parsed.error);
+  if (parsed.command.kind === 'help') return done(CLI_USAGE);
   const email = as ?? defaultAdmin;
-  if (!email)
-    return {
-      output: 'Say who is acting: --as admin@example.com (an Active admin of the account).',
-      code: 2,
-      queuedEmail: false,
-    };
-  return execute(service, { email, via: 'cli' }, parsed.command);
+  if (!email) return usage('Say who is acting: --as admin@example.com (an Active admin of the account).');
+  return execute(deps, { accountId: deps.accountId, kind: 'cli', email }, parsed.command);
 }
 
-async function execute(service: InvitationService, actor: Actor, command: Command): Promise<CliResult> {
-  const done = (output: string, queuedEmail = false): CliResult => ({ output, code: 0, queuedEmail });
-  const refused = (r: Extract<Result<unknown>, { ok: false }>): CliResult => ({
-    output: clean(describeError(r.error)),
-    code: 1,
-    queuedEmail: false,
-  });
+const PAGE_SIZE = 50;
+const query = (filter: ListFilter | null, page: number, text: string | null = null): ListQuery => ({
+  filter: filter ?? 'all',
+  page,
+  pageSize: PAGE_SIZE,
+  text,
+});
+
+/** One line per action, from the values the action just wrote. */
+function outcome<T>(r: Result<Done<T>>, line: (v: T) => string, queuedEmail = false): CliResult {
+  return r.ok ? done(line(r.value.value), queuedEmail) : refused(r);
+}
+const someone = (v: Invited | Changed) => clean(v.email);
+
+async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<CliResult> {
+  const { service } = deps;
+  const target = 'email' in command ? { email: command.email } : null;
   switch (command.kind) {
-    case 'list': {
-      const r = await service.list(actor, { filter: command.filter, page: command.page, pageSize: 50 });
-      return r.ok ? done(formatList(r.value, service.deps.accountName, service.now())) : refused(r);
+    case 'list':
+    case 'find': {
+      const q = command.kind === 'list' ? query(command.filter, command.page) : query(null, command.page, command.text);
+      const r = await service.list(actor, q);
+      return r.ok ? done(formatList(r.value, deps.accountName)) : refused(r);
     }
-    case 'invite': {
-      if (!command.emails.length)
-        return { output: `Give at least one email address.\n\n${CLI_USAGE}`, code: 2, queuedEmail: false };
-      const r = await service.invite(
-        actor,
-        command.emails.map((email) => ({ email, role: command.role })),
-      );
-      if (!r.ok) return refused(r);
-      const lines = r.value.map((o) =>
-        o.result.ok ? `invited ${formatUser(o.result.value)}` : `not invited: ${clean(describeError(o.result.error))}`,
-      );
-      const sent = r.value.some((o) => o.result.ok);
-      return { output: lines.join('\n'), code: r.value.every((o) => o.result.ok) ? 0 : 1, queuedEmail: sent };
+    case 'show': {
+      const r = await service.show(actor, command.email, 1);
+      return r.ok ? done(formatList(r.value, deps.accountName)) : refused(r);
     }
+    case 'invite':
+      return inviteFromCommand(service, actor, command);
     case 'link': {
       const r = await service.copyLink(actor, { email: command.email });
-      return r.ok ? done(`Invitation link for ${formatUser(r.value.user)}:\n${r.value.link}`) : refused(r);
+      return r.ok ? done(`Invitation link for ${someone(r.value.value)}:\n${r.value.value.link}`) : refused(r);
     }
-    case 'resend': {
-      const r = await service.resend(actor, { email: command.email });
-      return r.ok ? done(`Invitation resent (same link) to ${formatUser(r.value)}`, true) : refused(r);
-    }
+    case 'resend':
+      return outcome(
+        await service.resend(actor, { email: command.email }),
+        (v) => `Invitation resent (same link) to ${someone(v)}`,
+        true,
+      );
     case 'renew': {
-      const r = await service.sendNew(actor, { email: command.email });
-      return r.ok ? done(`New invitation sent to ${formatUser(r.value)}`, true) : refused(r);
+      if (!('email' in command)) {
+        const r = await service.renewAllExpired(actor);
+        if (!r.ok) return refused(r);
+        const s = r.value;
+        const lines = [
+          ...s.renewed.map((v) => `renewed ${someone(v)}`),
+          `${s.renewed.length} renewed, ${s.skipped.length} skipped`,
+        ];
+        if (s.stoppedBy) lines.push(`stopped: ${clean(describeError(s.stoppedBy))}`);
+        return { output: lines.join('\n'), code: s.stoppedBy ? 1 : 0, queuedEmail: s.renewed.length > 0 };
+      }
+      return outcome(
+        await service.sendNew(actor, { email: command.email }),
+        (v) => `New invitation sent to ${someone(v)}`,
+        true,
+      );
     }
-    case 'cancel': {
-      const r = await service.cancel(actor, { email: command.email });
-      return r.ok ? done(`Invitation to ${clean(r.value.email)} cancelled; its link no longer works.`) : refused(r);
-    }
+    case 'cancel':
+      return outcome(
+        await service.cancel(actor, { email: command.email }),
+        (v) => `Invitation to ${someone(v)} cancelled; its link no longer works.`,
+      );
+    case 'role':
+      return outcome(
+        await service.changeRole(actor, { email: command.email }, command.role),
+        (v) => `${someone(v)} is now ${v.role === 'admin' ? 'an admin' : 'a member'}.`,
+      );
+    case 'block':
+      return outcome(await service.block(actor, { email: command.email }), (v) => `${someone(v)} is blocked.`);
+    case 'unblock':
+      return outcome(await service.unblock(actor, { email: command.email }), (v) => `${someone(v)} is unblocked.`);
+    case 'remove':
+      return outcome(
+        await service.remove(actor, { email: command.email }),
+        (v) => `${someone(v)} was removed from the account.`,
+      );
+    case 'erase':
+      return outcome(
+        await service.erase(actor, { email: command.email }),
+        (v) => `Personal data of ${someone(v)} erased (now anonymous user #${v.userId}).`,
+      );
     case 'history': {
-      const r = await service.history(actor, { email: command.email });
-      return r.ok ? done(formatHistory(r.value.email, r.value.entries)) : refused(r);
+      const r = await service.history(actor, target ?? { email: '' });
+      return r.ok ? done(formatHistory(r.value.email ?? command.email, r.value.entries)) : refused(r);
     }
-    case 'notify':
-      return {
-        output: 'Notice channels are chosen in Slack, where the channel can be picked: /users notify #channel',
-        code: 2,
-        queuedEmail: false,
-      };
+    case 'export':
+      return usage('export is not available in this version.');
+    case 'notify': {
+      const channel = command.channel === 'off' ? null : 'id' in command.channel ? command.channel.id : undefined;
+      if (channel === undefined) return usage('In the terminal, give the channel ID (like C0123ABCD) or off.');
+      const r = await deps.channel.choose(actor, channel);
+      return r.ok
+        ? done(channel ? `Invitation notices will be posted in ${channel}.` : 'Invitation notices are turned off.')
+        : refused(r);
+    }
     case 'help':
       return done(CLI_USAGE);
   }

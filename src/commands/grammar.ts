@@ -2,13 +2,41 @@ import { type NotifyTarget, parseChannel } from './channel.js';
 import { normalizeEmail, unwrapMailto } from './email.js';
 import { USAGE } from './usage.js';
 
-export type ListFilter = 'invited' | 'expired' | 'active';
+// INTERIM shape (the grammar owner's version replaces this file): the agreed command types.
+export const LIST_FILTERS = [
+  'invited',
+  'expired',
+  'active',
+  'blocked',
+  'disabled',
+  'declined',
+  'cancelled',
+  'deleted',
+  'all',
+] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
 export type Role = 'admin' | 'member';
-export type EmailCommandKind = 'link' | 'resend' | 'renew' | 'cancel' | 'history';
+export interface Invitee {
+  email: string;
+  display: string;
+  name: string | null;
+  role: Role | null;
+}
+export interface Rejected {
+  input: string;
+  reason: string;
+}
+export type EmailCommandKind = 'link' | 'resend' | 'cancel' | 'history' | 'block' | 'unblock' | 'remove' | 'erase';
 export type Command =
   | { kind: 'list'; filter: ListFilter | null; page: number }
-  | { kind: 'invite'; emails: string[]; role: Role }
+  | { kind: 'find'; text: string; page: number }
+  | { kind: 'show'; email: string }
+  | { kind: 'invite'; people: Invitee[]; rejected: Rejected[]; role: Role; file: string | null }
   | { kind: EmailCommandKind; email: string }
+  | { kind: 'renew'; email: string }
+  | { kind: 'renew'; allExpired: true }
+  | { kind: 'role'; email: string; role: Role }
+  | { kind: 'export'; filter: ListFilter | null }
   | { kind: 'notify'; channel: NotifyTarget }
   | { kind: 'help' };
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -16,15 +44,17 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 export const MAX_PAGE = 100_000;
 export const MAX_INVITE_EMAILS = 1000;
 
-const FILTERS: readonly ListFilter[] = ['invited', 'expired', 'active'];
+const FILTERS: readonly ListFilter[] = LIST_FILTERS;
 // Maps rather than object literals so "constructor" or "__proto__" can't match.
 const EMAIL_COMMANDS = new Map<string, EmailCommandKind>([
   ['link', 'link'],
   ['resend', 'resend'],
-  ['renew', 'renew'],
-  ['new', 'renew'],
   ['cancel', 'cancel'],
   ['history', 'history'],
+  ['block', 'block'],
+  ['unblock', 'unblock'],
+  ['remove', 'remove'],
+  ['erase', 'erase'],
 ]);
 const HELP_WORDS = new Set(['help', '-h', '--help']);
 
@@ -123,7 +153,13 @@ function parseInvite(args: string[]): ParseResult {
     }
   }
   // Set iteration order is insertion order, so the first spelling wins.
-  return ok({ kind: 'invite', emails: [...seen], role: role ?? 'member' });
+  return ok({
+    kind: 'invite',
+    people: [...seen].map((email) => ({ email, display: email, name: null, role: null })),
+    rejected: [],
+    role: role ?? 'member',
+    file: null,
+  });
 }
 
 function parseSingleEmail(name: string, kind: EmailCommandKind, args: string[]): ParseResult {
@@ -167,7 +203,40 @@ export function parseCommand(text: string): ParseResult {
   if (name === 'list') return parseList(args);
   if (name === 'invite') return parseInvite(args);
   if (name === 'notify') return parseNotify(args);
+  if (name === 'find')
+    return args.length
+      ? ok({ kind: 'find', text: args.join(' ').slice(0, 100), page: 1 })
+      : fail('find needs some text.');
+  if (name === 'renew' || name === 'new') {
+    if (args.length === 1 && args[0] === '--all-expired') return ok({ kind: 'renew', allExpired: true });
+    const one = parseSingleEmail(name, 'link', args);
+    return one.ok && 'email' in one.command ? ok({ kind: 'renew', email: one.command.email }) : one;
+  }
+  if (name === 'role') {
+    const role = args.length === 2 ? parseRoleValue(args[1] ?? '') : null;
+    const email = normalizeEmail(args[0] ?? '');
+    return role && email ? ok({ kind: 'role', email, role }) : fail('Use: role EMAIL admin|member');
+  }
+  if (name === 'export') return ok({ kind: 'export', filter: null });
+  if (args.length === 0 && normalizeEmail(first)) return ok({ kind: 'show', email: normalizeEmail(first) as string });
   const emailKind = EMAIL_COMMANDS.get(name);
   if (emailKind !== undefined) return parseSingleEmail(name, emailKind, args);
   return fail(`Unknown subcommand ${quote(first)}.`);
+}
+
+/** INTERIM (replaced by the forgiving address parser): every token its own outcome. */
+export function parseAddresses(text: string): { people: Invitee[]; rejected: Rejected[] } {
+  const people: Invitee[] = [];
+  const rejected: Rejected[] = [];
+  const seen = new Set<string>();
+  for (const token of text.split(/[\s,;]+/).filter(Boolean)) {
+    const email = normalizeEmail(token);
+    if (!email) rejected.push({ input: token.slice(0, 100), reason: 'not a valid email address' });
+    else if (seen.has(email)) rejected.push({ input: token.slice(0, 100), reason: 'duplicate in this list' });
+    else {
+      seen.add(email);
+      people.push({ email, display: email, name: null, role: null });
+    }
+  }
+  return { people, rejected };
 }

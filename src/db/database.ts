@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -22,6 +23,9 @@ export interface DatabaseHandle {
   readonly sql: SqlExecutor;
   close(): Promise<void>;
 }
+
+/** What every PGlite instance needs: the extensions our migrations create (pg_trgm for search). */
+export const pgliteOptions = (extra: PGliteOptions = {}): PGliteOptions => ({ ...extra, extensions: { pg_trgm } });
 
 export type DatabaseTarget =
   | { url: string; poolSize?: number }
@@ -54,7 +58,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     lock = lockDataDir(target.dataDir);
     try {
       fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true });
-      pglite = await PGlite.create(`${target.dataDir}/pgdata`);
+      pglite = await PGlite.create(`${target.dataDir}/pgdata`, pgliteOptions());
     } catch (err) {
       lock.release();
       throw err;

@@ -31,6 +31,13 @@ export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
   'notices.post': { retryLimit: 8, retryDelaySeconds: 5 },
 };
 
+export type Enqueue = <N extends JobName>(
+  executor: Executor,
+  name: N,
+  data: JobData[N],
+  options?: PgBoss.SendOptions,
+) => Promise<void>;
+
 export interface Queue {
   readonly boss: PgBoss;
   /** Enqueues inside `executor`'s transaction: a rolled-back change leaves no job behind. */

@@ -4,8 +4,10 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 type Timestamp = Date;
 
 export type Role = 'admin' | 'member';
-export type UserState = 'invited' | 'active' | 'cancelled' | 'declined';
+export type UserState = 'invited' | 'active' | 'blocked' | 'disabled' | 'deleted' | 'declined' | 'cancelled';
 export type InvitationState = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'superseded';
+/** Who did something: an admin in Slack or the CLI, the invitee on their page, or the system itself. */
+export type ActorKind = 'slack' | 'cli' | 'invitee' | 'system' | 'workflow' | 'test' | 'bench' | 'unknown';
 export type DeliveryState = 'queued' | 'retrying' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'complained';
 
 export interface AccountsTable {
@@ -17,22 +19,31 @@ export interface AccountsTable {
   notice_error: Generated<string | null>;
   notice_error_channel: Generated<string | null>;
   notice_error_at: Generated<Date | null>;
+  /** False until an admin chooses a channel or "off"; until then NOTICE_CHANNEL applies. */
+  notice_channel_chosen: Generated<boolean>;
+  notice_channel_by_slack_id: Generated<string | null>;
+  notice_channel_by_email: Generated<string | null>;
+  notice_channel_at: Generated<Date | null>;
 }
 
 export interface UsersTable {
   id: Generated<string>;
   account_id: string;
-  email: string;
+  /** Null only for a Deleted (erased) user. */
+  email: string | null;
   name: string | null;
   role: Role;
   state: UserState;
   created_at: Timestamp;
   activated_at: Timestamp | null;
+  /** When the user entered their current state (joined, blocked, declined…). */
+  state_changed_at: Timestamp;
 }
 
 export interface InvitationsTable {
   id: string;
-  public_id: string;
+  /** The random half of the link; null once the invitee was erased. */
+  public_id: string | null;
   account_id: string;
   user_id: string;
   inviter_id: string | null;
@@ -53,8 +64,12 @@ export interface AuditLogTable {
   id: Generated<string>;
   account_id: string;
   at: Timestamp;
-  actor: string;
+  actor_kind: ActorKind;
+  /** The Slack user id for Slack actors; a label for system ones. */
+  actor_id: string | null;
+  actor_email: string | null;
   action: string;
+  subject_user_id: string | null;
   subject_email: string | null;
   invitation_id: string | null;
   outcome: string;

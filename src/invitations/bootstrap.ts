@@ -1,9 +1,13 @@
 import { normalizeEmail } from '../commands/email.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from './invitation.js';
-import * as repo from './repository.js';
+import { appendAudit, findUser, insertUser } from './repository.js';
 
-/** ADMIN_EMAILS bootstrap: each address ends up an Active admin; running it twice changes nothing. */
+/**
+ * ADMIN_EMAILS bootstrap: each address ends up an Active admin; running it twice changes nothing.
+ * It is how a deployment gets its first admin, and how an operator regains access, so it may
+ * reinstate a Blocked or Disabled admin, but it never resurrects an erased person's data.
+ */
 export async function ensureAdmins(
   deps: { db: Db; accountId: string; clock: Clock },
   emails: readonly string[],
@@ -12,16 +16,26 @@ export async function ensureAdmins(
     const email = normalizeEmail(raw);
     if (!email) continue;
     await deps.db.transaction().execute(async (trx) => {
-      const user = await repo.findUser(trx, deps.accountId, { email }, true);
+      const user = await findUser(trx, deps.accountId, { email });
       if (user?.state === 'active' && user.role === 'admin') return;
       const now = deps.clock();
       if (user) {
         // Promoting an invitee: their pending link must not linger as a second way in.
-        const open = await repo.openInvitation(trx, user.id);
-        if (open) await repo.updateInvitation(trx, open.id, { state: 'cancelled', closed_at: now });
-        await repo.updateUser(trx, user.id, { role: 'admin', state: 'active', activated_at: now });
-      } else {
-        await repo.insertUser(trx, {
+        await trx
+          .updateTable('invitations')
+          .set({ state: 'cancelled', closed_at: now })
+          .where('user_id', '=', user.id)
+          .where('state', '=', 'pending')
+          .execute();
+        await trx
+          .updateTable('users')
+          .set({ role: 'admin', state: 'active', activated_at: user.activated_at ?? now, state_changed_at: now })
+          .where('id', '=', user.id)
+          .execute();
+      }
+      const row =
+        user ??
+        (await insertUser(trx, {
           account_id: deps.accountId,
           email,
           name: null,
@@ -29,15 +43,17 @@ export async function ensureAdmins(
           state: 'active',
           created_at: now,
           activated_at: now,
-        });
-      }
-      await repo.appendAudit(trx, {
+          state_changed_at: now,
+        }));
+      await appendAudit(trx, {
         account_id: deps.accountId,
         at: now,
-        actor: 'system (ADMIN_EMAILS)',
+        actor_kind: 'system',
+        actor_id: 'ADMIN_EMAILS',
+        actor_email: null,
         action: 'bootstrap_admin',
         subject_email: email,
-        invitation_id: null,
+        subject_user_id: row.id,
         outcome: 'ok',
       });
     });

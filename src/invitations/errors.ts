@@ -1,4 +1,4 @@
-import { shortUtc } from './time.js';
+import { shortUtc } from '../text/dates.js';
 
 /** Every way an operation can be refused. Adapters map these to Slack text, HTML pages and CLI output. */
 export type ErrorCode =
@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'not_expired'
   | 'no_open_invitation'
   | 'stale'
-  | 'cannot_remove_self'
+  | 'not_on_self'
+  | 'not_allowed_now'
+  | 'user_blocked'
   // Limits that protect the sender's reputation (limits.ts).
   | 'resend_cooldown'
   | 'rate_limited'
@@ -22,7 +24,8 @@ export type ErrorCode =
   | 'link_superseded'
   | 'link_cancelled'
   | 'link_accepted'
-  | 'link_declined';
+  | 'link_declined'
+  | 'link_no_access';
 
 export interface DomainError {
   code: ErrorCode;
@@ -86,8 +89,12 @@ export function describeError(error: DomainError): string {
       return `${who} has no open invitation (it may have been accepted, declined or cancelled).`;
     case 'stale':
       return `That list is out of date: ${who}'s invitation changed since it was shown. Here is the current state.`;
-    case 'cannot_remove_self':
-      return 'You cannot cancel your own access.';
+    case 'not_on_self':
+      return 'You cannot block, remove, erase or change the role of yourself; ask another administrator.';
+    case 'not_allowed_now':
+      return `That is not possible for ${who} now${error.detail ? `: ${error.detail}` : ''}. Here is the current state.`;
+    case 'user_blocked':
+      return `${who} is blocked. Unblock them first.`;
     case 'resend_cooldown':
       return (
         `The invitation to ${who} was resent recently` +
@@ -108,6 +115,8 @@ export function describeError(error: DomainError): string {
       return 'This invitation was cancelled by an account administrator.';
     case 'link_accepted':
       return 'This invitation was already accepted.';
+    case 'link_no_access':
+      return 'You no longer have access to this account. If you think this is a mistake, contact an administrator of the account.';
     case 'link_declined':
       return 'This invitation was declined.';
   }

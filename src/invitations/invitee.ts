@@ -1,11 +1,11 @@
-import type { Trx } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
+import type { Enqueue } from '../db/queue.js';
 import type { InvitationRow } from '../db/schema.js';
+import { checkNames, type NameCheck } from '../text/names.js';
 import { DomainFailure, type ErrorCode, fail, ok, type Result } from './errors.js';
-import { type Person, statusOf } from './invitation.js';
-import { verifyLinkToken } from './links.js';
-import { checkNames } from './names.js';
-import * as repo from './repository.js';
-import type { ServiceDeps } from './service.js';
+import { type Clock, type Person, statusOf } from './invitation.js';
+import type { Links } from './links.js';
+import { appendAudit } from './repository.js';
 
 /** What the invite page shows; also carried by a dead link so the page can name the inviter. */
 export interface InvitationDetails {
@@ -16,7 +16,18 @@ export interface InvitationDetails {
   expiresAt: Date;
 }
 
-export type LinkResult<T> = Result<T> & { details?: InvitationDetails };
+export type LinkResult<T> = Result<T> & {
+  details?: InvitationDetails;
+  /** A refused accept: the names as checked (trimmed), to show the form again. */
+  names?: Pick<NameCheck, 'firstName' | 'lastName'>;
+};
+
+export interface InviteeDeps {
+  db: Db;
+  queue: { enqueue: Enqueue };
+  clock: Clock;
+  links: Links;
+}
 
 const CLOSED: Record<Exclude<InvitationRow['state'], 'pending'>, ErrorCode> = {
   accepted: 'link_accepted',
@@ -25,100 +36,147 @@ const CLOSED: Record<Exclude<InvitationRow['state'], 'pending'>, ErrorCode> = {
   superseded: 'link_superseded',
 };
 
+/** The invitation behind a public id, with the people and the account a page names: one statement. */
+function detailsQuery(db: Executor, publicId: string) {
+  return db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .innerJoin('accounts as a', 'a.id', 'i.account_id')
+    .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
+    .where('i.public_id', '=', publicId)
+    .select([
+      'i.id',
+      'i.account_id',
+      'i.user_id',
+      'i.state',
+      'i.sent_at',
+      'i.expires_at',
+      'u.email',
+      'u.name',
+      'u.state as user_state',
+      'a.name as account_name',
+      'inv.email as inviter_email',
+      'inv.name as inviter_name',
+    ])
+    .executeTakeFirst();
+}
+
 /**
  * The invitee's side: opening, accepting and declining a link. Opening never writes (mail scanners
- * and link previews fetch links); accept and decline are single transactions that lock the
- * invitation, so a double submit finds it already answered instead of answering twice.
+ * and link previews fetch links); accept and decline are single transactions that lock the user and
+ * then the invitation (the order admin actions use), so a double submit finds it already answered.
  */
-export class InviteeService {
-  constructor(private readonly deps: ServiceDeps) {}
-
-  async open(token: string): Promise<LinkResult<InvitationDetails>> {
-    return this.resolve(this.deps.db, token, false).then(
-      ({ details }) => ({ ...ok(details), details }),
-      (err) => this.asResult(err),
-    );
+export function createInviteeService(deps: InviteeDeps) {
+  /** The invitation behind a token, if it can still be answered; otherwise a link_* failure. */
+  async function resolve(db: Executor, token: string, lock: boolean) {
+    const publicId = deps.links.verify(token);
+    const row = publicId ? await detailsQuery(db, publicId) : undefined;
+    // Unknown, forged and erased links get the same answer: a page must not reveal what exists.
+    if (!publicId || !row?.email) fail('link_invalid');
+    const details: InvitationDetails = {
+      accountName: row.account_name,
+      invitee: { name: row.name, email: row.email },
+      inviter: row.inviter_email ? { name: row.inviter_name, email: row.inviter_email } : null,
+      sentAt: row.sent_at,
+      expiresAt: row.expires_at,
+    };
+    // Blocked or removed since: the link says only that access is gone, never why.
+    if (row.user_state === 'blocked' || row.user_state === 'disabled')
+      throw new DetailedFailure('link_no_access', details);
+    let state = row.state;
+    if (lock) {
+      await db.selectFrom('users').select('id').where('id', '=', row.user_id).forNoKeyUpdate().execute();
+      const locked = await db
+        .selectFrom('invitations')
+        .select('state')
+        .where('id', '=', row.id)
+        .forNoKeyUpdate()
+        .executeTakeFirst();
+      state = locked?.state ?? state;
+    }
+    if (state !== 'pending') throw new DetailedFailure(CLOSED[state], details);
+    if (statusOf('invited', row.expires_at, deps.clock()) === 'expired')
+      throw new DetailedFailure('link_expired', details);
+    return { row, details };
   }
 
-  /** Accepts with the names the invitee typed; unusable names are refused per field (invalid_input). */
-  async accept(token: string, names: { firstName: string; lastName: string }): Promise<LinkResult<InvitationDetails>> {
-    const checked = checkNames(names);
-    if (checked.errors)
-      return { ok: false, error: { code: 'invalid_input', detail: 'Check your name.', fields: checked.errors } };
-    return this.answer(token, 'accepted', `${checked.firstName} ${checked.lastName}`.trim() || null);
-  }
-
-  async decline(token: string): Promise<LinkResult<InvitationDetails>> {
-    return this.answer(token, 'declined', null);
-  }
-
-  private async answer(
+  async function answer(
     token: string,
-    answer: 'accepted' | 'declined',
+    verdict: 'accepted' | 'declined',
     name: string | null,
   ): Promise<LinkResult<InvitationDetails>> {
     try {
-      return await this.deps.db.transaction().execute(async (trx) => {
-        const { invitation, details } = await this.resolve(trx, token, true);
-        const now = this.deps.clock();
-        await repo.updateInvitation(trx, invitation.id, { state: answer, closed_at: now });
-        await repo.updateUser(
-          trx,
-          invitation.user_id,
-          answer === 'accepted'
-            ? { state: 'active', activated_at: now, ...(name ? { name } : {}) }
-            : { state: 'declined' },
-        );
-        await repo.appendAudit(trx, {
-          account_id: this.deps.accountId,
+      return await deps.db.transaction().execute(async (trx) => {
+        const { row, details } = await resolve(trx, token, true);
+        const now = deps.clock();
+        await trx.updateTable('invitations').set({ state: verdict, closed_at: now }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('users')
+          .set(
+            verdict === 'accepted'
+              ? { state: 'active', activated_at: now, state_changed_at: now, ...(name ? { name } : {}) }
+              : { state: 'declined', state_changed_at: now },
+          )
+          .where('id', '=', row.user_id)
+          .execute();
+        await appendAudit(trx, {
+          account_id: row.account_id,
           at: now,
-          actor: `${details.invitee.email} (invite page)`,
-          action: answer === 'accepted' ? 'accept' : 'decline',
+          actor_kind: 'invitee',
+          actor_id: null,
+          actor_email: details.invitee.email,
+          action: verdict === 'accepted' ? 'accept' : 'decline',
           subject_email: details.invitee.email,
-          invitation_id: invitation.id,
+          subject_user_id: row.user_id,
+          invitation_id: row.id,
           outcome: 'ok',
         });
-        await this.deps.queue.enqueue(trx, 'invitation.answered', { invitationId: invitation.id, answer });
+        await deps.queue.enqueue(trx, 'invitation.answered', { invitationId: row.id, answer: verdict });
         const answered = { ...details, invitee: { ...details.invitee, name: name ?? details.invitee.name } };
         return { ...ok(answered), details: answered };
       });
     } catch (err) {
-      return this.asResult(err);
+      return asResult(err);
     }
   }
 
-  /** The invitation behind a token, if it can still be answered; otherwise a link_* failure. */
-  private async resolve(db: ServiceDeps['db'] | Trx, token: string, lock: boolean) {
-    const publicId = verifyLinkToken(this.deps.appSecret, token);
-    let invitation = publicId ? await repo.invitationByPublicId(db, publicId, false) : undefined;
-    // Unknown and forged links get the same answer: a page must not reveal what exists.
-    if (!invitation || invitation.account_id !== this.deps.accountId) fail('link_invalid');
-    // Lock the user before the invitation, in the same order as the admin actions: no deadlock.
-    const invitee = await repo.findUser(db, this.deps.accountId, { userId: invitation.user_id }, lock);
-    if (!invitee) fail('link_invalid');
-    if (lock) invitation = (await repo.invitationByPublicId(db, invitation.public_id, true))!;
-    const inviter = invitation.inviter_id
-      ? await repo.findUser(db, this.deps.accountId, { userId: invitation.inviter_id })
-      : undefined;
-    const details: InvitationDetails = {
-      accountName: this.deps.accountName,
-      invitee: { name: invitee.name, email: invitee.email },
-      inviter: inviter ? { name: inviter.name, email: inviter.email } : null,
-      sentAt: invitation.sent_at,
-      expiresAt: invitation.expires_at,
-    };
-    if (invitation.state !== 'pending') throw new DetailedFailure(CLOSED[invitation.state], details);
-    if (statusOf('invited', invitation.expires_at, this.deps.clock()) === 'expired') {
-      throw new DetailedFailure('link_expired', details);
-    }
-    return { invitation, details };
+  async function open(token: string): Promise<LinkResult<InvitationDetails>> {
+    return resolve(deps.db, token, false).then(({ details }) => ({ ...ok(details), details }), asResult);
   }
 
-  private asResult(err: unknown): LinkResult<never> {
-    if (err instanceof DetailedFailure) return { ok: false, error: err.error, details: err.details };
-    if (err instanceof DomainFailure) return { ok: false, error: err.error };
-    throw err;
-  }
+  return {
+    open,
+
+    /** Accepts with the names the invitee typed; unusable names are refused per field (invalid_input). */
+    async accept(
+      token: string,
+      typed: { firstName: string; lastName: string },
+    ): Promise<LinkResult<InvitationDetails>> {
+      const checked = checkNames(typed);
+      if (!checked.errors) return answer(token, 'accepted', `${checked.firstName} ${checked.lastName}`.trim() || null);
+      const opened = await open(token);
+      if (!opened.ok) return opened;
+      const names = { firstName: checked.firstName, lastName: checked.lastName };
+      return {
+        ok: false,
+        error: { code: 'invalid_input', detail: 'Check your name.', fields: checked.errors },
+        details: opened.details,
+        names,
+      };
+    },
+
+    async decline(token: string): Promise<LinkResult<InvitationDetails>> {
+      return answer(token, 'declined', null);
+    },
+  };
+}
+
+export type InviteeService = ReturnType<typeof createInviteeService>;
+
+function asResult(err: unknown): LinkResult<never> {
+  if (err instanceof DetailedFailure) return { ok: false, error: err.error, details: err.details };
+  if (err instanceof DomainFailure) return { ok: false, error: err.error };
+  throw err;
 }
 
 class DetailedFailure extends DomainFailure {

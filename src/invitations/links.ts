@@ -35,6 +35,25 @@ export function inviteUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}${INVITE_PATH}/${token}`;
 }
 
+/** The one way links are built and read back: everything that shows a link gets this, never the secret. */
+export interface Links {
+  url(publicId: string): string;
+  /** The public id inside a genuine token, or null. */
+  verify(token: string): string | null;
+}
+
+export function createLinks(secret: string, publicBaseUrl: string): Links {
+  return {
+    url: (publicId) => inviteUrl(publicBaseUrl, linkToken(secret, publicId)),
+    verify: (token) => verifyLinkToken(secret, token),
+  };
+}
+
+/** A key for one purpose (e.g. form tokens), so no other part of the app needs APP_SECRET itself. */
+export function derivedKey(secret: string, purpose: string): Buffer {
+  return createHmac('sha256', secret).update(purpose).digest();
+}
+
 /**
  * APP_SECRET in production; in development a random one is generated once and kept in DATA_DIR so
  * links keep working across restarts.

@@ -1,10 +1,16 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { AuditLogTable, InvitationRow, UserRow, UsersTable } from '../db/schema.js';
-import type { HistoryEntry, ListFilter, UserStatus, UserView } from './invitation.js';
-import { statusOf } from './invitation.js';
+import type { AuditLogTable, InvitationRow, InvitationsTable, UserRow, UsersTable } from '../db/schema.js';
 
-/** All SQL of the invitation domain. No rules here: the service decides, this reads and writes. */
+/**
+ * The SQL of users and invitations. No rules here: the service decides, this reads and writes.
+ * Each write that changes a user or an invitation carries its audit entry in the SAME statement
+ * (a data-modifying CTE), so a ••• click costs a handful of round trips, not one per row touched.
+ */
+
+export type AuditValues = Omit<Insertable<AuditLogTable>, 'detail' | 'subject_user_id' | 'invitation_id'> & {
+  detail?: Record<string, unknown> | null;
+};
 
 export async function ensureAccount(db: Executor, name: string): Promise<string> {
   const row = await db
@@ -16,48 +22,44 @@ export async function ensureAccount(db: Executor, name: string): Promise<string>
   return row.id;
 }
 
-export async function setNoticeChannel(db: Executor, accountId: string, channel: string | null): Promise<void> {
-  await db.updateTable('accounts').set({ notice_channel: channel }).where('id', '=', accountId).execute();
-}
+export type UserKey = { email: string } | { userId: string };
+
+const byKey = (key: UserKey) =>
+  'email' in key ? sql<boolean>`lower(email) = ${key.email.toLowerCase()}` : sql<boolean>`id = ${key.userId}`;
 
 /**
- * Serializes account-wide decisions (the hourly email cap, expiry sweeps). NO KEY UPDATE, not
- * UPDATE: every insert referencing the account holds KEY SHARE on its row, so an invite that
- * inserted a user and then asked FOR UPDATE deadlocked against another; NO KEY UPDATE conflicts
- * with itself but not with KEY SHARE.
+ * ONE statement that locks the acting admin's row and the target's row (FOR NO KEY UPDATE, in id
+ * order so two admins acting on each other cannot deadlock) and, with `account`, the account row
+ * too (account-wide limits). Rows are returned as they are AFTER any wait for the locks, so the
+ * admin check and the rule check that follow see the latest committed state.
  */
-export async function lockAccount(db: Executor, accountId: string): Promise<void> {
-  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
-}
-
-/** When the n-th newest successful emailing action (invite, resend, send new) since `since` happened. */
-export async function nthEmailSince(db: Executor, accountId: string, since: Date, n: number): Promise<Date | null> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select('at')
-    .where('account_id', '=', accountId)
-    // Literals, not parameters, so the planner can match the predicate of the audit_emails_sent index.
-    .where(sql<boolean>`outcome = 'ok' and action in ('invite', 'resend', 'send_new')`)
-    .where('at', '>', since)
-    .orderBy('at', 'desc')
-    .offset(n - 1)
-    .limit(1)
-    .executeTakeFirst();
-  return row?.at ?? null;
-}
-
-/** With `lock`, a row lock on the user: every change to a user's invitations is serialized through it. */
-export async function findUser(
+export async function lockParties(
   db: Executor,
-  accountId: string,
-  by: { email: string } | { userId: string },
-  lock = false,
-): Promise<UserRow | undefined> {
-  let q = db.selectFrom('users').selectAll().where('account_id', '=', accountId);
-  q = 'email' in by ? q.where(sql<string>`lower(email)`, '=', by.email.toLowerCase()) : q.where('id', '=', by.userId);
-  return (lock ? q.forUpdate() : q).executeTakeFirst();
+  p: { accountId: string; actorEmail: string; target: UserKey | null; account: boolean },
+): Promise<{ actor: UserRow | undefined; target: UserRow | undefined }> {
+  const actorEmail = p.actorEmail.toLowerCase();
+  const target = p.target;
+  const q = db
+    .selectFrom('users')
+    .innerJoin('accounts', 'accounts.id', 'users.account_id')
+    .selectAll('users')
+    .where('users.account_id', '=', p.accountId)
+    .where((eb) =>
+      target
+        ? eb.or([sql<boolean>`lower(users.email) = ${actorEmail}`, byKey(target)])
+        : sql<boolean>`lower(users.email) = ${actorEmail}`,
+    )
+    .orderBy('users.id');
+  const rows = await (p.account ? q.forNoKeyUpdate(['users', 'accounts']) : q.forNoKeyUpdate('users')).execute();
+  const matches = (row: UserRow, key: UserKey) =>
+    'email' in key ? row.email?.toLowerCase() === key.email.toLowerCase() : row.id === key.userId;
+  return {
+    actor: rows.find((r) => r.email?.toLowerCase() === actorEmail),
+    target: target ? rows.find((r) => matches(r, target)) : undefined,
+  };
 }
 
+/** An Active admin's row, unlocked (read-only checks such as lists and history). */
 export async function activeAdmin(db: Executor, accountId: string, email: string): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
@@ -69,25 +71,50 @@ export async function activeAdmin(db: Executor, accountId: string, email: string
     .executeTakeFirst();
 }
 
-export async function insertUser(db: Executor, values: Insertable<UsersTable>): Promise<UserRow> {
-  return db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+export async function findUser(db: Executor, accountId: string, key: UserKey): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('account_id', '=', accountId).where(byKey(key)).executeTakeFirst();
 }
 
-export async function updateUser(
+/**
+ * The user's open invitation, read in a statement of its own AFTER the user row is locked: under
+ * READ COMMITTED a new statement sees what a concurrent Send new invitation committed while we
+ * waited (a join in the locking statement would still show the old, superseded row). With `cap`,
+ * the same statement also answers the hourly email cap: the time of the cap-th newest email of the
+ * last hour, if there were that many (the account row is locked, so no other email sneaks in).
+ */
+export async function openInvitation(
   db: Executor,
-  id: string,
-  values: Partial<Omit<UserRow, 'id' | 'account_id'>>,
-): Promise<void> {
-  await db.updateTable('users').set(values).where('id', '=', id).execute();
+  p: { userId: string | null; accountId: string; cap: { since: Date; n: number } | null },
+): Promise<{ open: InvitationRow | undefined; capReachedAt: Date | null }> {
+  const capAt = p.cap
+    ? sql<Date | null>`(select at from audit_log where account_id = ${p.accountId}
+        and outcome = 'ok' and action in ('invite', 'resend', 'send_new')
+        and at > ${p.cap.since} order by at desc offset ${p.cap.n - 1} limit 1)`
+    : sql<Date | null>`null::timestamptz`;
+  const row = await db
+    .selectNoFrom([
+      capAt.as('cap_at'),
+      sql<InvitationRow | null>`(select row_to_json(i) from invitations i
+        where i.user_id = ${p.userId} and i.state = 'pending')`.as('open'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    open: row.open ? invitationFromJson(row.open) : undefined,
+    capReachedAt: row.cap_at ? new Date(row.cap_at) : null,
+  };
 }
 
-export async function openInvitation(db: Executor, userId: string): Promise<InvitationRow | undefined> {
-  return db
-    .selectFrom('invitations')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
+/** row_to_json gives timestamps as text: back to the row type the rest of the code expects. */
+function invitationFromJson(j: InvitationRow): InvitationRow {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    ...j,
+    sent_at: date(j.sent_at) as Date,
+    expires_at: date(j.expires_at) as Date,
+    closed_at: date(j.closed_at),
+    last_resent_at: date(j.last_resent_at),
+    delivery_updated_at: date(j.delivery_updated_at),
+  };
 }
 
 export async function invitationByPublicId(
@@ -96,161 +123,155 @@ export async function invitationByPublicId(
   lock: boolean,
 ): Promise<InvitationRow | undefined> {
   const q = db.selectFrom('invitations').selectAll().where('public_id', '=', publicId);
-  return (lock ? q.forUpdate() : q).executeTakeFirst();
+  return (lock ? q.forNoKeyUpdate() : q).executeTakeFirst();
 }
 
-export async function insertInvitation(
+export async function insertUser(db: Executor, values: Insertable<UsersTable>): Promise<UserRow> {
+  return db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+const auditRow = (a: AuditValues) => ({ ...a, detail: a.detail ? JSON.stringify(a.detail) : null });
+
+/** Changes one user and records it, in one statement. */
+export async function updateUserAudited(
   db: Executor,
-  values: Omit<InvitationRow, 'resend_count' | 'delivery_state'>,
+  userId: string,
+  values: Updateable<UsersTable>,
+  audit: AuditValues,
+  invitationId: string | null = null,
 ): Promise<void> {
-  await db.insertInto('invitations').values(values).execute();
+  await db
+    .with('changed', (qc) => qc.updateTable('users').set(values).where('id', '=', userId).returning('id'))
+    .insertInto('audit_log')
+    .values({ ...auditRow(audit), invitation_id: invitationId, subject_user_id: sql<string>`(select id from changed)` })
+    .execute();
 }
 
-export async function updateInvitation(
+/** Changes one invitation and records it, in one statement. */
+export async function updateInvitationAudited(
   db: Executor,
-  id: string,
-  values: Partial<Omit<InvitationRow, 'id'>>,
+  invitationId: string,
+  values: Updateable<InvitationsTable>,
+  audit: AuditValues,
 ): Promise<void> {
-  await db.updateTable('invitations').set(values).where('id', '=', id).execute();
+  await db
+    .with('inv', (qc) =>
+      qc.updateTable('invitations').set(values).where('id', '=', invitationId).returning(['id', 'user_id']),
+    )
+    .insertInto('audit_log')
+    .values({
+      ...auditRow(audit),
+      invitation_id: sql<string>`(select id from inv)`,
+      subject_user_id: sql<string>`(select user_id from inv)`,
+    })
+    .execute();
 }
 
+/** Closes an invitation and moves its user to a new state (cancel), recorded: one statement. */
+export async function closeInvitationAudited(
+  db: Executor,
+  p: { invitationId: string; values: Updateable<InvitationsTable>; user: Updateable<UsersTable> },
+  audit: AuditValues,
+): Promise<void> {
+  await db
+    .with('inv', (qc) =>
+      qc.updateTable('invitations').set(p.values).where('id', '=', p.invitationId).returning(['id', 'user_id']),
+    )
+    .with('usr', (qc) =>
+      qc.updateTable('users').set(p.user).where('id', '=', sql<string>`(select user_id from inv)`).returning('id'),
+    )
+    .insertInto('audit_log')
+    .values({
+      ...auditRow(audit),
+      invitation_id: sql<string>`(select id from inv)`,
+      subject_user_id: sql<string>`(select id from usr)`,
+    })
+    .execute();
+}
+
+type NewInvitation = Insertable<InvitationsTable> & { user_id: string; sent_at: Date };
+
+/**
+ * Send new invitation: closes `replaces` and issues its successor, with the audit entry, in one
+ * statement. The new row is inserted from the output of the close, so the old one is no longer
+ * pending when the one-open-invitation index checks the new one.
+ */
+export async function replaceInvitationAudited(
+  db: Executor,
+  p: { invitation: NewInvitation; replaces: string },
+  audit: AuditValues,
+): Promise<void> {
+  const { invitation } = p;
+  await db
+    .with('closed', (qc) =>
+      qc
+        .updateTable('invitations')
+        .set({ state: 'superseded', closed_at: invitation.sent_at, superseded_by: invitation.id })
+        .where('id', '=', p.replaces)
+        .returning('user_id'),
+    )
+    .with('ins', (qc) =>
+      qc
+        .insertInto('invitations')
+        .values({ ...invitation, user_id: sql<string>`(select user_id from closed)` })
+        .returning(['id', 'user_id']),
+    )
+    .insertInto('audit_log')
+    .values({
+      ...auditRow(audit),
+      invitation_id: sql<string>`(select id from ins)`,
+      subject_user_id: sql<string>`(select user_id from ins)`,
+    })
+    .execute();
+}
+
+/** Invite (or invite again): the user's new state and their first pending invitation, recorded. */
+export async function inviteAudited(
+  db: Executor,
+  p: { invitation: NewInvitation; user: Updateable<UsersTable> },
+  audit: AuditValues,
+): Promise<void> {
+  await db
+    .with('usr', (qc) => qc.updateTable('users').set(p.user).where('id', '=', p.invitation.user_id).returning('id'))
+    .with('ins', (qc) =>
+      qc
+        .insertInto('invitations')
+        .values({ ...p.invitation, user_id: sql<string>`(select id from usr)` })
+        .returning('id'),
+    )
+    .insertInto('audit_log')
+    .values({
+      ...auditRow(audit),
+      invitation_id: sql<string>`(select id from ins)`,
+      subject_user_id: p.invitation.user_id,
+    })
+    .execute();
+}
+
+/** A refused or read-only action's audit entry (a statement of its own: nothing else was written). */
 export async function appendAudit(
   db: Executor,
-  entry: Omit<Selectable<AuditLogTable>, 'id' | 'detail'> & { detail?: Record<string, unknown> },
+  entry: AuditValues & { subject_user_id?: string | null; invitation_id?: string | null },
 ): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({ ...entry, detail: entry.detail ? JSON.stringify(entry.detail) : null })
+    .values({
+      ...auditRow(entry),
+      subject_user_id: entry.subject_user_id ?? null,
+      invitation_id: entry.invitation_id ?? null,
+    })
     .execute();
 }
 
-export async function auditFor(db: Executor, accountId: string, email: string, limit: number): Promise<HistoryEntry[]> {
-  const rows = await db
-    .selectFrom('audit_log')
-    .select(['at', 'actor', 'action', 'outcome', 'detail'])
-    .where('account_id', '=', accountId)
-    .where(sql<string>`lower(subject_email)`, '=', email.toLowerCase())
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.reverse();
-}
-
-/** The user joined with their open invitation and its inviter: one row per user, one statement. */
-function viewQuery(db: Executor, accountId: string) {
+/** Every expired, still pending invitation of an account, soonest expired first. */
+export async function expiredInvitations(db: Executor, accountId: string, now: Date) {
   return db
-    .selectFrom('users as u')
-    .leftJoin('invitations as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.state', '=', 'pending'))
-    .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
-    .where('u.account_id', '=', accountId)
-    .select([
-      'u.id',
-      'u.email',
-      'u.name',
-      'u.role',
-      'u.state',
-      'i.id as inv_id',
-      'i.sent_at',
-      'i.expires_at',
-      'i.resend_count',
-      'i.last_resent_at',
-      'i.delivery_state',
-      'i.delivery_detail',
-      'i.delivery_updated_at',
-      'inv.email as inviter_email',
-      'inv.name as inviter_name',
-    ]);
-}
-type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>;
-
-function toView(r: ViewRow, now: Date): UserView | null {
-  const status = statusOf(r.state, r.expires_at, now);
-  if (!status) return null;
-  return {
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    status,
-    invitation:
-      r.inv_id && r.sent_at && r.expires_at
-        ? {
-            id: r.inv_id,
-            sentAt: r.sent_at,
-            expiresAt: r.expires_at,
-            resendCount: r.resend_count ?? 0,
-            lastResentAt: r.last_resent_at,
-            inviter: r.inviter_email ? { email: r.inviter_email, name: r.inviter_name } : null,
-            delivery: {
-              state: r.delivery_state ?? 'queued',
-              detail: r.delivery_detail,
-              updatedAt: r.delivery_updated_at,
-            },
-          }
-        : null,
-  };
-}
-
-export async function userView(db: Executor, accountId: string, userId: string, now: Date): Promise<UserView | null> {
-  const row = await viewQuery(db, accountId).where('u.id', '=', userId).executeTakeFirst();
-  return row ? toView(row, now) : null;
-}
-
-/**
- * The per-status counts of an account, each an index-only count (users_active_per_account and
- * invitations_pending_expiry) instead of a join over every user: at 100,000 users ~10 ms, not ~70.
- * Relies on the schema's rule that an 'invited' user has exactly one pending invitation.
- */
-function statusCounts(accountId: string, now: Date) {
-  return [
-    sql<string>`(select count(*) from users where account_id = ${accountId} and state = 'active')`.as('n_active'),
-    sql<string>`(select count(*) from invitations where account_id = ${accountId} and state = 'pending' and expires_at > ${now})`.as(
-      'n_invited',
-    ),
-    sql<string>`(select count(*) from invitations where account_id = ${accountId} and state = 'pending' and expires_at <= ${now})`.as(
-      'n_expired',
-    ),
-  ] as const;
-}
-
-/**
- * One page of users plus the per-status counts in ONE statement whatever the account size (no N+1):
- * the counts ride on every page row as uncorrelated subqueries (computed once). Only an empty page
- * needs a second statement for them. Ordered by email then id so pages are stable while users are added.
- */
-export async function listUsers(
-  db: Executor,
-  accountId: string,
-  filter: ListFilter | null,
-  now: Date,
-  limit: number,
-  offset: number,
-) {
-  const matches =
-    filter === 'active'
-      ? sql<boolean>`u.state = 'active'`
-      : filter === 'expired'
-        ? sql<boolean>`u.state = 'invited' and i.expires_at <= ${now}`
-        : filter === 'invited'
-          ? sql<boolean>`u.state = 'invited' and i.expires_at > ${now}`
-          : sql<boolean>`u.state in ('invited', 'active')`;
-  const rows = await viewQuery(db, accountId)
-    .where(matches)
-    .select(statusCounts(accountId, now))
-    .orderBy(sql`lower(u.email)`)
-    .orderBy('u.id')
-    .limit(limit)
-    .offset(offset)
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .select(['i.id', 'i.user_id', 'u.email'])
+    .where('i.account_id', '=', accountId)
+    .where('i.state', '=', 'pending')
+    .where('i.expires_at', '<=', now)
+    .orderBy('i.expires_at')
     .execute();
-  const n = rows[0] ?? (await db.selectNoFrom(statusCounts(accountId, now)).executeTakeFirstOrThrow());
-  const counts: Record<UserStatus, number> = {
-    invited: Number(n.n_invited),
-    expired: Number(n.n_expired),
-    active: Number(n.n_active),
-  };
-  return {
-    users: rows.map((r) => toView(r, now)).filter((v): v is UserView => v !== null),
-    counts,
-    total: filter ? counts[filter] : counts.invited + counts.expired + counts.active,
-  };
 }

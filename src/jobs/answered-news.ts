@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
-import type { NoticeService } from '../invitations/notices.js';
+import type { NoticeService } from '../notices/service.js';
 import type { Logger } from '../log.js';
 
 export const ANSWERED_QUEUE = 'invitation.answered';

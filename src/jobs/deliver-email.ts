@@ -7,7 +7,7 @@ import {
   renderInvitationEmail,
   type SendResult,
 } from '../email/index.js';
-import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
+import type { DeliveryOutcome, DeliveryService, EmailContext } from '../delivery/service.js';
 import type { Logger } from '../log.js';
 
 type EmailJob = PgBoss.JobWithMetadata<JobData['email.send']>;

@@ -1,30 +1,48 @@
-import type { Deps } from '../deps.js';
+import type PgBoss from 'pg-boss';
+import type { DeliveryService } from '../delivery/service.js';
+import type { Mailer } from '../email/index.js';
+import type { Clock } from '../invitations/invitation.js';
+import type { Logger } from '../log.js';
+import type { NoticeChannel } from '../notices/channel.js';
+import type { NoticeService } from '../notices/service.js';
+import type { NoticePoster } from '../notices/poster.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
 import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
+  /** Posts channel notices and DMs (Slack); null when Slack is not configured. */
+  poster?: NoticePoster | null;
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
 }
 
+/** What the workers need: the queue, the services they drive and the mailer. */
+export interface WorkerDeps {
+  boss: PgBoss;
+  delivery: DeliveryService;
+  mailer: Mailer;
+  notices: NoticeService;
+  channel: NoticeChannel;
+  log: Logger;
+  clock: Clock;
+  /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
+  adminEmails: readonly string[];
+}
+
 /** Starts every background worker of this process on the shared pg-boss queue. */
-export async function startWorkers(deps: Deps, options: WorkerOptions = {}): Promise<void> {
+export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Promise<void> {
+  const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
   await startEmailWorker({
-    boss: deps.queue.boss,
+    boss: deps.boss,
     delivery: deps.delivery,
     mailer: deps.mailer,
     log: deps.log,
     ...(options.emailBatchSize ? { batchSize: options.emailBatchSize } : {}),
-    ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
+    ...polling,
   });
-  await startNoticeWorkers(deps, options);
-}
-
-/** The sweep, the answered-news recorder and the Slack poster (channel notices, DMs). */
-async function startNoticeWorkers(deps: Deps, options: WorkerOptions): Promise<void> {
   const said = new Set<string>();
   const once = (key: string, write: () => void) => {
     if (!said.has(key)) {
@@ -32,23 +50,18 @@ async function startNoticeWorkers(deps: Deps, options: WorkerOptions): Promise<v
       write();
     }
   };
+  const poster = options.poster ?? null;
   const common = {
-    boss: deps.queue.boss,
+    boss: deps.boss,
     notices: deps.notices,
     log: deps.log,
-    slackEnabled: deps.slackClient !== null,
+    slackEnabled: poster !== null,
     once,
-    ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
+    ...polling,
   };
   await startSweepWorker(common);
   await startAnsweredWorker(common);
-  await startPostWorker({
-    ...common,
-    slack: deps.slackClient,
-    clock: deps.clock,
-    accountName: deps.config.accountName,
-    adminEmails: deps.config.adminEmails,
-  });
+  await startPostWorker({ ...common, poster, channel: deps.channel, clock: deps.clock, adminEmails: deps.adminEmails });
 }
 
 /**
@@ -56,20 +69,20 @@ async function startNoticeWorkers(deps: Deps, options: WorkerOptions): Promise<v
  * The CLI uses it to deliver what it just queued when no server runs; tests use it instead of
  * sleeping. Returns how many jobs are still pending (0 = all settled).
  */
-async function waitForQueues(deps: Pick<Deps, 'queue'>, queues: readonly string[], timeoutMs: number): Promise<number> {
+async function waitForQueues(boss: PgBoss, queues: readonly string[], timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let pending = 0;
-    for (const name of queues) pending += (await deps.queue.boss.getQueueSize(name, { before: 'completed' })) ?? 0;
+    for (const name of queues) pending += (await boss.getQueueSize(name, { before: 'completed' })) ?? 0;
     if (!pending || Date.now() >= deadline) return pending;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** Sweeps, answered-news and notice posts. */
-export const waitForNotices = (deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> =>
-  waitForQueues(deps, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
+export const waitForNotices = (boss: PgBoss, timeoutMs: number): Promise<number> =>
+  waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
 
 /** Invitation emails. */
-export const waitForEmails = (deps: Pick<Deps, 'queue'>, timeoutMs: number): Promise<number> =>
-  waitForQueues(deps, [EMAIL_QUEUE], timeoutMs);
+export const waitForEmails = (boss: PgBoss, timeoutMs: number): Promise<number> =>
+  waitForQueues(boss, [EMAIL_QUEUE], timeoutMs);

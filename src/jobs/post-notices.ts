@@ -1,10 +1,10 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
 import type { Clock } from '../invitations/invitation.js';
-import type { NoticePost, NoticeService } from '../invitations/notices.js';
 import type { Logger } from '../log.js';
-import { channelProblemText, noticeMessage } from '../slack/blocks/notice.js';
+import type { NoticeChannel } from '../notices/channel.js';
+import type { NoticePoster, PostOutcome } from '../notices/poster.js';
+import type { NoticePost, NoticeService } from '../notices/service.js';
 
 type PostJob = PgBoss.JobWithMetadata<JobData['notices.post']>;
 export const POST_QUEUE = 'notices.post';
@@ -14,58 +14,16 @@ export const MAX_ATTEMPTS = 20;
 export interface NoticeJobDeps {
   boss: PgBoss;
   notices: NoticeService;
+  channel: NoticeChannel;
   /** null when Slack is not configured: posts are then skipped (said once in the log). */
-  slack: WebClient | null;
+  poster: NoticePoster | null;
   log: Logger;
   clock: Clock;
-  accountName: string;
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
   adminEmails: readonly string[];
   pollingIntervalSeconds?: number;
   /** Logs "Slack not configured" once per process instead of once per job. */
   once?: (key: string, write: () => void) => void;
-}
-
-export type SlackFailure =
-  | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'transient'; reason: string }
-  | { kind: 'permanent'; error: string; channelProblem: boolean };
-
-/** Slack errors that say "retry later", not "this will never work". */
-const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-/** The channel itself is the problem: the admins must act (invite the bot, pick another channel). */
-const CHANNEL_PROBLEMS = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-]);
-
-export function classifySlackError(err: unknown): SlackFailure {
-  const e = err as {
-    code?: string;
-    retryAfter?: number;
-    statusCode?: number;
-    data?: { error?: string };
-    message?: string;
-  };
-  switch (e?.code) {
-    case ErrorCode.RateLimitedError:
-      return { kind: 'rate_limited', retryAfterSeconds: Math.max(1, e.retryAfter ?? 1) };
-    case ErrorCode.PlatformError: {
-      const error = e.data?.error ?? 'unknown_error';
-      if (TRANSIENT.has(error)) return { kind: 'transient', reason: error };
-      return { kind: 'permanent', error, channelProblem: CHANNEL_PROBLEMS.has(error) };
-    }
-    case ErrorCode.HTTPError:
-      return (e.statusCode ?? 500) >= 500
-        ? { kind: 'transient', reason: `HTTP ${e.statusCode}` }
-        : { kind: 'permanent', error: `http_${e.statusCode}`, channelProblem: false };
-    default:
-      // Network failures (RequestError) and anything unexpected: retried with backoff, within the budget.
-      return { kind: 'transient', reason: e?.message ?? String(err) };
-  }
 }
 
 export async function startPostWorker(deps: NoticeJobDeps): Promise<void> {
@@ -94,40 +52,27 @@ export async function postOne(
   const { postId } = job.data;
   const post = await deps.notices.post(postId);
   if (!post || post.state !== 'pending') return 'done';
-  if (!deps.slack) {
+  if (!deps.poster) {
     (deps.once ?? ((_k, w) => w()))('no-slack', () =>
       deps.log.info('Slack is not configured: channel notices and DMs are skipped'),
     );
     await deps.notices.markSkipped(postId, 'Slack is not configured');
     return 'done';
   }
-  const message = noticeMessage(post, { accountName: deps.accountName, now: deps.clock() });
-  if (!message) {
-    // Everything in it was accepted, cancelled or replaced before it could be posted.
-    await deps.notices.markSkipped(postId, 'nothing left to announce');
-    return 'done';
-  }
   const attempts = await deps.notices.countAttempt(postId);
-  try {
-    const channel = post.kind === 'dm' ? await dmChannel(deps.slack, post.recipientEmail) : post.channel;
-    if (!channel) {
-      deps.log.info({ postId }, 'no Slack user for a notice DM; skipped');
-      await deps.notices.markSkipped(postId, 'no Slack user with that email');
+  const outcome = await deps.poster.post(post, deps.clock());
+  switch (outcome.kind) {
+    case 'posted':
+      await deps.notices.markPosted(postId, outcome.channel, outcome.ts);
+      if (post.kind !== 'dm') await deps.channel.clearError(outcome.channel);
+      deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
       return 'done';
-    }
-    const r = await deps.slack.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    await deps.notices.markPosted(postId, r.channel ?? channel, r.ts ?? '');
-    if (post.kind !== 'dm') await deps.notices.clearChannelError(channel);
-    deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
-    return 'done';
-  } catch (err) {
-    return settleFailure(deps, post, job, attempts, err);
+    case 'skipped':
+      deps.log.info({ postId, reason: outcome.reason }, 'notice skipped');
+      await deps.notices.markSkipped(postId, outcome.reason);
+      return 'done';
+    default:
+      return settleFailure(deps, post, job, attempts, outcome);
   }
 }
 
@@ -136,9 +81,8 @@ async function settleFailure(
   post: NoticePost,
   job: Pick<PostJob, 'retryCount' | 'retryLimit'>,
   attempts: number,
-  err: unknown,
+  failure: Exclude<PostOutcome, { kind: 'posted' | 'skipped' }>,
 ): Promise<'done' | 'retry'> {
-  const failure = classifySlackError(err);
   if (failure.kind !== 'permanent' && attempts >= MAX_ATTEMPTS) {
     await deps.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
     deps.log.error({ postId: post.id, attempts }, 'notice not posted: gave up');
@@ -148,10 +92,7 @@ async function settleFailure(
     // pg-boss's backoff knows nothing of Retry-After: this job completes and a new one starts after it.
     await deps.boss.send(POST_QUEUE, { postId: post.id }, { startAfter: Math.ceil(failure.retryAfterSeconds) });
     deps.log.warn(
-      {
-        postId: post.id,
-        retryAfterSeconds: failure.retryAfterSeconds,
-      },
+      { postId: post.id, retryAfterSeconds: failure.retryAfterSeconds },
       'Slack rate limit: notice re-queued',
     );
     return 'done';
@@ -159,11 +100,7 @@ async function settleFailure(
   if (failure.kind === 'transient') {
     if (job.retryCount < job.retryLimit) {
       deps.log.warn(
-        {
-          postId: post.id,
-          reason: failure.reason,
-          retry: job.retryCount + 1,
-        },
+        { postId: post.id, reason: failure.reason, retry: job.retryCount + 1 },
         'notice not posted yet; will retry',
       );
       return 'retry';
@@ -179,40 +116,16 @@ async function settleFailure(
   return 'done';
 }
 
-/** The inviter's Slack user id (a DM is posted to the user id), or null when no such user exists. */
-async function dmChannel(slack: WebClient, email: string | null): Promise<string | null> {
-  if (!email) return null;
-  try {
-    return (await slack.users.lookupByEmail({ email })).user?.id ?? null;
-  } catch (err) {
-    if ((err as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
-    throw err;
-  }
-}
-
 /** DMs the admin who chose the channel (or the bootstrap admins for NOTICE_CHANNEL), once per problem. */
 async function tellAdmins(deps: NoticeJobDeps, channel: string, error: string): Promise<void> {
-  const slack = deps.slack!;
   try {
-    if (!(await deps.notices.recordChannelError(channel, error))) return;
-    const setter = await deps.notices.channelSetter();
-    let ids = setter?.slackUserId ? [setter.slackUserId] : [];
-    if (!ids.length) {
-      const emails = setter?.email ? [setter.email] : deps.adminEmails.slice(0, 3);
-      ids = (await Promise.all(emails.map((e) => dmChannel(slack, e).catch(() => null)))).filter(
-        (id): id is string => id !== null,
-      );
-    }
-    if (!ids.length) deps.log.warn({ channel, error }, 'nobody to tell about the notice channel problem');
-    const bot = await slack.auth.test().then(
-      (r) => r.user_id ?? null,
-      () => null,
-    );
-    for (const id of ids) {
-      await slack.chat
-        .postMessage({ channel: id, text: channelProblemText(channel, error, bot) })
-        .catch((err: unknown) => deps.log.warn({ err }, 'could not DM an admin about the notice channel'));
-    }
+    if (!(await deps.channel.recordError(channel, error))) return;
+    const setter = await deps.channel.setter();
+    const to = setter?.slackUserId
+      ? { slackUserIds: [setter.slackUserId], emails: [] }
+      : { slackUserIds: [], emails: setter?.email ? [setter.email] : deps.adminEmails.slice(0, 3) };
+    const told = await (deps.poster as NoticePoster).tellChannelProblem(to, channel, error);
+    if (!told) deps.log.warn({ channel, error }, 'nobody to tell about the notice channel problem');
   } catch (err) {
     deps.log.error({ err }, 'could not record or report a notice channel problem');
   }

@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import type { NoticeService, SweepResult } from '../invitations/notices.js';
+import type { NoticeService, SweepResult } from '../notices/service.js';
 import type { Logger } from '../log.js';
 
 export const SWEEP_QUEUE = 'notices.sweep';

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Actor, Clock } from '../invitations/invitation.js';
+import { slackUnavailable } from './web-errors.js';
 
 type WebClient = webApi.WebClient;
 
@@ -30,7 +31,7 @@ export class SlackDirectory {
       // Slack could not answer (outage, rate limit, timeout): that is not "not an admin", so it is
       // thrown for the listener to answer politely. Unknown or inaccessible user: not an admin.
       // Neither is cached, so a transient failure heals itself.
-      if (unavailable(err)) throw err;
+      if (slackUnavailable(err)) throw err;
       return null;
     }
     // Bots and deleted users must never act, whatever email they carry.
@@ -41,27 +42,12 @@ export class SlackDirectory {
   }
 
   /** The Actor for the service (admin or not: the service decides), or null without a profile email. */
-  async actor(client: WebClient, userId: string): Promise<Actor | null> {
+  async actor(client: WebClient, userId: string, accountId: string): Promise<Actor | null> {
     const email = await this.emailOf(client, userId);
-    return email ? { email, via: `slack:${userId}` } : null;
+    return email ? { accountId, kind: 'slack', email, slackUserId: userId } : null;
   }
 
   forget(userId: string): void {
     this.emails.delete(userId);
   }
-}
-
-const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-
-/** True when Slack did not give an answer about the user at all (as opposed to "no such user"). */
-function unavailable(err: unknown): boolean {
-  const e = err as { code?: string; data?: { error?: string } } | null;
-  if (!e || typeof e !== 'object') return false;
-  if (
-    e.code === 'slack_webapi_request_error' ||
-    e.code === 'slack_webapi_http_error' ||
-    e.code === 'slack_webapi_rate_limited_error'
-  )
-    return true;
-  return e.code === 'slack_webapi_platform_error' && TRANSIENT.has(e.data?.error ?? '');
 }

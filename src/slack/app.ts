@@ -2,10 +2,14 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import { boltLogger } from './bolt-logger.js';
 import type { Express } from 'express';
-import type { Deps } from '../deps.js';
+import type { Config } from '../config.js';
 import { botAuthorize } from './authorize.js';
 import { slackClientOptions } from './client-options.js';
+import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+
+/** How long a listener waits for one Slack Web API call (after the ack) before telling the user. */
+export const LISTENER_TIMEOUT_MS = 10_000;
 
 export interface SlackRuntime {
   readonly mode: 'http' | 'socket';
@@ -18,12 +22,16 @@ export interface SlackRuntime {
  * The Bolt app, or null when Slack is not configured. In HTTP mode `/slack/events` is mounted on
  * OUR Express app, so invite pages, webhooks and health checks share one server in every mode.
  */
-export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
-  const { slack, slackApiUrl } = deps.config;
+export function createSlack(
+  settings: { slack: Config['slack']; slackApiUrl: string | null },
+  deps: SlackDeps,
+  web: Express,
+): SlackRuntime | null {
+  const { slack, slackApiUrl } = settings;
   if (!slack) return null;
-  // Listeners answer a person who is waiting (a command must be acked within 3 s): fail fast and
-  // say so; background posts have their own client and retry through the job queue.
-  const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: 2_000 };
+  // Every listener acknowledges first, so its Web API calls wait on nobody's ack: a slow Slack gets
+  // time to answer (users.info at 3.5 s still delivers the list), and a dead one a clear message.
+  const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: LISTENER_TIMEOUT_MS };
   const logger = boltLogger(deps.log);
   const authorize = botAuthorize(slack.botToken, clientOptions);
   if (slack.mode === 'http') {

@@ -1,47 +1,70 @@
 import type { App as BoltApp, webApi } from '@slack/bolt';
-import type { Deps } from '../deps.js';
-import type { Actor } from '../invitations/invitation.js';
+import type { Actor, Clock } from '../invitations/invitation.js';
+import type { InvitationService } from '../invitations/service.js';
+import type { Logger } from '../log.js';
+import type { NoticeChannel } from '../notices/channel.js';
+import type { NoticeService } from '../notices/service.js';
 import { SlackDirectory } from './admins.js';
-import { UNEXPECTED_TEXT } from './errors.js';
+import { SLACK_SLOW_TEXT, UNEXPECTED_TEXT } from './errors.js';
+import { slackUnavailable } from './web-errors.js';
 
 export type App = BoltApp;
 export type WebClient = webApi.WebClient;
 
-/** What every listener gets: the app's deps plus Slack-only state (the email cache). */
-export interface SlackContext {
-  deps: Deps;
-  directory: SlackDirectory;
-  /** The Actor if this Slack user is, right now, an Active admin of the account; otherwise null. */
-  adminActor(client: WebClient, userId: string): Promise<Actor | null>;
+/** What the Slack listeners are given: the services they drive, and nothing of the database. */
+export interface SlackDeps {
+  service: InvitationService;
+  notices: NoticeService;
+  channel: NoticeChannel;
+  log: Logger;
+  clock: Clock;
+  accountName: string;
+  /** The Marketplace account this workspace manages. */
+  accountId: string;
 }
 
-export function createContext(deps: Deps, directory = new SlackDirectory(deps.clock)): SlackContext {
+/** Listener state: the deps plus the Slack profile cache. */
+export interface SlackContext extends SlackDeps {
+  directory: SlackDirectory;
+  /** Who clicked, for the service (which decides whether they are an admin); null without a profile email. */
+  actor(client: WebClient, userId: string): Promise<Actor | null>;
+}
+
+export function createContext(deps: SlackDeps, directory = new SlackDirectory(deps.clock)): SlackContext {
   return {
-    deps,
+    ...deps,
     directory,
-    adminActor: async (client, userId) => {
-      const actor = await directory.actor(client, userId);
-      return actor && (await deps.service.isAdmin(actor.email)) ? actor : null;
-    },
+    actor: (client, userId) => directory.actor(client, userId, deps.accountId),
   };
 }
 
 /**
- * Runs a listener body; anything unexpected is logged with context and the user gets a polite
- * sentence through `tell` instead of silence or a stack trace.
+ * The work after an ack. Anything unexpected is logged and the user gets a sentence through `tell`
+ * instead of silence or a stack trace; when it was Slack that did not answer (a slow or failing
+ * users.info, say), the sentence says so, so the admin knows to simply try again.
  */
-export async function safely(
+export async function afterAck(
   ctx: SlackContext,
   what: string,
   tell: (text: string) => Promise<unknown>,
-  work: () => Promise<void>,
+  work: () => Promise<unknown>,
 ): Promise<void> {
   try {
     await work();
   } catch (err) {
-    ctx.deps.log.error({ err }, `slack ${what} failed`);
-    await tell(UNEXPECTED_TEXT).catch((e: unknown) =>
-      ctx.deps.log.warn({ err: e }, 'could not tell the user about a failure'),
+    const slack = slackUnavailable(err) && isSlackError(err);
+    ctx.log.error({ err, what }, slack ? 'Slack did not answer' : 'slack listener failed');
+    await tell(slack ? SLACK_SLOW_TEXT : UNEXPECTED_TEXT).catch((e: unknown) =>
+      ctx.log.warn({ err: e }, 'could not tell the user about a failure'),
     );
   }
 }
+
+const isSlackError = (err: unknown): boolean =>
+  typeof (err as { code?: unknown })?.code === 'string' && String((err as { code: string }).code).startsWith('slack_');
+
+/** An answer only the clicking user sees, in the conversation of the click. */
+export const ephemeral =
+  (respond: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) =>
+  (text: string): Promise<unknown> =>
+    respond({ response_type: 'ephemeral', replace_original: false, text });

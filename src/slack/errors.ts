@@ -8,3 +8,6 @@ export function slackErrorText(error: DomainError): string {
 
 /** Said when something unexpected broke; details go to the log, never to Slack. */
 export const UNEXPECTED_TEXT = ':warning: Something went wrong on our side. Please try again in a moment.';
+
+/** Said when Slack itself did not answer in time (or failed) while we worked on the request. */
+export const SLACK_SLOW_TEXT = ':hourglass: Slack did not answer in time. Please try again in a moment.';

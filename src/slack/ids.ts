@@ -21,10 +21,14 @@ export const ACTION = {
   /** Previous / next page buttons. */
   page: 'list_page',
   inviteButton: 'invite_open',
-  /** The inline "Cancel invitation" button shown after picking Cancel in the ••• menu. */
-  cancelConfirm: 'cancel_confirm',
-  cancelKeep: 'cancel_keep',
+  /** The inline prompt shown after picking an action that needs confirming (cancel, block, remove…). */
+  promptConfirm: 'prompt_confirm',
+  promptKeep: 'prompt_keep',
   homeFilter: 'home_filter',
+  /** "Send new invitation to all N" (after `/users renew --all-expired`, or on an expiry digest). */
+  renewAll: 'renew_all',
+  /** App Home search box (a dispatch-on-enter text input). */
+  homeSearch: 'home_search',
   /** Buttons on a line of a channel notice (a normal channel message, updated with chat.update). */
   noticeSendNew: 'notice_send_new',
   noticeResend: 'notice_resend',
@@ -48,6 +52,10 @@ export const BLOCK = {
   controls: 'users_controls',
   /** A user row's block_id is this prefix plus the user id, so a row can be found again. */
   userRowPrefix: 'user_row:',
+  /** The confirm prompt under a row: this prefix plus the user id. */
+  promptPrefix: 'prompt:',
+  homeSearch: 'home_search',
+  renewAll: 'renew_all',
   inviteEmails: 'invite_emails',
   inviteName: 'invite_name',
   inviteRole: 'invite_role',

@@ -1,4 +1,4 @@
-import { shortUtc } from '../invitations/time.js';
+import { shortUtc } from '../text/dates.js';
 
 /**
  * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through

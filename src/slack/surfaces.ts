@@ -1,50 +1,78 @@
 import type { Result } from '../invitations/errors.js';
-import type { Actor } from '../invitations/invitation.js';
+import type { Actor, ListPage, ListQuery } from '../invitations/invitation.js';
 import { adminHome, nonAdminHome } from './blocks/home.js';
 import { type ListView, listBlocks, listFallback, PAGE_SIZE } from './blocks/user-list.js';
+import type { KnownBlock } from './blocks/types.js';
 import type { SlackContext, WebClient } from './context.js';
 import { slackErrorText } from './errors.js';
 import type { ListState } from './values.js';
 
-export interface Extras {
-  notice?: string | null;
-  channelProblem?: { channel: string; error: string } | null;
-  cancelPromptFor?: string | null;
+/** What a surface shows besides the rows. */
+export type Extras = Pick<ListView, 'notice' | 'prompt' | 'channelProblem'>;
+
+export interface Message {
+  text: string;
+  blocks?: KnownBlock[];
 }
 
-/** One page of the list as a view model, for either surface. */
-export async function loadList(
+/** The service query behind a list state. */
+export function queryOf(state: ListState, pageSize = PAGE_SIZE): ListQuery {
+  return { filter: state.filter, text: state.text ?? null, userId: state.userId ?? null, page: state.page, pageSize };
+}
+
+/** One page as the admin asked for it (the service checks the admin). */
+export function loadList(ctx: SlackContext, actor: Actor, state: ListState): Promise<Result<ListPage>> {
+  return ctx.service.list(actor, queryOf(state));
+}
+
+function view(ctx: SlackContext, actor: Actor, page: ListPage, state: ListState, extras: Extras) {
+  return { accountName: ctx.accountName, page, state, viewerEmail: actor.email, ...extras };
+}
+
+/** The list as an ephemeral message body (for response_url). */
+export function listMessage(
+  ctx: SlackContext,
+  actor: Actor,
+  page: ListPage,
+  state: ListState,
+  extras: Extras = {},
+): Message {
+  const v = { ...view(ctx, actor, page, state, extras), surface: 'message' as const };
+  return { text: listFallback(v), blocks: listBlocks(v) };
+}
+
+/** Loads and renders the list, or says why not. */
+export async function loadListMessage(
   ctx: SlackContext,
   actor: Actor,
   state: ListState,
   extras: Extras = {},
-): Promise<Result<Omit<ListView, 'surface'>>> {
-  const r = await ctx.deps.service.list(actor, { filter: state.filter, page: state.page, pageSize: PAGE_SIZE });
-  if (!r.ok) return r;
-  return { ok: true, value: { accountName: ctx.deps.config.accountName, page: r.value, state, ...extras } };
+): Promise<Message> {
+  const r = await loadList(ctx, actor, state);
+  return r.ok ? listMessage(ctx, actor, r.value, state, extras) : { text: slackErrorText(r.error) };
 }
 
-/** The list as an ephemeral message body (for the command's ack or a response_url replace). */
-export async function listMessage(ctx: SlackContext, actor: Actor, state: ListState, extras: Extras = {}) {
-  const r = await loadList(ctx, actor, state, extras);
-  if (!r.ok) return { text: slackErrorText(r.error) };
-  const view = { ...r.value, surface: 'message' as const };
-  return { text: listFallback(view), blocks: listBlocks(view) };
-}
-
-/** (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. */
+/**
+ * (Re)draws a user's App Home: the list for an admin, a short explanation for anyone else. `page`
+ * is the page an action already read in its transaction; otherwise it is loaded here.
+ */
 export async function publishHome(
   ctx: SlackContext,
   client: WebClient,
   userId: string,
   state: ListState,
   extras: Extras = {},
+  page: ListPage | null = null,
 ): Promise<void> {
+  const actor = await ctx.actor(client, userId);
   // The list's own admin check decides: a refused list is the non-admin page, no separate lookup.
-  const actor = await ctx.directory.actor(client, userId);
-  const r = actor ? await loadList(ctx, actor, state, extras) : null;
+  const loaded = page ? ({ ok: true, value: page } as const) : actor ? await loadList(ctx, actor, state) : null;
+  if (!actor || !loaded?.ok) {
+    await client.views.publish({ user_id: userId, view: nonAdminHome(ctx.accountName) });
+    return;
+  }
   // Home is not on the 3-second path, so it can afford to look up the notice channel's health.
-  if (r?.ok) r.value.channelProblem = await ctx.deps.notices.problem();
-  const view = r?.ok ? adminHome(r.value) : nonAdminHome(ctx.deps.config.accountName);
-  await client.views.publish({ user_id: userId, view });
+  const channelProblem = extras.channelProblem ?? (await ctx.channel.problem());
+  const home = adminHome({ ...view(ctx, actor, loaded.value, state, extras), channelProblem });
+  await client.views.publish({ user_id: userId, view: home });
 }

@@ -1,13 +1,19 @@
-import { ACTIONS, type Action, type ListFilter } from '../invitations/invitation.js';
+import { ACTIONS, type Action, type ListFilter, MAX_PAGE, type Role } from '../invitations/invitation.js';
+import { isUserId, isUuid } from '../text/ids.js';
 
 /**
  * What a button or menu option carries back to us. Slack gives ephemeral messages no copy of the
- * message on click, so every value carries the list state (filter, page) needed to redraw it.
- * Values must stay ≤150 characters: two ids (≤40 each) plus a few short fields fit with room to spare.
+ * message on click, so every value carries the list state (filter, page, search) needed to redraw
+ * it. Values must stay ≤ 150 characters: two ids (≤ 55) leave room for the state; a search text
+ * too long to ride along is dropped (the redraw then shows the unsearched list).
  */
 export interface ListState {
-  filter: ListFilter | null;
+  filter: ListFilter;
   page: number;
+  /** A search (`/users find`, the App Home search box). */
+  text?: string | null;
+  /** One user only (`/users EMAIL`). */
+  userId?: string | null;
 }
 export interface RowRef {
   action: Action;
@@ -15,41 +21,64 @@ export interface RowRef {
   /** The invitation the row was drawn with; the service refuses with `stale` if it changed. */
   invitationId: string | null;
   state: ListState;
+  /** "Change role": the role the prompt offered (so a stale prompt cannot flip a role back). */
+  role?: Role | null;
 }
 
-const FILTERS: Record<string, ListFilter | null> = { a: null, i: 'invited', e: 'expired', c: 'active' };
-const filterCode = (f: ListFilter | null): string =>
-  f === null ? 'a' : f === 'invited' ? 'i' : f === 'expired' ? 'e' : 'c';
-const MAX_PAGE = 100_000;
+export const VALUE_MAX = 150;
+export const DEFAULT_STATE: ListState = { filter: 'all', page: 1 };
+
+const CODES: Record<ListFilter, string> = {
+  all: 'a',
+  invited: 'i',
+  expired: 'e',
+  active: 'c',
+  blocked: 'b',
+  disabled: 'd',
+  declined: 'l',
+  cancelled: 'x',
+  deleted: 'z',
+};
+const FILTERS = new Map(Object.entries(CODES).map(([filter, code]) => [code, filter as ListFilter]));
 
 export function encodeState(state: ListState): string {
-  return `${filterCode(state.filter)}${state.page}`;
+  const base = `${CODES[state.filter]}${state.page}`;
+  if (state.userId) return `${base}#${state.userId}`;
+  return state.text ? `${base}~${encodeURIComponent(state.text)}` : base;
 }
 
 export function decodeState(value: string | undefined): ListState | null {
-  const m = /^([aiec])(\d{1,6})$/.exec(value ?? '');
+  const m = /^([a-z])(\d{1,6})(?:#(\d{1,18})|~([^|]{1,300}))?$/.exec(value ?? '');
   if (!m) return null;
+  const filter = FILTERS.get(m[1] ?? '');
   const page = Number(m[2]);
-  const filter = FILTERS[m[1] ?? ''];
-  return filter === undefined || page < 1 || page > MAX_PAGE ? null : { filter, page };
+  if (!filter || page < 1 || page > MAX_PAGE) return null;
+  if (m[3]) return { filter, page, userId: m[3] };
+  if (m[4] === undefined) return { filter, page };
+  try {
+    return { filter, page, text: decodeURIComponent(m[4]).slice(0, 100) };
+  } catch {
+    return { filter, page };
+  }
 }
 
 export function encodeRow(ref: RowRef): string {
-  return [ACTIONS.indexOf(ref.action), ref.userId, ref.invitationId ?? '', encodeState(ref.state)].join('|');
+  const role = ref.role ? [ref.role === 'admin' ? 'a' : 'm'] : [];
+  const value = (state: ListState) =>
+    [ACTIONS.indexOf(ref.action), ref.userId, ref.invitationId ?? '', encodeState(state), ...role].join('|');
+  const full = value(ref.state);
+  return full.length <= VALUE_MAX ? full : value({ filter: ref.state.filter, page: 1 });
 }
 
-// Ids are bigint (users) or UUID (invitations) strings; anything else is not ours (and would
-// reach the database as a type error instead of a polite "out of date").
-export const isUserId = (id: string): boolean => /^\d{1,18}$/.test(id);
-export const isInvitationId = (id: string): boolean =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-
 /** Values come back from Slack as untrusted text: anything malformed decodes to null. */
-export function decodeRow(value: string | undefined): RowRef | null {
-  const [a, userId, invitationId, state] = (value ?? '').split('|');
+export function decodeRow(value: unknown): RowRef | null {
+  if (typeof value !== 'string') return null;
+  const [a, userId, invitationId, state, role, ...rest] = value.split('|');
   const action = ACTIONS[Number(a)];
   const decoded = decodeState(state);
-  if (!action || !/^\d$/.test(a ?? '') || !userId || !isUserId(userId) || !decoded) return null;
-  if (invitationId && !isInvitationId(invitationId)) return null;
-  return { action, userId, invitationId: invitationId || null, state: decoded };
+  if (rest.length || (role !== undefined && role !== 'a' && role !== 'm')) return null;
+  if (!action || !/^\d{1,2}$/.test(a ?? '') || !userId || !isUserId(userId) || !decoded) return null;
+  if (invitationId && !isUuid(invitationId)) return null;
+  const offered = role === 'a' ? 'admin' : role === 'm' ? 'member' : null;
+  return { action, userId, invitationId: invitationId || null, state: decoded, role: offered };
 }

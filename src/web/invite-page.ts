@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Deps } from '../deps.js';
-import { formatDuration } from '../duration.js';
+import type { InviteeService } from '../invitations/invitee.js';
+import type { Logger } from '../log.js';
+import { formatDuration } from '../text/duration.js';
 import { INVITE_PATH } from '../invitations/links.js';
 import {
   type Answer,
@@ -17,7 +18,7 @@ import {
 import { type Page, renderPage } from './html/layout.js';
 import { httpStatusOf } from './http-status.js';
 import { readFields } from './invite-page-form.js';
-import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './security.js';
+import { crossSiteReason, type FormTokens, pageSecurityHeaders, redactPath } from './security.js';
 
 /**
  * The invitee's pages under INVITE_PATH (see links.ts):
@@ -28,13 +29,22 @@ import { crossSiteReason, formTokens, pageSecurityHeaders, redactPath } from './
  * the form token answers. After an answer the browser is redirected (POST-redirect-GET) so a
  * reload shows the outcome instead of posting again.
  */
-export function registerInvitePages(web: Express, deps: Deps): void {
+export interface InvitePageDeps {
+  invitee: InviteeService;
+  formTokens: FormTokens;
+  publicBaseUrl: string;
+  marketplaceUrl: string;
+  invitationTtlMs: number;
+  log: Logger;
+}
+
+export function registerInvitePages(web: Express, deps: InvitePageDeps): void {
   const ctx: ViewContext = {
-    marketplaceUrl: deps.config.marketplaceUrl,
-    ttl: formatDuration(deps.config.invitationTtlMs),
+    marketplaceUrl: deps.marketplaceUrl,
+    ttl: formatDuration(deps.invitationTtlMs),
   };
-  const allowedOrigin = new URL(deps.config.publicBaseUrl).origin;
-  const tokens = formTokens(deps.service.deps.appSecret);
+  const allowedOrigin = new URL(deps.publicBaseUrl).origin;
+  const tokens = deps.formTokens;
   const parseForm = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 });
   const pathOf = (token: string) => `${INVITE_PATH}/${encodeURIComponent(token)}`;
   const tokenOf = (req: Request) => String(req.params.token ?? '');
@@ -112,17 +122,10 @@ export function registerInvitePages(web: Express, deps: Deps): void {
       const token = tokenOf(req);
       const typed = res.locals.form as { firstName: string; lastName: string };
       const result = await deps.invitee.accept(token, typed);
-      if (!result.ok && result.error.fields) {
+      if (!result.ok && result.error.fields && result.details && result.names) {
         // The service refused the names: show the form again with what was typed and why.
-        const opened = await deps.invitee.open(token);
-        if (!opened.ok)
-          return opened.error.code === 'link_invalid' ? send(res, invalidPage()) : seeOutcome(res, token, null);
-        const form = {
-          firstName: typed.firstName.trim(),
-          lastName: typed.lastName.trim(),
-          errors: result.error.fields,
-        };
-        return send(res, validPage(opened.value, { path: pathOf(token), csrf: tokens.issue(token) }, form));
+        const form = { ...result.names, errors: result.error.fields };
+        return send(res, validPage(result.details, { path: pathOf(token), csrf: tokens.issue(token) }, form));
       }
       if (result.ok) deps.log.info('invitation accepted on the invite page');
       if (!result.ok && result.error.code === 'link_invalid') return send(res, invalidPage());

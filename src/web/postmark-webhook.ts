@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Deps } from '../deps.js';
+import type { DeliveryService } from '../delivery/service.js';
+import type { Logger } from '../log.js';
 import { parsePostmarkWebhook, readPostmarkJson } from '../email/postmark-events.js';
 import { httpStatusOf } from './http-status.js';
 
@@ -14,8 +15,16 @@ const BODY_LIMIT = '1mb';
  * retries every non-2xx answer; 401/400 for requests that are not Postmark's or not readable; 500
  * only when the database failed, so that Postmark retries later.
  */
-export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' | 'delivery' | 'log' | 'clock'>): void {
-  const credentials = deps.config.postmarkWebhook;
+export interface WebhookDeps {
+  /** Basic auth of the route; null = webhook disabled. */
+  credentials: { user: string; password: string } | null;
+  delivery: Pick<DeliveryService, 'applyEvent'>;
+  log: Logger;
+  clock: () => Date;
+}
+
+export function registerPostmarkWebhook(web: Express, deps: WebhookDeps): void {
+  const credentials = deps.credentials;
   if (!credentials) {
     // Disabled: answer as if the route did not exist, without reading the body.
     web.post(POSTMARK_WEBHOOK_PATH, (_req, res) => {
@@ -96,7 +105,7 @@ export function registerPostmarkWebhook(web: Express, deps: Pick<Deps, 'config' 
   );
 }
 
-function badRequest(res: Response, deps: Pick<Deps, 'log'>, reason: string, bytes: number): void {
+function badRequest(res: Response, deps: Pick<WebhookDeps, 'log'>, reason: string, bytes: number): void {
   deps.log.warn({ reason, bytes }, 'postmark webhook: bad request');
   res.status(400).type('text/plain').send('Bad request\n');
 }

@@ -37,12 +37,16 @@ export function crossSiteReason(req: Request, allowedOrigin: string): string | n
 }
 
 /**
- * Form tokens without a session: an HMAC of the link token under a key derived from APP_SECRET.
+ * Form tokens without a session: an HMAC of the link token under a key derived from APP_SECRET
+ * (`derivedKey(secret, FORM_KEY_PURPOSE)`, made where the app is put together).
  * Only a page this app rendered can carry it, it stays valid across restarts and instances, and it
  * is worthless for any other invitation.
  */
-export function formTokens(appSecret: string) {
-  const key = createHmac('sha256', appSecret).update('invite-page-form-token').digest();
+export const FORM_KEY_PURPOSE = 'invite-page-form-token';
+
+export type FormTokens = ReturnType<typeof formTokens>;
+
+export function formTokens(key: Buffer) {
   const issue = (linkToken: string): string => createHmac('sha256', key).update(linkToken).digest('base64url');
   return {
     issue,

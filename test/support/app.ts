@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import { createDeps, type Deps } from '../../src/deps.js';
+import { createDeps, type Deps, workerDeps } from '../../src/deps.js';
+import { slackPoster } from '../../src/slack/worker-client.js';
 import type { Mailer } from '../../src/email/index.js';
 import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
 import { createLogger, memoryDestination } from '../../src/log.js';
@@ -79,7 +80,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
-  if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5 });
+  if (deps.accountId !== TEST_ACCOUNT_ID) throw new Error(`test account is ${deps.accountId}, not ${TEST_ACCOUNT_ID}`);
+  if (options.workers ?? true) {
+    await startWorkers(workerDeps(deps), { poster: slackPoster(config, deps.log), pollingIntervalSeconds: 0.5 });
+  }
   const server = (options.server ?? true) ? await startServer(deps, options.port ?? 0) : null;
   return {
     config,
@@ -88,7 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     server,
     logs,
     settleEmails: async (timeoutMs = 15_000) => {
-      const left = await waitForEmails(deps, timeoutMs);
+      const left = await waitForEmails(deps.queue.boss, timeoutMs);
       if (left) throw new Error(`${left} emails still pending after ${timeoutMs} ms`);
     },
     close: async () => {
@@ -115,4 +119,15 @@ export function outbox(app: TestApp): { file: string; text: string; html: string
     }));
 }
 
-export const adminActor = { email: ADMIN, via: 'test' };
+/**
+ * The account of a test app on a fresh database is always the first row of `accounts` (startTestApp
+ * checks), so actors can be written down before the app starts.
+ */
+export const TEST_ACCOUNT_ID = '1';
+/** An Actor of the test account (the service checks, every time, that `email` is an Active admin). */
+export const actorOf = (email: string, kind: 'test' | 'cli' | 'slack' = 'test') => ({
+  accountId: TEST_ACCOUNT_ID,
+  kind,
+  email,
+});
+export const adminActor = actorOf(ADMIN);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import { type DatabaseHandle, openDatabase, pgliteOptions } from '../../src/db/database.js';
 
 /**
  * A fresh, empty database for one test file: on real Postgres when TEST_DATABASE_URL is set (a new
@@ -13,8 +13,8 @@ export async function testDatabase(): Promise<DatabaseHandle> {
   if (url) return postgresDatabase(url);
   const template = process.env.PGLITE_TEMPLATE;
   const pglite = template
-    ? await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template)]) })
-    : await PGlite.create();
+    ? await PGlite.create(pgliteOptions({ loadDataDir: new Blob([fs.readFileSync(template)]) }))
+    : await PGlite.create(pgliteOptions());
   const handle = await openDatabase({ pglite });
   return {
     ...handle,

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { openDatabase } from '../../src/db/database.js';
+import { openDatabase, pgliteOptions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { startQueue } from '../../src/db/queue.js';
 
 /** Builds once per run a PGlite data directory with every migration and pg-boss's schema applied. */
 export default async function setup(): Promise<() => void> {
   if (process.env.TEST_DATABASE_URL) return () => {};
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create(pgliteOptions());
   const handle = await openDatabase({ pglite });
   await migrateToLatest(handle.db);
   const queue = await startQueue(handle, { background: false });

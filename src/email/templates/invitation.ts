@@ -1,5 +1,5 @@
-import { formatDate } from './format-date.js';
-import { escapeHtml, safeHttpUrl, singleLine } from './html.js';
+import { formatDate } from '../../text/dates.js';
+import { escapeHtml, safeHttpUrl, singleLine } from '../../text/html.js';
 
 export interface InvitationEmailInput {
   kind: 'invitation' | 'resend' | 'new-invitation';

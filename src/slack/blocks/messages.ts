@@ -1,5 +1,5 @@
-import { USAGE } from '../../commands/index.js';
-import type { HistoryEntry, UserView } from '../../invitations/invitation.js';
+import { type Rejected, USAGE } from '../../commands/index.js';
+import type { HistoryEntry } from '../../invitations/invitation.js';
 import type { InviteOutcome } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { CALLBACK } from '../ids.js';
@@ -10,27 +10,9 @@ const SECTION_MAX = 3000;
 
 /** A short error plus the usage, never a stack trace. `error` is the grammar's plain text. */
 export function usageText(error: string | null): string {
-  const usage = '```' + escape(USAGE) + '```';
+  const usage = `\`\`\`${escape(USAGE)}\`\`\``;
   return error ? `:warning: ${escape(error)}\n${usage}` : `Manage the users of this Marketplace account:\n${usage}`;
 }
-
-const expiry = (user: UserView): string => (user.invitation ? slackDate(user.invitation.expiresAt) : 'never');
-const who = (user: UserView): string => userText(user.email, 254);
-
-export const confirm = {
-  link: (user: UserView, link: string) =>
-    `:link: Invitation link for ${who(user)} (only you can see this; expires ${expiry(user)}):\n${escape(link)}`,
-  resent: (user: UserView) =>
-    `:white_check_mark: Invitation resent to ${who(user)} — same link, still expires ${expiry(user)}.`,
-  sentNew: (user: UserView) =>
-    `:white_check_mark: New invitation sent to ${who(user)} — expires ${expiry(user)}. The old link no longer works.`,
-  cancelled: (email: string) =>
-    `:white_check_mark: Invitation to ${userText(email, 254)} cancelled; its link no longer works.`,
-  notify: (channel: string | null) =>
-    channel
-      ? `:white_check_mark: Invitation notices will be posted in <#${channel}>. Invite this app to that channel if it is private.`
-      : ':white_check_mark: Invitation notices are turned off.',
-};
 
 function historyLine(e: HistoryEntry): string {
   const outcome = e.outcome === 'ok' ? '' : ` — refused (${escape(e.outcome)})`;
@@ -66,14 +48,19 @@ export function historyModal(email: string, entries: HistoryEntry[]): View {
 }
 
 /** One line per address; long batches are summarised so the message stays within limits. */
-export function inviteSummary(outcomes: InviteOutcome[]): { text: string; blocks: KnownBlock[] } {
+export function inviteSummary(
+  outcomes: InviteOutcome[],
+  rejected: readonly Rejected[] = [],
+): { text: string; blocks: KnownBlock[] } {
   const sent = outcomes.filter((o) => o.result.ok);
+  const refused = rejected.map((r) => `:warning: ${userText(r.input, 100)} — ${userText(r.reason, 200)}`);
   const lines = outcomes.map((o) =>
     o.result.ok
-      ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.invitation!.expiresAt)}`
+      ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.expiresAt)}`
       : `${slackErrorText(o.result.error)}`,
   );
-  const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length} not sent.`;
+  lines.push(...refused);
+  const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length + rejected.length} not sent.`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
   let chunk = '';
   for (const line of lines) {
@@ -90,4 +77,14 @@ export function inviteSummary(outcomes: InviteOutcome[]): { text: string; blocks
   }
   if (chunk) blocks.push({ type: 'section', text: mrkdwn(chunk) });
   return { text, blocks };
+}
+
+/** A modal opened at once (a trigger_id lasts 3 seconds), filled in with views.update when ready. */
+export function loadingModal(title: string, text = ':hourglass_flowing_sand: Loading…'): View {
+  return {
+    type: 'modal',
+    title: plain(title),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn(text) }],
+  };
 }

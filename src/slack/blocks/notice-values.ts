@@ -1,4 +1,4 @@
-import { isInvitationId, isUserId } from '../values.js';
+import { isUserId, isUuid as isInvitationId } from '../../text/ids.js';
 
 /**
  * What a notice line's button carries: the user and the invitation the line is about (≤ 82 chars).

@@ -1,4 +1,4 @@
-import type { NoticeLine, NoticePost } from '../../invitations/notices.js';
+import type { NoticeLine, NoticePost } from '../../notices/service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { slackDate, userText } from '../mrkdwn.js';
 import { encodeNoticeRef } from './notice-values.js';

@@ -1,14 +1,14 @@
-import { type ListFilter, type ListPage, STATUS_LABEL } from '../../invitations/invitation.js';
+import { LIST_FILTERS, type ListFilter, type ListPage, STATUS_LABEL, STATUSES } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { escape, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
 import { channelProblemText } from './notice.js';
 import { type ActionsBlock, type Button, type KnownBlock, mrkdwn, plain } from './types.js';
-import { cancelPrompt, userRow } from './user-row.js';
+import { type Confirmable, confirmPrompt, userRow } from './user-row.js';
 
 /**
- * 20 users a page: with a divider between rows that is at most 3 + 20·2 + 1 = 44 blocks, under
- * Slack's 50 per message (and well under 100 on App Home), whatever the data.
+ * 20 users a page: with a divider between rows and a prompt under one of them, at most
+ * 5 + 20·2 + 1 = 46 blocks, under Slack's 50 per message (and 100 on App Home), whatever the data.
  */
 export const PAGE_SIZE = 20;
 export const MAX_HOME_BLOCKS = 100;
@@ -17,28 +17,33 @@ export interface ListView {
   accountName: string;
   page: ListPage;
   state: ListState;
+  /** The viewing admin's email: their own row offers no block, remove or role change. */
+  viewerEmail: string;
   /** A confirmation or refusal shown above the rows (mrkdwn, already escaped). */
   notice?: string | null;
-  /** The user whose row shows the "Cancel invitation?" prompt instead. */
-  cancelPromptFor?: string | null;
-  /** App Home adds a status filter menu to the controls. */
+  /** A row that shows a "Are you sure?" prompt instead, and for which action. */
+  prompt?: { userId: string; action: Confirmable } | null;
+  /** App Home adds a status filter menu and a search box to the controls. */
   surface: 'message' | 'home';
   /** A recorded failure to post to the notice channel, shown so an admin can fix it. */
   channelProblem?: { channel: string; error: string } | null;
 }
 
-const FILTER_LABEL: Record<'all' | ListFilter, string> = {
-  all: 'All users',
-  invited: STATUS_LABEL.invited,
-  expired: STATUS_LABEL.expired,
-  active: STATUS_LABEL.active,
-};
+export const FILTER_LABEL: Record<ListFilter, string> = { ...STATUS_LABEL, all: 'All users' };
 
 export function headerText(view: Pick<ListView, 'accountName' | 'page' | 'state'>): string {
   const { counts, page, pageCount, total } = view.page;
-  const status = (['invited', 'expired', 'active'] as const).map((s) => `${STATUS_LABEL[s]}: ${counts[s]}`).join(' · ');
-  const showing = view.state.filter ? `${FILTER_LABEL[view.state.filter]} (${total})` : `${total} users`;
-  return `*Users of ${userText(view.accountName, 100)}*\n${status}\nShowing ${showing} · page ${page} of ${pageCount}`;
+  const status = STATUSES.filter((s) => counts[s] > 0 || s === 'invited' || s === 'expired' || s === 'active')
+    .map((s) => `${STATUS_LABEL[s]}: ${counts[s]}`)
+    .join(' · ');
+  const what = view.state.userId
+    ? 'one user'
+    : view.state.text
+      ? `matches for “${userText(view.state.text, 100)}” in ${FILTER_LABEL[view.state.filter].toLowerCase()} (${total})`
+      : view.state.filter === 'all'
+        ? `${total} users`
+        : `${FILTER_LABEL[view.state.filter]} (${total})`;
+  return `*Users of ${userText(view.accountName, 100)}*\n${status}\nShowing ${what} · page ${page} of ${pageCount}`;
 }
 
 function controls(view: ListView): ActionsBlock {
@@ -53,16 +58,12 @@ function controls(view: ListView): ActionsBlock {
     },
   ];
   if (view.surface === 'home') {
-    const option = (f: ListFilter | null) => ({
-      text: plain(FILTER_LABEL[f ?? 'all']),
-      value: encodeState({ filter: f, page: 1 }),
-    });
-    const options = [null, 'invited', 'expired', 'active'].map((f) => option(f as ListFilter | null));
+    const option = (f: ListFilter) => ({ text: plain(FILTER_LABEL[f]), value: encodeState({ filter: f, page: 1 }) });
     elements.push({
       type: 'static_select',
       action_id: ACTION.homeFilter,
       placeholder: plain('Filter by status'),
-      options,
+      options: LIST_FILTERS.map(option),
       initial_option: option(view.state.filter),
     });
   }
@@ -70,11 +71,30 @@ function controls(view: ListView): ActionsBlock {
     type: 'button',
     action_id: `${ACTION.page}:${id}`,
     text: plain(label),
-    value: encodeState({ filter: view.state.filter, page: to }),
+    value: encodeState({ ...view.state, page: to }),
   });
   if (page > 1) elements.push(pageButton('◀ Previous', Math.min(page - 1, pageCount), 'prev'));
   if (page < pageCount) elements.push(pageButton('Next ▶', page + 1, 'next'));
   return { type: 'actions', block_id: BLOCK.controls, elements };
+}
+
+/** App Home's search box: Enter searches email, name or id (dispatch_action on the input). */
+function searchBox(view: ListView): KnownBlock {
+  return {
+    type: 'input',
+    block_id: BLOCK.homeSearch,
+    dispatch_action: true,
+    optional: true,
+    label: plain('Find a user'),
+    element: {
+      type: 'plain_text_input',
+      action_id: ACTION.homeSearch,
+      max_length: 100,
+      placeholder: plain('Email, name or user ID, then Enter'),
+      ...(view.state.text ? { initial_value: view.state.text } : {}),
+      dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
+    },
+  };
 }
 
 /** The whole list: header, controls, optional notice, one row per user. Pure, so unit-testable. */
@@ -83,23 +103,23 @@ export function listBlocks(view: ListView): KnownBlock[] {
     { type: 'section', block_id: BLOCK.header, text: mrkdwn(headerText(view)) },
     controls(view),
   ];
-  if (view.channelProblem)
-    blocks.push({
-      type: 'context',
-      elements: [mrkdwn(channelProblemText(view.channelProblem.channel, view.channelProblem.error, null))],
-    });
+  if (view.surface === 'home') blocks.push(searchBox(view));
+  if (view.channelProblem) {
+    const text = channelProblemText(view.channelProblem.channel, view.channelProblem.error, null);
+    blocks.push({ type: 'context', elements: [mrkdwn(text)] });
+  }
   if (view.notice) blocks.push({ type: 'section', block_id: BLOCK.notice, text: mrkdwn(view.notice.slice(0, 3000)) });
   const users = view.page.users.slice(0, PAGE_SIZE);
   if (users.length === 0) {
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(view.page.total === 0 && view.page.page === 1 ? 'No users match.' : 'No users on this page.'),
-    });
+    const empty = view.page.total === 0 && view.page.page === 1 ? 'No users match.' : 'No users on this page.';
+    blocks.push({ type: 'section', text: mrkdwn(empty) });
   }
+  const viewer = view.viewerEmail.toLowerCase();
   users.forEach((user, i) => {
     if (i > 0) blocks.push({ type: 'divider' });
-    if (user.id === view.cancelPromptFor && user.invitation) blocks.push(...cancelPrompt(user, view.state));
-    else blocks.push(userRow(user, view.state));
+    if (view.prompt && user.id === view.prompt.userId)
+      blocks.push(...confirmPrompt(user, view.prompt.action, view.state));
+    else blocks.push(userRow(user, view.state, user.email?.toLowerCase() === viewer));
   });
   return blocks;
 }

@@ -1,5 +1,5 @@
-import type { Deps } from '../../deps.js';
-import { type App, createContext } from '../context.js';
+import type { Logger } from '../../log.js';
+import { type App, createContext, type SlackDeps } from '../context.js';
 import { teamGuard } from '../team-guard.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
@@ -7,12 +7,12 @@ import * as events from './events/index.js';
 import * as views from './views/index.js';
 
 /** Registers every listener, grouped by Slack surface (commands, actions, views, events). */
-export function registerListeners(app: App, deps: Deps): void {
+export function registerListeners(app: App, deps: SlackDeps, log: Logger = deps.log): void {
   const ctx = createContext(deps);
   app.error(async (err) => {
-    deps.log.error({ err }, 'slack listener error');
+    log.error({ err }, 'slack listener error');
   });
-  app.use(teamGuard(deps.log));
+  app.use(teamGuard(log));
   commands.register(app, ctx);
   actions.register(app, ctx);
   views.register(app, ctx);

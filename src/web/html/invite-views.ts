@@ -1,9 +1,9 @@
-import { formatDate } from '../../email/templates/format-date.js';
-import { safeHttpUrl, singleLine } from '../../email/templates/html.js';
+import { formatDate } from '../../text/dates.js';
+import { safeHttpUrl, singleLine } from '../../text/html.js';
 import type { ErrorCode } from '../../invitations/errors.js';
 import type { Person } from '../../invitations/invitation.js';
 import type { InvitationDetails } from '../../invitations/invitee.js';
-import { NAME_MAX } from '../../invitations/names.js';
+import { NAME_MAX } from '../../text/names.js';
 import { type Html, html, type Page } from './layout.js';
 
 /** What every page needs from the configuration. */
@@ -166,6 +166,15 @@ ${go}`,
         body: html`<h1>This invitation was cancelled</h1>
 <p>An administrator of <strong>${account}</strong> cancelled this invitation, so this link no longer works.</p>
 <p class="hint">If you think this is a mistake, contact an administrator of ${account}. ${askWhom(d)}</p>`,
+      };
+    case 'link_no_access':
+      // Blocked or removed: say that access is gone, never why.
+      return {
+        ...base,
+        title: 'No access',
+        body: html`<h1>You no longer have access</h1>
+<p>The account <strong>${d.invitee.email}</strong> no longer has access to <strong>${account}</strong>, so this link does not work any more.</p>
+<p class="hint">If you think this is a mistake, contact an administrator of ${account}.</p>`,
       };
     default:
       return invalidPage();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../../email/templates/html.js';
+import { escapeHtml } from '../../text/html.js';
 
 /**
  * The page shell of the invite pages: one inline stylesheet and no script at all. The stylesheet is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate } from '../../../src/email/templates/format-date.js';
+import { formatDate } from '../../../src/text/dates.js';
 import { linkToken, newPublicId } from '../../../src/invitations/links.js';
 import { formTokens } from '../../../src/web/security.js';
 import { adminActor, outbox } from '../../support/app.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate } from '../../../src/email/templates/format-date.js';
-import { escapeHtml, safeHttpUrl, singleLine } from '../../../src/email/templates/html.js';
+import { formatDate } from '../../../src/text/dates.js';
+import { escapeHtml, safeHttpUrl, singleLine } from '../../../src/text/html.js';
 import { type InvitationEmailInput, renderInvitationEmail } from '../../../src/email/templates/invitation.js';
 
 const base: InvitationEmailInput = {

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import type { NoticeLine } from '../../../src/invitations/notices.js';
+import type { NoticeLine } from '../../../src/notices/service.js';
 import { classifySlackError } from '../../../src/jobs/post-notices.js';
 import { channelProblemText, MAX_LINES, noticeMessage } from '../../../src/slack/blocks/notice.js';
 import { decodeNoticeRef, encodeNoticeRef } from '../../../src/slack/blocks/notice-values.js';

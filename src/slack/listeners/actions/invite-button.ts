@@ -1,25 +1,16 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { inviteModal } from '../../blocks/invite-modal.js';
-import { type App, type SlackContext, safely } from '../../context.js';
+import { type App, afterAck, ephemeral, type SlackContext } from '../../context.js';
 import { ACTION } from '../../ids.js';
-import { refuseNonAdmin } from './row-action.js';
+import { openInviteForm } from '../../invite-form.js';
 
-/** "Invite user" opens the modal; from Home it remembers the list state to refresh afterwards. */
+/** "Invite user" opens the form; from Home it remembers the list state to refresh afterwards. */
 export function registerInviteButton(app: App, ctx: SlackContext): void {
   app.action<BlockAction<ButtonAction>>(ACTION.inviteButton, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await safely(
-      ctx,
-      'invite button',
-      (text) => respond({ response_type: 'ephemeral', replace_original: false, text }),
-      async () => {
-        if (!(await ctx.adminActor(client, body.user.id))) return refuseNonAdmin(ctx, { body, client, respond });
-        const home = body.view?.type === 'home' ? (action.value ?? null) : null;
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: inviteModal({ responseUrl: home ? null : (body.response_url ?? null), home }),
-        });
-      },
+    const home = body.view?.type === 'home' ? (action.value ?? null) : null;
+    const origin = { responseUrl: home ? null : (body.response_url ?? null), home };
+    await afterAck(ctx, 'invite button', ephemeral(respond), () =>
+      openInviteForm(ctx, client, { triggerId: body.trigger_id, userId: body.user.id, origin }),
     );
   });
 }

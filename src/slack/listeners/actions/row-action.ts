@@ -1,11 +1,12 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
-import type { Result } from '../../../invitations/errors.js';
-import type { Actor, Target } from '../../../invitations/invitation.js';
-import { confirm, historyModal } from '../../blocks/messages.js';
+import type { Actor, ListPage, Target } from '../../../invitations/invitation.js';
+import { historyModal, loadingModal } from '../../blocks/messages.js';
+import { CONFIRMABLE, type Confirmable } from '../../blocks/user-row.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
-import { type Extras, listMessage, publishHome } from '../../surfaces.js';
-import type { ListState, RowRef } from '../../values.js';
+import { perform } from '../../perform.js';
+import { type Extras, listMessage, loadListMessage, publishHome, queryOf } from '../../surfaces.js';
+import { DEFAULT_STATE, type ListState, type RowRef } from '../../values.js';
 
 export interface ClickArgs {
   body: BlockAction;
@@ -16,8 +17,9 @@ export interface ClickArgs {
 const onHome = (body: BlockAction): boolean => body.view?.type === 'home';
 
 /**
- * Redraws the surface the click came from, with fresh data: the ephemeral list via its response_url
- * (Slack sends no copy of an ephemeral message on click, hence the state in every value), or App Home.
+ * Redraws the surface the click came from: the ephemeral list via its response_url (Slack sends no
+ * copy of an ephemeral message on click, hence the state in every value), or App Home. `page` is the
+ * page an action read in its own transaction; without one the list is loaded (and admin-checked).
  * A `notice` goes to the admin alone: a separate ephemeral message, or a banner on their Home.
  */
 export async function redraw(
@@ -26,16 +28,18 @@ export async function redraw(
   actor: Actor,
   state: ListState,
   extras: Extras = {},
+  page: ListPage | null = null,
 ): Promise<void> {
-  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, state, extras);
+  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, state, extras, page);
   if (extras.notice) await args.respond({ response_type: 'ephemeral', replace_original: false, text: extras.notice });
-  const message = await listMessage(ctx, actor, state, { cancelPromptFor: extras.cancelPromptFor ?? null });
+  const rest = { prompt: extras.prompt ?? null };
+  const message = page ? listMessage(ctx, actor, page, state, rest) : await loadListMessage(ctx, actor, state, rest);
   await args.respond({ response_type: 'ephemeral', replace_original: true, ...message });
 }
 
 /** Said to a non-admin; nothing else happens. */
 export async function refuseNonAdmin(ctx: SlackContext, args: ClickArgs): Promise<void> {
-  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, { filter: null, page: 1 });
+  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, DEFAULT_STATE);
   await args.respond({
     response_type: 'ephemeral',
     replace_original: false,
@@ -43,62 +47,44 @@ export async function refuseNonAdmin(ctx: SlackContext, args: ClickArgs): Promis
   });
 }
 
-function notice<T>(r: Result<T>, done: (value: T) => string): string {
-  return r.ok ? done(r.value) : slackErrorText(r.error);
+/** View history: the modal opens at once (trigger_id lasts 3 s), then fills in, or says why not. */
+async function showHistory(ctx: SlackContext, args: ClickArgs, ref: RowRef): Promise<void> {
+  const opened = await args.client.views.open({ trigger_id: args.body.trigger_id, view: loadingModal('History') });
+  const viewId = opened.view?.id;
+  const actor = await ctx.actor(args.client, args.body.user.id);
+  const r = actor ? await ctx.service.history(actor, { userId: ref.userId }, 30) : null;
+  const view = r?.ok
+    ? historyModal(r.value.email ?? `erased user #${ref.userId}`, r.value.entries)
+    : loadingModal('History', slackErrorText(r ? r.error : { code: 'not_admin' }));
+  if (viewId) await args.client.views.update({ view_id: viewId, view });
 }
 
 /**
- * One ••• action. The service re-checks, at this moment, that the clicker is an Active admin and
- * that the action is allowed for the user's current state and for the invitation the row showed.
+ * One ••• action. The service checks, once and at this moment, that the clicker is an Active admin
+ * and that the action is allowed for the user's current state and for the invitation the row
+ * showed, and reads the page to redraw in the same transaction. Actions that need confirming first
+ * redraw the row as a prompt; its button comes back here `confirmed`.
  */
-export async function runRowAction(
-  ctx: SlackContext,
-  args: ClickArgs,
-  ref: RowRef | null,
-  confirmed = false,
-): Promise<void> {
-  const actor = await ctx.adminActor(args.client, args.body.user.id);
+export async function runRowAction(ctx: SlackContext, args: ClickArgs, ref: RowRef | null, confirmed = false) {
+  if (ref?.action === 'history') return showHistory(ctx, args, ref);
+  const actor = await ctx.actor(args.client, args.body.user.id);
   if (!actor) return refuseNonAdmin(ctx, args);
-  if (!ref)
-    return redraw(
-      ctx,
-      args,
-      actor,
-      { filter: null, page: 1 },
-      {
-        notice: slackErrorText({
-          code: 'invalid_input',
-          detail: 'That button is out of date. Here is the current list.',
-        }),
-      },
-    );
-  const { service } = ctx.deps;
-  const target: Target = { userId: ref.userId, ...(ref.invitationId ? { invitationId: ref.invitationId } : {}) };
-  switch (ref.action) {
-    case 'copy_link':
-      return redraw(ctx, args, actor, ref.state, {
-        notice: notice(await service.copyLink(actor, target), (v) => confirm.link(v.user, v.link)),
-      });
-    case 'resend':
-      return redraw(ctx, args, actor, ref.state, {
-        notice: notice(await service.resend(actor, target), confirm.resent),
-      });
-    case 'send_new':
-      return redraw(ctx, args, actor, ref.state, {
-        notice: notice(await service.sendNew(actor, target), confirm.sentNew),
-      });
-    case 'cancel':
-      if (!confirmed) return redraw(ctx, args, actor, ref.state, { cancelPromptFor: ref.userId });
-      return redraw(ctx, args, actor, ref.state, {
-        notice: notice(await service.cancel(actor, target), (v) => confirm.cancelled(v.email)),
-      });
-    case 'history': {
-      const r = await service.history(actor, { userId: ref.userId }, 30);
-      if (!r.ok) return redraw(ctx, args, actor, ref.state, { notice: slackErrorText(r.error) });
-      await args.client.views.open({
-        trigger_id: args.body.trigger_id,
-        view: historyModal(r.value.email, r.value.entries),
-      });
-    }
+  if (!ref) {
+    const notice = slackErrorText({
+      code: 'invalid_input',
+      detail: 'That button is out of date. Here is the current list.',
+    });
+    return redraw(ctx, args, actor, DEFAULT_STATE, { notice });
   }
+  if (CONFIRMABLE.has(ref.action) && !confirmed) {
+    return redraw(ctx, args, actor, ref.state, { prompt: { userId: ref.userId, action: ref.action as Confirmable } });
+  }
+  const target: Target = { userId: ref.userId, invitationId: ref.invitationId };
+  const r = await perform(ctx.service, ref.action, actor, target, {
+    redraw: queryOf(ref.state),
+    role: ref.role ?? null,
+  });
+  if (!r.ok && r.error.code === 'not_admin') return refuseNonAdmin(ctx, args);
+  if (r.ok) return redraw(ctx, args, actor, ref.state, { notice: r.value.value }, r.value.page);
+  return redraw(ctx, args, actor, ref.state, { notice: slackErrorText(r.error) });
 }

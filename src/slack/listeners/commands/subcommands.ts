@@ -1,69 +1,123 @@
 import type { Command } from '../../../commands/index.js';
 import type { Result } from '../../../invitations/errors.js';
-import type { Actor, UserView } from '../../../invitations/invitation.js';
-import { inviteModal } from '../../blocks/invite-modal.js';
-import { confirm, historyText, inviteSummary, usageText } from '../../blocks/messages.js';
-import type { KnownBlock } from '../../blocks/types.js';
+import type { Actor, ListFilter } from '../../../invitations/invitation.js';
+import { confirm } from '../../blocks/confirmations.js';
+import { historyText, inviteSummary, usageText } from '../../blocks/messages.js';
+import { renewAllBlocks } from '../../blocks/renew-all.js';
+import type { Confirmable } from '../../blocks/user-row.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
-import { listMessage } from '../../surfaces.js';
-
-/** Answers the user; called with no message it just acknowledges (nothing shown). */
-export type Reply = (message?: { text: string; blocks?: KnownBlock[] }) => Promise<void>;
+import { COMMAND } from '../../ids.js';
+import { listMessage, type Message, queryOf } from '../../surfaces.js';
+import type { ListState } from '../../values.js';
 
 export interface CommandArgs {
   actor: Actor;
   client: WebClient;
-  reply: Reply;
-  triggerId: string;
-  responseUrl: string;
+  reply: (message: Message) => Promise<unknown>;
+  userId: string;
 }
 
-function say<T>(r: Result<T>, done: (value: T) => string): { text: string } {
+function say<T>(r: Result<T>, done: (value: T) => string): Message {
   return { text: r.ok ? done(r.value) : slackErrorText(r.error) };
 }
 
-export async function runSubcommand(ctx: SlackContext, command: Command, args: CommandArgs): Promise<void> {
-  const { service } = ctx.deps;
-  const { actor, reply } = args;
+/** A list (or one row, with an "Are you sure?" prompt) as the answer to a command. */
+async function showList(
+  ctx: SlackContext,
+  args: CommandArgs,
+  state: ListState,
+  prompt?: Confirmable,
+): Promise<Message> {
+  const r = await ctx.service.list(args.actor, queryOf(state));
+  if (!r.ok) return { text: slackErrorText(r.error) };
+  const first = r.value.users[0];
+  const ask = prompt && first ? { prompt: { userId: first.id, action: prompt } } : {};
+  return listMessage(ctx, args.actor, r.value, state, ask);
+}
+
+/** `/users block|remove|erase EMAIL` show that row with its confirmation prompt: nothing happens yet. */
+async function confirmFirst(ctx: SlackContext, args: CommandArgs, email: string, action: Confirmable) {
+  const user = await ctx.service.show(args.actor, email, 1);
+  if (!user.ok) return { text: slackErrorText(user.error) };
+  const only = user.value.users[0];
+  if (!only) return { text: slackErrorText({ code: 'user_not_found', email }) };
+  return showList(ctx, args, { filter: 'all', page: 1, userId: only.id }, action);
+}
+
+const filterOf = (f: ListFilter | null): ListFilter => f ?? 'all';
+
+async function answer(ctx: SlackContext, command: Command, args: CommandArgs): Promise<Message> {
+  const { service } = ctx;
+  const { actor } = args;
   switch (command.kind) {
     case 'help':
-      return reply({ text: usageText(null) });
+      return { text: usageText(null) };
     case 'list':
-      return reply(await listMessage(ctx, actor, { filter: command.filter, page: command.page }));
+      return showList(ctx, args, { filter: filterOf(command.filter), page: command.page });
+    case 'find':
+      return showList(ctx, args, { filter: 'all', page: command.page, text: command.text });
+    case 'show': {
+      const r = await service.show(actor, command.email, 1);
+      if (!r.ok) return { text: slackErrorText(r.error) };
+      const only = r.value.users[0];
+      return listMessage(ctx, actor, r.value, { filter: 'all', page: 1, userId: only?.id ?? null });
+    }
     case 'invite': {
-      if (command.emails.length === 0) {
-        // trigger_id is only valid for 3 seconds: open the modal before anything else.
-        await args.client.views.open({
-          trigger_id: args.triggerId,
-          view: inviteModal({ responseUrl: args.responseUrl, home: null }),
-        });
-        return reply();
-      }
-      // Many addresses can take longer than Slack's 3-second ack window: ack, then answer.
-      await reply();
-      const r = await service.invite(
-        actor,
-        command.emails.map((email) => ({ email, role: command.role })),
-      );
-      return reply(r.ok ? inviteSummary(r.value) : { text: slackErrorText(r.error) });
+      const requests = command.people.map((p) => ({ email: p.email, name: p.name, role: p.role ?? command.role }));
+      const r = requests.length ? await service.invite(actor, requests) : { ok: true as const, value: [] };
+      return r.ok ? inviteSummary(r.value, command.rejected) : { text: slackErrorText(r.error) };
     }
     case 'link':
-      return reply(say(await service.copyLink(actor, { email: command.email }), (v) => confirm.link(v.user, v.link)));
+      return say(await service.copyLink(actor, { email: command.email }), (v) => confirm.link(v.value));
     case 'resend':
-      return reply(say(await service.resend(actor, { email: command.email }), (u: UserView) => confirm.resent(u)));
+      return say(await service.resend(actor, { email: command.email }), (v) => confirm.resent(v.value));
     case 'renew':
-      return reply(say(await service.sendNew(actor, { email: command.email }), (u: UserView) => confirm.sentNew(u)));
+      if ('allExpired' in command) {
+        const r = await service.list(actor, { filter: 'expired', page: 1, pageSize: 1 });
+        return r.ok ? renewAllBlocks(r.value.total) : { text: slackErrorText(r.error) };
+      }
+      return say(await service.sendNew(actor, { email: command.email }), (v) => confirm.sentNew(v.value));
     case 'cancel':
       // Typing the address is the deliberate act here; the ••• menu asks for confirmation instead.
-      return reply(say(await service.cancel(actor, { email: command.email }), (v) => confirm.cancelled(v.email)));
+      return say(await service.cancel(actor, { email: command.email }), (v) => confirm.cancelled(v.value));
+    case 'role':
+      return say(await service.changeRole(actor, { email: command.email }, command.role), (v) => confirm.role(v.value));
+    case 'unblock':
+      return say(await service.unblock(actor, { email: command.email }), (v) => confirm.unblocked(v.value));
+    case 'block':
+    case 'remove':
+    case 'erase':
+      return confirmFirst(ctx, args, command.email, command.kind);
     case 'history':
-      return reply(
-        say(await service.history(actor, { email: command.email }, 30), (v) => historyText(v.email, v.entries)),
+      return say(await service.history(actor, { email: command.email }, 30), (v) =>
+        historyText(v.email ?? command.email, v.entries),
       );
+    case 'export':
+      return exportList(ctx, args, filterOf(command.filter));
     case 'notify': {
+      if (command.channel !== 'off' && !('id' in command.channel)) {
+        return {
+          text: slackErrorText({
+            code: 'invalid_input',
+            detail: `Pick the channel from Slack's autocomplete: ${COMMAND} notify #channel`,
+          }),
+        };
+      }
       const channel = command.channel === 'off' ? null : command.channel.id;
-      return reply(say(await service.setNoticeChannel(actor, channel), (v) => confirm.notify(v.channel)));
+      return say(await ctx.channel.choose(actor, channel), (v) => confirm.notify(v.channel));
     }
   }
+}
+
+/** Export arrives as a CSV file in the admin's DM (see src/slack/export.ts). */
+async function exportList(ctx: SlackContext, args: CommandArgs, filter: ListFilter): Promise<Message> {
+  void ctx;
+  void args;
+  void filter;
+  return { text: ':construction: Export is not available yet.' };
+}
+
+export async function runSubcommand(ctx: SlackContext, command: Command, args: CommandArgs): Promise<void> {
+  await args.reply(await answer(ctx, command, args));
 }

@@ -1,52 +1,43 @@
 import { parseCommand } from '../../../commands/index.js';
 import { usageText } from '../../blocks/messages.js';
-import { type App, type SlackContext, safely } from '../../context.js';
+import { type App, afterAck, type SlackContext } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
-import { type Reply, runSubcommand } from './subcommands.js';
+import { openInviteForm } from '../../invite-form.js';
+import type { Message } from '../../surfaces.js';
+import { runSubcommand } from './subcommands.js';
 
 /**
- * `/users …`: admin check first (nothing runs for anyone else; for the list, the service's own check
- * is that check), then the shared grammar, then the subcommand. Every answer is ephemeral; the first one goes in the ack, later ones via response_url.
+ * `/users …`. Acknowledged first, always with nothing (no Web API call may stand between Slack's
+ * request and its ack); every answer then goes through response_url, ephemerally. A form opens
+ * before anything slow; the service checks the admin in the same step that does the work.
  */
 export function registerUsersCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ ack, command, client, respond }) => {
-    let acked = false;
-    const reply: Reply = async (message) => {
-      if (acked) return void (await respond({ response_type: 'ephemeral', ...message }));
-      acked = true;
-      await ack(message ? { response_type: 'ephemeral', ...message } : undefined);
-    };
-    await safely(
+    await ack();
+    const reply = (message: Message) => respond({ response_type: 'ephemeral', ...message });
+    const parsed = parseCommand(command.text ?? '');
+    await afterAck(
       ctx,
       'command',
       (text) => reply({ text }),
       async () => {
-        const actor = await ctx.directory.actor(client, command.user_id);
-        if (!actor) return reply({ text: slackErrorText({ code: 'not_admin' }) });
-        const parsed = parseCommand(command.text ?? '');
-        // The list is the hot path: service.list checks the admin itself and a non-admin gets the
-        // same refusal from it, so asking here first would only add a round trip to every /users.
-        if (parsed.ok && parsed.command.kind === 'list') {
-          return runSubcommand(ctx, parsed.command, {
-            actor,
-            client,
-            reply,
-            triggerId: command.trigger_id,
-            responseUrl: command.response_url,
-          });
+        if (parsed.ok && parsed.command.kind === 'invite' && isEmptyInvite(parsed.command)) {
+          const origin = { responseUrl: command.response_url, home: null };
+          return openInviteForm(ctx, client, { triggerId: command.trigger_id, userId: command.user_id, origin });
         }
-        if (!(await ctx.deps.service.isAdmin(actor.email)))
-          return reply({ text: slackErrorText({ code: 'not_admin' }) });
-        if (!parsed.ok) return reply({ text: usageText(parsed.error) });
-        await runSubcommand(ctx, parsed.command, {
-          actor,
-          client,
-          reply,
-          triggerId: command.trigger_id,
-          responseUrl: command.response_url,
-        });
+        const actor = await ctx.actor(client, command.user_id);
+        if (!actor) return reply({ text: slackErrorText({ code: 'not_admin' }) });
+        if (!parsed.ok) {
+          // Usage is for admins; anyone else learns only that this is not for them.
+          const admin = await ctx.service.isAdmin(actor);
+          return reply({ text: admin ? usageText(parsed.error) : slackErrorText({ code: 'not_admin' }) });
+        }
+        await runSubcommand(ctx, parsed.command, { actor, client, reply, userId: command.user_id });
       },
     );
   });
 }
+
+const isEmptyInvite = (c: { people: unknown[]; rejected: unknown[]; file: string | null }) =>
+  c.people.length === 0 && c.rejected.length === 0 && c.file === null;

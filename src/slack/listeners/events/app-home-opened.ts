@@ -1,13 +1,13 @@
-import { type App, type SlackContext, safely } from '../../context.js';
+import { type App, afterAck, type SlackContext } from '../../context.js';
 import { publishHome } from '../../surfaces.js';
-import { decodeState } from '../../values.js';
+import { DEFAULT_STATE, decodeState } from '../../values.js';
 
-/** Draws the "Users" page each time the Home tab opens, keeping the filter/page last shown. */
+/** Draws the "Users" page each time the Home tab opens, keeping the filter, page and search last shown. */
 export function registerAppHomeOpened(app: App, ctx: SlackContext): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    const state = decodeState(event.view?.private_metadata) ?? { filter: null, page: 1 };
-    await safely(
+    const state = decodeState(event.view?.private_metadata) ?? DEFAULT_STATE;
+    await afterAck(
       ctx,
       'app home',
       async () => {},

@@ -1,80 +1,84 @@
-import { parseCommand, type Role } from '../../../commands/index.js';
-import { describeError } from '../../../invitations/errors.js';
+import { type Invitee, parseAddresses, type Rejected, type Role } from '../../../commands/index.js';
 import { parseOrigin } from '../../blocks/invite-modal.js';
 import { inviteSummary } from '../../blocks/messages.js';
-import { type App, type SlackContext, safely } from '../../context.js';
+import { type App, afterAck, type SlackContext } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, BLOCK, CALLBACK } from '../../ids.js';
+import type { Message } from '../../surfaces.js';
 import { publishHome } from '../../surfaces.js';
-import { decodeState } from '../../values.js';
+import { DEFAULT_STATE, decodeState } from '../../values.js';
 
+type FormValues = Record<string, Record<string, { value?: unknown; selected_option?: { value?: unknown } | null }>>;
 type Parsed =
-  | { ok: true; emails: string[]; name: string | null; role: Role }
+  | { ok: true; people: Invitee[]; rejected: Rejected[]; name: string | null; role: Role }
   | { ok: false; errors: Record<string, string> };
 
-/** Validates the form with the same grammar as `/users invite`, so both accept the same addresses. */
-export function parseInviteForm(
-  values: Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>,
-): Parsed {
-  const raw = values[BLOCK.inviteEmails]?.[ACTION.inviteEmails]?.value ?? '';
-  const name = values[BLOCK.inviteName]?.[ACTION.inviteName]?.value?.trim() || null;
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The form's values, straight into the address parser `/users invite` uses (no detour through text). */
+export function parseInviteForm(values: FormValues): Parsed {
+  const raw = text(values[BLOCK.inviteEmails]?.[ACTION.inviteEmails]?.value);
+  const name = text(values[BLOCK.inviteName]?.[ACTION.inviteName]?.value).trim() || null;
   const role: Role =
     values[BLOCK.inviteRole]?.[ACTION.inviteRole]?.selected_option?.value === 'admin' ? 'admin' : 'member';
-  // Options are the command's business; in the form a leading dash can only be a typo.
-  if (/(^|[\s,;])--?[a-z]/i.test(raw))
-    return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter email addresses only; choose the role below.' } };
-  const parsed = parseCommand(`invite ${raw.replace(/\s+/g, ' ')}`);
-  if (!parsed.ok) return { ok: false, errors: { [BLOCK.inviteEmails]: parsed.error } };
-  if (parsed.command.kind !== 'invite' || parsed.command.emails.length === 0) {
-    return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter at least one email address.' } };
+  const { people, rejected } = parseAddresses(raw);
+  if (people.length === 0) {
+    const why = rejected[0] ? `${rejected[0].input}: ${rejected[0].reason}` : 'Enter at least one email address.';
+    return { ok: false, errors: { [BLOCK.inviteEmails]: why.slice(0, 150) } };
   }
-  if (name && parsed.command.emails.length > 1) {
+  if (name && people.length > 1) {
     return { ok: false, errors: { [BLOCK.inviteName]: 'A name can only be given when inviting one person.' } };
   }
-  return { ok: true, emails: parsed.command.emails, name, role };
+  return { ok: true, people, rejected, name, role };
 }
 
+/** Back where `/users invite` was typed (its response_url); from App Home, in the app's DM with the admin. */
+async function tellOrigin(
+  client: Parameters<typeof publishHome>[1],
+  userId: string,
+  responseUrl: string | null,
+  m: Message,
+) {
+  if (responseUrl) {
+    const res = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...m }),
+    });
+    if (res.ok) return;
+  }
+  await client.chat.postMessage({ channel: userId, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+}
+
+/**
+ * The invite form. Bad input is answered in the ack itself (inline errors, no Web API call); a good
+ * one closes the form at once and the invitations are sent after the ack. The service checks the
+ * admin; a non-admin is told where the form was opened.
+ */
 export function registerInviteSubmit(app: App, ctx: SlackContext): void {
   app.view(CALLBACK.inviteModal, async ({ ack, body, view, client }) => {
-    const userId = body.user.id;
-    // Nothing runs for a non-admin: the form stays open with the reason on it.
-    const actor = await ctx.adminActor(client, userId);
-    if (!actor)
-      return void (await ack({
-        response_action: 'errors',
-        errors: { [BLOCK.inviteEmails]: describeError({ code: 'not_admin' }) },
-      }));
-    const form = parseInviteForm(view.state.values as Parameters<typeof parseInviteForm>[0]);
+    const form = parseInviteForm(view.state.values as FormValues);
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
     await ack();
+    const userId = body.user.id;
     const origin = parseOrigin(view.private_metadata);
-    const tell = async (message: { text: string; blocks?: unknown[] }) => {
-      // Back where `/users invite` was typed; otherwise (App Home) in the app's DM with the admin.
-      if (origin.responseUrl) {
-        const res = await fetch(origin.responseUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
-        });
-        if (res.ok) return;
-      }
-      await client.chat.postMessage({
-        channel: userId,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks as never } : {}),
-      });
-    };
-    await safely(
+    const tell = (m: Message) => tellOrigin(client, userId, origin.responseUrl, m);
+    await afterAck(
       ctx,
       'invite modal',
-      (text) => tell({ text }),
+      (t) => tell({ text: t }),
       async () => {
-        const r = await ctx.deps.service.invite(
-          actor,
-          form.emails.map((email) => ({ email, name: form.name, role: form.role })),
+        const actor = await ctx.actor(client, userId);
+        const requests = form.people.map((p) => ({
+          email: p.email,
+          name: form.name ?? p.name,
+          role: p.role ?? form.role,
+        }));
+        const r = actor ? await ctx.service.invite(actor, requests) : null;
+        await tell(
+          r?.ok ? inviteSummary(r.value, form.rejected) : { text: slackErrorText(r ? r.error : { code: 'not_admin' }) },
         );
-        await tell(r.ok ? inviteSummary(r.value) : { text: slackErrorText(r.error) });
-        if (origin.home) await publishHome(ctx, client, userId, decodeState(origin.home) ?? { filter: null, page: 1 });
+        if (origin.home && r?.ok) await publishHome(ctx, client, userId, decodeState(origin.home) ?? DEFAULT_STATE);
       },
     );
   });

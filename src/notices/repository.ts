@@ -4,20 +4,6 @@ import type { InvitationState, NoticeKind, NoticePostKind, NoticePostState } fro
 
 /** All SQL of channel notices. No rules here: the notices service decides, this reads and writes. */
 
-/** The last successful `/users notify` (Slack or CLI): who set the channel, or null if nobody ever did. */
-export async function lastNotify(db: Executor, accountId: string): Promise<{ actor: string; at: Date } | null> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select(['actor', 'at'])
-    .where('account_id', '=', accountId)
-    .where('action', '=', 'notify')
-    .where('outcome', '=', 'ok')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ?? null;
-}
-
 export async function insertPost(
   db: Executor,
   values: {
@@ -124,7 +110,8 @@ export interface LineRow {
   kind: NoticeKind;
   invitation_id: string;
   user_id: string;
-  email: string;
+  /** Null once the invitee was erased. */
+  email: string | null;
   name: string | null;
   inviter_email: string | null;
   inviter_name: string | null;
@@ -257,10 +244,44 @@ export async function clearChannelError(db: Executor, accountId: string, channel
     .execute();
 }
 
-export async function channelError(db: Executor, accountId: string) {
+export async function channelSettings(db: Executor, accountId: string) {
   return db
     .selectFrom('accounts')
-    .select(['notice_channel', 'notice_error', 'notice_error_channel', 'notice_error_at'])
+    .select([
+      'notice_channel',
+      'notice_channel_chosen',
+      'notice_channel_by_slack_id',
+      'notice_channel_by_email',
+      'notice_error',
+      'notice_error_channel',
+      'notice_error_at',
+    ])
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
+}
+
+export async function chooseChannel(
+  db: Executor,
+  accountId: string,
+  p: { channel: string | null; bySlackId: string | null; byEmail: string | null; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({
+      notice_channel: p.channel,
+      notice_channel_chosen: true,
+      notice_channel_by_slack_id: p.bySlackId,
+      notice_channel_by_email: p.byEmail,
+      notice_channel_at: p.at,
+    })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/**
+ * Serializes account-wide decisions (expiry sweeps). NO KEY UPDATE, not UPDATE: every insert
+ * referencing the account holds KEY SHARE on its row; NO KEY UPDATE conflicts with itself only.
+ */
+export async function lockAccount(db: Executor, accountId: string): Promise<void> {
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
 }

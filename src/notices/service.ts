@@ -1,18 +1,20 @@
-import type { Db, Executor } from '../db/database.js';
-import type { Queue } from '../db/queue.js';
+import type { Db, Executor, Trx } from '../db/database.js';
+import type { Enqueue } from '../db/queue.js';
 import type { NoticeKind, NoticePostKind, NoticePostState } from '../db/schema.js';
-import type { Clock, Person } from './invitation.js';
-import * as repo from './notices-repository.js';
-import { lockAccount } from './repository.js';
+import type { ActionOptions, Done } from '../invitations/act.js';
+import type { Result } from '../invitations/errors.js';
+import type { Clock, Person } from '../invitations/invitation.js';
+import type { NoticeChannel } from './channel.js';
+import * as repo from './repository.js';
+
+export type { NoticeKind, NoticePostKind };
 
 export interface NoticeDeps {
   db: Db;
-  queue: Pick<Queue, 'enqueue'>;
+  queue: { enqueue: Enqueue };
   clock: Clock;
   accountId: string;
-  accountName: string;
-  /** NOTICE_CHANNEL: the channel until an admin sets one (or turns notices off) with `/users notify`. */
-  defaultChannel: string | null;
+  channel: NoticeChannel;
   /** REMINDER_BEFORE in ms; null = no reminders. */
   reminderBeforeMs: number | null;
 }
@@ -50,12 +52,6 @@ export interface SweepResult {
   posts: { id: string; kind: 'expiry' | 'reminder'; count: number }[];
 }
 
-/** Who set the notice channel, to tell them about a problem with it. */
-export interface ChannelSetter {
-  slackUserId: string | null;
-  email: string | null;
-}
-
 /**
  * Channel notices: expiries, reminders and answers are recorded ONCE (UNIQUE (invitation_id, kind)
  * in the database) in the same transaction that enqueues the job posting them (transactional outbox).
@@ -65,24 +61,6 @@ export class NoticeService {
   constructor(readonly deps: NoticeDeps) {}
 
   /**
-   * The channel notices go to: the one set from Slack/CLI wins; `/users notify off` means off even
-   * when NOTICE_CHANNEL is set; NOTICE_CHANNEL applies while nobody has ever chosen.
-   */
-  async channel(db: Executor = this.deps.db): Promise<string | null> {
-    const account = await repo.channelError(db, this.deps.accountId);
-    if (account.notice_channel) return account.notice_channel;
-    return (await repo.lastNotify(db, this.deps.accountId)) ? null : this.deps.defaultChannel;
-  }
-
-  async channelSetter(): Promise<ChannelSetter | null> {
-    const last = await repo.lastNotify(this.deps.db, this.deps.accountId);
-    if (!last) return null;
-    // Audit actors read "email (slack:U123)" or "email (cli)".
-    const m = /^(.*) \((?:slack:([A-Z0-9]+)|[^)]*)\)$/.exec(last.actor);
-    return { email: m?.[1] ?? null, slackUserId: m?.[2] ?? null };
-  }
-
-  /**
    * One sweep: claims new expiries and due reminders and enqueues one post per kind, all in one
    * transaction. The account row is locked first, so concurrent sweeps (several instances) run one
    * after the other and the second finds nothing new: one digest, never two halves.
@@ -90,8 +68,8 @@ export class NoticeService {
   async sweep(): Promise<SweepResult> {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (trx) => {
-      await lockAccount(trx, this.deps.accountId);
-      const channel = await this.channel(trx);
+      await repo.lockAccount(trx, this.deps.accountId);
+      const channel = await this.deps.channel.current(trx);
       if (!channel) return { posts: [] };
       const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];
       const posts: SweepResult['posts'] = [];
@@ -132,7 +110,7 @@ export class NoticeService {
       if (!parties) return [];
       const noticeId = await repo.claimAnswer(trx, { accountId: this.deps.accountId, invitationId, kind: answer, now });
       if (!noticeId) return [];
-      const channel = await this.channel(trx);
+      const channel = await this.deps.channel.current(trx);
       const base = { account_id: this.deps.accountId, created_at: now };
       const postId = channel
         ? await repo.insertPost(trx, { ...base, kind: 'news', channel, recipient_email: null })
@@ -157,7 +135,7 @@ export class NoticeService {
     const now = this.deps.clock();
     const parties = await repo.invitationParties(trx, this.deps.accountId, invitationId);
     if (!parties || parties.state !== 'pending') return null;
-    const channel = await this.channel(trx);
+    const channel = await this.deps.channel.current(trx);
     if (!channel) return null;
     const noticeId = await repo.claimAnswer(trx, {
       accountId: this.deps.accountId,
@@ -191,18 +169,53 @@ export class NoticeService {
       ts: row.ts,
       postedChannel: row.posted_channel,
       attempts: row.attempts,
-      lines: lines.map((l) => ({
-        kind: l.kind,
-        invitationId: l.invitation_id,
-        userId: l.user_id,
-        invitee: { email: l.email, name: l.name },
-        inviter: l.inviter_email ? { email: l.inviter_email, name: l.inviter_name } : null,
-        expiresAt: l.expires_at,
-        deliveryDetail: l.delivery_detail,
-        open: l.invitation_state === 'pending',
-        handled: l.handled_by && l.handled_at ? { by: l.handled_by, at: l.handled_at } : null,
-      })),
+      // An erased person's line is gone: notices never name them again.
+      lines: lines.flatMap((l) =>
+        l.email === null
+          ? []
+          : [
+              {
+                kind: l.kind,
+                invitationId: l.invitation_id,
+                userId: l.user_id,
+                invitee: { email: l.email, name: l.name },
+                inviter: l.inviter_email ? { email: l.inviter_email, name: l.inviter_name } : null,
+                expiresAt: l.expires_at,
+                deliveryDetail: l.delivery_detail,
+                open: l.invitation_state === 'pending',
+                handled: l.handled_by && l.handled_at ? { by: l.handled_by, at: l.handled_at } : null,
+              },
+            ],
+      ),
     };
+  }
+
+  /**
+   * An admin clicked a notice line's button. Refused as "already handled" when someone acted from
+   * this line before; otherwise the action runs and, when it `handles` the line, the line is marked
+   * handled INSIDE the action's transaction, so the mark and the action commit (or fail) together.
+   * Returns the post to redraw.
+   */
+  async act<T>(
+    click: { kind: NoticeKind; invitationId: string; slackUserId: string; handles: boolean },
+    run: (options: ActionOptions) => Promise<Result<Done<T>>>,
+  ): Promise<{
+    handledBefore: { by: string; at: Date } | null;
+    result: Result<Done<T>> | null;
+    postId: string | null;
+  }> {
+    const notice = await repo.notice(this.deps.db, click.invitationId, click.kind);
+    const mine = notice && notice.account_id === this.deps.accountId ? notice : undefined;
+    if (mine?.handled_by && mine.handled_at) {
+      return { handledBefore: { by: mine.handled_by, at: mine.handled_at }, result: null, postId: mine.post_id };
+    }
+    const within = click.handles
+      ? async (trx: Trx) => {
+          await repo.markHandled(trx, click.invitationId, click.kind, click.slackUserId, this.deps.clock());
+        }
+      : undefined;
+    const result = await run(within ? { within } : {});
+    return { handledBefore: null, result, postId: mine?.post_id ?? null };
   }
 
   /** The post behind the notice of `kind` about an invitation (to redraw it after a click). */
@@ -234,27 +247,5 @@ export class NoticeService {
 
   markSkipped(postId: string, reason: string): Promise<boolean> {
     return repo.settlePost(this.deps.db, postId, { state: 'skipped', error: reason.slice(0, 500) });
-  }
-
-  markHandled(invitationId: string, kind: NoticeKind, slackUserId: string): Promise<boolean> {
-    return repo.markHandled(this.deps.db, invitationId, kind, slackUserId, this.deps.clock());
-  }
-
-  /** True the first time this error is recorded for this channel: the caller tells the admins then. */
-  recordChannelError(channel: string, error: string): Promise<boolean> {
-    return repo.recordChannelError(this.deps.db, this.deps.accountId, channel, error, this.deps.clock());
-  }
-
-  clearChannelError(channel: string): Promise<void> {
-    return repo.clearChannelError(this.deps.db, this.deps.accountId, channel);
-  }
-
-  /** The recorded problem with the CURRENT notice channel, if any (for `/users` and App Home). */
-  async problem(): Promise<{ channel: string; error: string; at: Date } | null> {
-    const channel = await this.channel();
-    const a = await repo.channelError(this.deps.db, this.deps.accountId);
-    return channel && a.notice_error && a.notice_error_channel === channel && a.notice_error_at
-      ? { channel, error: a.notice_error, at: a.notice_error_at }
-      : null;
   }
 }

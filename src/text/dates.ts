@@ -1,7 +1,8 @@
 /**
- * Absolute, unambiguous date formatting shared by emails and the invite pages.
- * Written by hand rather than with Intl so the output is identical on every ICU build
- * (snapshot tests and emails must not change with the Node version).
+ * Dates in words, shared by emails, the invite pages, Slack fallbacks and the CLI. Written by hand
+ * rather than with Intl so the output is identical on every ICU build (snapshot tests and emails
+ * must not change with the Node version). Always UTC and always naming the zone: readers live in
+ * many time zones and we do not know theirs.
  */
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
@@ -22,14 +23,17 @@ const MONTHS = [
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+/** "2026-12-08 09:00 UTC": the one short, unambiguous timestamp for messages, CLI and fallbacks. */
+export function shortUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /**
- * Formats a moment in UTC, e.g. "Friday, 5 December 2026 at 14:03 UTC".
- * Recipients live in many time zones, so we always name the zone instead of guessing theirs.
+ * "Friday, 5 December 2026 at 14:03 UTC", for emails and pages.
  * Throws RangeError for an invalid Date (a programming error, not user input).
  */
 export function formatDate(date: Date): string {
-  const time = date.getTime();
-  if (Number.isNaN(time)) throw new RangeError('formatDate: invalid Date');
+  if (Number.isNaN(date.getTime())) throw new RangeError('formatDate: invalid Date');
   const weekday = WEEKDAYS[date.getUTCDay()];
   const month = MONTHS[date.getUTCMonth()];
   return (

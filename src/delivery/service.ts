@@ -1,12 +1,12 @@
 import type { Db, Executor } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
 import type { EmailEvent } from '../email/events.js';
-import { decideDelivery } from './delivery-events.js';
-import * as repo from './delivery-repository.js';
-import type { Person } from './invitation.js';
-import { inviteUrl, linkToken } from './links.js';
+import { decideDelivery } from './events.js';
+import * as repo from './repository.js';
+import type { Person } from '../invitations/invitation.js';
+import { inviteUrl, linkToken } from '../invitations/links.js';
 
-export { type DeliveryInfo, describeDelivery, relativeTime } from './delivery-summary.js';
+export { type DeliveryInfo, describeDelivery, relativeTime } from './summary.js';
 
 export interface EmailContext {
   invitationId: string;
@@ -54,18 +54,25 @@ export class DeliveryService {
   /** Contexts of the invitations that may still be mailed, keyed by id. One query for a whole batch. */
   async contexts(invitationIds: readonly string[]): Promise<Map<string, EmailContext>> {
     const rows = await repo.openInvitationsWithPeople(this.deps.db, invitationIds);
+    // An erased invitee has neither an address nor a link: nothing to mail.
     return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          invitationId: r.id,
-          accountName: this.deps.accountName,
-          invitee: { email: r.email, name: r.name },
-          inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
-          link: inviteUrl(this.deps.publicBaseUrl, linkToken(this.deps.appSecret, r.public_id)),
-          expiresAt: r.expires_at,
-        },
-      ]),
+      rows.flatMap((r) =>
+        r.email && r.public_id
+          ? [
+              [
+                r.id,
+                {
+                  invitationId: r.id,
+                  accountName: this.deps.accountName,
+                  invitee: { email: r.email, name: r.name },
+                  inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
+                  link: inviteUrl(this.deps.publicBaseUrl, linkToken(this.deps.appSecret, r.public_id)),
+                  expiresAt: r.expires_at,
+                },
+              ] as const,
+            ]
+          : [],
+      ),
     );
   }
 

@@ -1,0 +1,199 @@
+import { normalizeEmail } from '../commands/email.js';
+import type { ControlledTransaction } from 'kysely';
+import type { Trx } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { Role, UserRow } from '../db/schema.js';
+import { cleanName } from '../text/names.js';
+import {
+  type ActionOptions,
+  act,
+  asDomainError,
+  checkTarget,
+  type Done,
+  hourBefore,
+  refuse,
+  type ServiceContext,
+  targetKey,
+} from './act.js';
+import { type DomainError, fail, ok, type Result } from './errors.js';
+import type { Invited } from './invitation-actions.js';
+import { type Actor, statusOf, type Target } from './invitation.js';
+import { issueInvitation } from './issue.js';
+import { checkHourlyCap } from './limits.js';
+import { insertUser, lockParties, openInvitation } from './repository.js';
+
+export interface InviteRequest {
+  email: string;
+  name?: string | null;
+  role?: Role | null;
+}
+export interface InviteOutcome {
+  email: string;
+  result: Result<Invited>;
+}
+
+/** Why an existing user cannot simply be invited (null: they may be invited again). */
+const REFUSED: Record<string, DomainError['code'] | null> = {
+  invited: 'already_invited',
+  expired: 'invitation_expired',
+  active: 'already_active',
+  blocked: 'user_blocked',
+  disabled: null,
+  declined: null,
+  cancelled: null,
+};
+
+export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_email', detail: raw.slice(0, 100) });
+
+/**
+ * Invites one address in the caller's transaction: a new person, or "Invite again" for someone
+ * Disabled, Declined or Cancelled. `user` is their row, already locked by the caller.
+ */
+async function inviteAddress(
+  ctx: ServiceContext,
+  trx: Trx,
+  p: { actor: Actor; admin: UserRow; user: UserRow | undefined; email: string; request: Omit<InviteRequest, 'email'> },
+): Promise<Invited> {
+  const { actor, user, email } = p;
+  const now = ctx.clock();
+  const cap = ctx.limits.hourlyEmailCap === null ? null : { since: hourBefore(now), n: ctx.limits.hourlyEmailCap };
+  const read = await openInvitation(trx, {
+    userId: user?.state === 'invited' ? user.id : null,
+    accountId: actor.accountId,
+    cap,
+  });
+  if (user) {
+    const refused = REFUSED[statusOf(user.state, read.open?.expires_at ?? null, now)];
+    if (refused !== null)
+      fail(refused ?? 'user_not_found', { email, ...(read.open ? { expiresAt: read.open.expires_at } : {}) });
+  }
+  checkHourlyCap(ctx.limits, read.capReachedAt);
+  const name = cleanName(p.request.name) ?? user?.name ?? null;
+  const role = p.request.role ?? user?.role ?? 'member';
+  const row =
+    user ??
+    (await insertUser(trx, {
+      account_id: actor.accountId,
+      email,
+      name,
+      role,
+      state: 'invited',
+      created_at: now,
+      activated_at: null,
+      state_changed_at: now,
+    }));
+  const next = await issueInvitation(ctx, trx, {
+    actor,
+    action: 'invite',
+    userId: row.id,
+    email,
+    inviterId: p.admin.id,
+    replaces: null,
+    // Disabled, Declined or Cancelled earlier: the admins may invite again.
+    user: user ? { state: 'invited', name, role, state_changed_at: now } : null,
+    detail: { role, ...(user ? { again: true } : {}) },
+  });
+  return { userId: row.id, email, name, invitationId: next.id, expiresAt: next.expiresAt };
+}
+
+export function inviting(ctx: ServiceContext) {
+  /**
+   * Several addresses: ONE transaction with a savepoint per address. A refused address rolls back
+   * to its savepoint only, and every email job becomes visible at commit, together, so the worker
+   * sends them in a few batch calls instead of a trickle of single ones.
+   */
+  async function inviteMany(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
+    const trx = await ctx.db.startTransaction().execute();
+    try {
+      const { actor: admin } = await lockParties(trx, {
+        accountId: actor.accountId,
+        actorEmail: actor.email,
+        target: null,
+        account: true,
+      });
+      if (!admin || admin.state !== 'active' || admin.role !== 'admin') {
+        await trx.rollback().execute();
+        await refuse(ctx.db, actor, 'invite', { code: 'not_admin' }, ctx.clock());
+        return { ok: false, error: { code: 'not_admin' } };
+      }
+      const outcomes: InviteOutcome[] = [];
+      for (const request of requests) outcomes.push(await inviteSaved(trx, actor, admin, request));
+      await trx.commit().execute();
+      return ok(outcomes);
+    } catch (err) {
+      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();
+      throw err;
+    }
+  }
+
+  /** One address of many, behind its own savepoint: a refusal rolls back this address only. */
+  async function inviteSaved(
+    trx: ControlledTransaction<Database>,
+    actor: Actor,
+    admin: UserRow,
+    request: InviteRequest,
+  ): Promise<InviteOutcome> {
+    const email = normalizeEmail(request.email);
+    if (!email) {
+      const error = invalidEmail(request.email);
+      await refuse(trx, actor, 'invite', error, ctx.clock());
+      return { email: request.email, result: { ok: false, error } };
+    }
+    const sp = await trx.savepoint('address').execute();
+    try {
+      const { target } = await lockParties(sp, {
+        accountId: actor.accountId,
+        actorEmail: actor.email,
+        target: { email },
+        account: false,
+      });
+      const value = await inviteAddress(ctx, sp, { actor, admin, user: target, email, request });
+      await sp.releaseSavepoint('address').execute();
+      return { email, result: ok(value) };
+    } catch (err) {
+      const error = asDomainError(err, email);
+      if (!error) throw err;
+      await sp.rollbackToSavepoint('address').execute();
+      await refuse(trx, actor, 'invite', { ...error, email }, ctx.clock());
+      return { email, result: { ok: false, error: { ...error, email } } };
+    }
+  }
+
+  return {
+    /** "Invite again" from a row: someone Disabled, Declined or Cancelled gets a new invitation. */
+    inviteAgain(actor: Actor, target: Target, options?: ActionOptions): Promise<Result<Done<Invited>>> {
+      return act(
+        ctx,
+        actor,
+        { action: 'invite', target: targetKey(target), account: true },
+        async (trx, parties) => {
+          const c = await checkTarget(ctx, trx, { parties, action: 'invite_again', target, withInvitation: false });
+          return inviteAddress(ctx, trx, {
+            actor,
+            admin: parties.admin,
+            user: c.user,
+            email: c.user.email,
+            request: {},
+          });
+        },
+        options,
+      );
+    },
+
+    async invite(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
+      if (requests.length !== 1) return inviteMany(actor, requests);
+      const request = requests[0] as InviteRequest;
+      const email = normalizeEmail(request.email);
+      if (!email) {
+        const error = invalidEmail(request.email);
+        await refuse(ctx.db, actor, 'invite', error, ctx.clock());
+        return ok([{ email: request.email, result: { ok: false, error } }]);
+      }
+      const r = await act(ctx, actor, { action: 'invite', target: { email }, account: true }, (trx, parties) =>
+        inviteAddress(ctx, trx, { actor, admin: parties.admin, user: parties.target, email, request }),
+      );
+      if (!r.ok && r.error.code === 'not_admin') return r;
+      return ok([{ email, result: r.ok ? ok(r.value.value) : r }]);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { Trx } from '../db/database.js';
+import type { UsersTable } from '../db/schema.js';
+import type { Updateable } from 'kysely';
+import type { ServiceContext } from './act.js';
+import { auditOf } from './audit.js';
+import type { Actor } from './invitation.js';
+import { newPublicId } from './links.js';
+import { inviteAudited, replaceInvitationAudited } from './repository.js';
+
+export type EmailKind = 'invitation' | 'resend' | 'new-invitation';
+
+/**
+ * A new pending invitation with a fresh window: closes `replaces` (Send new invitation), updates the
+ * user, writes the audit entry (one statement) and enqueues its email in the same transaction.
+ */
+export async function issueInvitation(
+  ctx: ServiceContext,
+  trx: Trx,
+  p: {
+    actor: Actor;
+    action: string;
+    userId: string;
+    email: string;
+    inviterId: string;
+    replaces: string | null;
+    user: Updateable<UsersTable> | null;
+    detail?: Record<string, unknown>;
+  },
+): Promise<{ id: string; expiresAt: Date }> {
+  const now = ctx.clock();
+  const invitation = {
+    id: randomUUID(),
+    public_id: newPublicId(),
+    account_id: p.actor.accountId,
+    user_id: p.userId,
+    inviter_id: p.inviterId,
+    sent_at: now,
+    expires_at: new Date(now.getTime() + ctx.invitationTtlMs),
+    state: 'pending' as const,
+  };
+  const detail = { ...p.detail, ...(p.replaces ? { replaces: p.replaces } : {}) };
+  const audit = auditOf(p.actor, p.action, now, 'ok', {
+    subject_email: p.email,
+    detail: Object.keys(detail).length ? detail : null,
+  });
+  if (p.replaces) await replaceInvitationAudited(trx, { invitation, replaces: p.replaces }, audit);
+  else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
+  const kind: EmailKind = p.replaces ? 'new-invitation' : 'invitation';
+  await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind });
+  return { id: invitation.id, expiresAt: invitation.expires_at };
+}
