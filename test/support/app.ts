@@ -131,3 +131,11 @@ export const actorOf = (email: string, kind: 'test' | 'cli' | 'slack' = 'test') 
   email,
 });
 export const adminActor = actorOf(ADMIN);
+
+/** A user's row as the admin sees it now (status derived at this moment). */
+export async function rowOf(app: TestApp, email: string) {
+  const r = await app.deps.service.show(adminActor, email, 1);
+  const user = r.ok ? r.value.users[0] : undefined;
+  if (!user) throw new Error(`no row for ${email}`);
+  return user;
+}
