@@ -1,4 +1,4 @@
-import { parseCommand, type Role } from '../../../commands/index.js';
+import { describeRejected, parseCommand, type Role } from '../../../commands/index.js';
 import { describeError } from '../../../invitations/errors.js';
 import { parseOrigin } from '../../blocks/invite-modal.js';
 import { inviteSummary } from '../../blocks/messages.js';
@@ -25,13 +25,16 @@ export function parseInviteForm(
     return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter email addresses only; choose the role below.' } };
   const parsed = parseCommand(`invite ${raw.replace(/\s+/g, ' ')}`);
   if (!parsed.ok) return { ok: false, errors: { [BLOCK.inviteEmails]: parsed.error } };
-  if (parsed.command.kind !== 'invite' || parsed.command.emails.length === 0) {
-    return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter at least one email address.' } };
-  }
-  if (name && parsed.command.emails.length > 1) {
+  if (parsed.command.kind !== 'invite')
+    return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter email addresses only.' } };
+  const [refused] = parsed.command.rejected;
+  if (refused) return { ok: false, errors: { [BLOCK.inviteEmails]: describeRejected(refused) } };
+  const emails = parsed.command.people.map((p) => p.email);
+  if (emails.length === 0) return { ok: false, errors: { [BLOCK.inviteEmails]: 'Enter at least one email address.' } };
+  if (name && emails.length > 1) {
     return { ok: false, errors: { [BLOCK.inviteName]: 'A name can only be given when inviting one person.' } };
   }
-  return { ok: true, emails: parsed.command.emails, name, role };
+  return { ok: true, emails, name, role };
 }
 
 export function registerInviteSubmit(app: App, ctx: SlackContext): void {
