@@ -36,13 +36,16 @@ export function unescapeSlack(text: string): string {
     .replace(ENTITY, (_m, name: string) => ENTITIES[name] ?? '');
 }
 
-const MARKUP = /^<([#@!])([^<>|]*)(?:\|([^<>]*))?>$/;
+// Ids are upper-case letters and digits; `<#+@x.com>` is an address in angle brackets, not a channel.
+const MARKUP = /^<(?:([#@])([A-Z0-9]+)|(!)([\w^-]+))(?:\|([^<>]*))?>$/;
 
 /** A channel, user or special mention token (the whole token), or null for anything else. */
 export function readMarkup(token: string): Markup | null {
   const m = MARKUP.exec(token);
   if (!m) return null;
-  const [, sigil, id = '', rawName] = m;
+  const sigil = m[1] ?? m[3];
+  const id = m[2] ?? m[4] ?? '';
+  const rawName = m[5];
   const name = rawName?.trim() ? rawName.trim() : null;
   if (sigil === '#') return { kind: 'channel', id, name };
   if (sigil === '@') return { kind: 'user', id, name: name?.replace(/^@/, '') ?? null };

@@ -25,8 +25,8 @@ export const USAGE = [
   '',
   'STATUS is one of: invited, expired, active, blocked, disabled, declined, cancelled, deleted, all.',
   'With no command, list is assumed. PAGE starts at 1.',
-  'Invite takes addresses separated by spaces, commas, semicolons or new lines, as Name <EMAIL>',
-  'or "Last, First" <EMAIL> too, or CSV text with an email column (and name and role columns).',
+  'Invite takes addresses separated by spaces, commas, semicolons or new lines, with or without',
+  'names as pasted from a mail client, or CSV text with an email column (name and role optional).',
   'Each address is invited on its own; at most 1000 at a time. --role admin|member also works.',
   'In Slack, invite with no addresses opens a form.',
 ].join('\n');
