@@ -1,24 +1,25 @@
-export type NotifyTarget = { id: string; name: string | null } | 'off';
-export type ChannelParse = { ok: true; target: NotifyTarget } | { ok: false; reason: 'no-id' | 'not-channel' };
+import { readMarkup } from './slack-text.js';
+import type { NotifyTarget } from './types.js';
+
+export type { NotifyTarget } from './types.js';
+export type ChannelParse = { ok: true; target: NotifyTarget } | { ok: false; reason: 'not-channel' };
 
 // Public (C) and private/legacy group (G) conversation ids. DMs (D) can't host
 // team notices. Ids are 9-11 chars today; the range leaves room for growth.
-const ID = '[CG][A-Z0-9]{8,20}';
-// What Slack sends when the user picks a channel from autocomplete. Newer
-// payloads may omit the name or leave it empty.
-const SLACK_CHANNEL_RE = new RegExp(`^<#(${ID})(?:\\|([^>]*))?>$`);
-const RAW_ID_RE = new RegExp(`^${ID}$`);
+const ID = /^[CG][A-Z0-9]{8,20}$/;
+// Slack's own rule for channel names: lowercase letters, digits, hyphens and underscores, ≤ 80.
+const NAME = /^#([\p{Ll}\p{Lo}\p{N}_-]{1,80})$/u;
 
 /** Parses the single argument of `notify`. */
 export function parseChannel(arg: string): ChannelParse {
   if (arg.toLowerCase() === 'off') return { ok: true, target: 'off' };
-  const slack = SLACK_CHANNEL_RE.exec(arg);
-  if (slack) {
-    const name = (slack[2] ?? '').trim();
-    return { ok: true, target: { id: slack[1] ?? '', name: name === '' ? null : name } };
+  const markup = readMarkup(arg);
+  if (markup?.kind === 'channel' && ID.test(markup.id)) {
+    return { ok: true, target: { id: markup.id, name: markup.name } };
   }
-  if (RAW_ID_RE.test(arg)) return { ok: true, target: { id: arg, name: null } };
-  // "#general" typed by hand (or not resolved by Slack) carries no id, and names
-  // are not stable keys: channels get renamed.
-  return { ok: false, reason: arg.startsWith('#') ? 'no-id' : 'not-channel' };
+  if (ID.test(arg)) return { ok: true, target: { id: arg, name: null } };
+  // "#team-invites" typed without the autocomplete (or for a channel Slack did not link): the
+  // Slack layer looks the name up. Names are not stable keys, so only the id is ever stored.
+  const named = NAME.exec(arg.toLowerCase());
+  return named ? { ok: true, target: { name: named[1] as string } } : { ok: false, reason: 'not-channel' };
 }

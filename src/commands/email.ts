@@ -1,7 +1,8 @@
 // THE email rule for the whole app. The grammar, the invitation service and the
 // invite pages must agree on what an address is, otherwise the same person could
 // be accepted in one place and rejected (or stored twice) in another. Keep this
-// file free of imports so anything can depend on it.
+// file free of project imports so anything can depend on it.
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 // RFC 5321 path limit (256) minus the surrounding angle brackets.
 const MAX_TOTAL = 254;
@@ -68,16 +69,50 @@ export function unwrapMailto(raw: string): string {
   return (candidates(raw)[0] ?? '').trim();
 }
 
+export type AddressCheck =
+  | {
+      ok: true /** canonical: lowercased, domain in punycode */;
+      email: string /** domain in Unicode */;
+      display: string;
+    }
+  | { ok: false; reason: string };
+
+export const NOT_AN_ADDRESS = 'not a valid email address';
+export const UNICODE_LOCAL = 'Unicode is not allowed before the @';
+// Any UTF-16 unit above ASCII, surrogate halves included, so astral characters match too.
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * One address exactly as given (no unwrapping or trimming): canonical form, or why not. A Unicode
+ * domain (IDN) is stored as punycode so the same mailbox has one spelling; a Unicode local part is
+ * refused because mail servers that take one (SMTPUTF8) are too rare to promise delivery.
+ */
+export function checkAddress(address: string): AddressCheck {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return { ok: false, reason: NOT_AN_ADDRESS };
+  const local = address.slice(0, at);
+  if (NON_ASCII.test(local)) return { ok: false, reason: UNICODE_LOCAL };
+  const domain = address.slice(at + 1);
+  // Only a domain that needs it goes through IDNA: domainToASCII also reads "12.34" as an IPv4
+  // address. A typed "xn--" label must still be valid punycode, or no registry could have issued it.
+  const ascii = NON_ASCII.test(domain) || /(^|\.)xn--/i.test(domain) ? domainToASCII(domain) : domain;
+  // Validate before lowercasing: toLowerCase maps some non-ASCII letters to ASCII (the Kelvin sign
+  // becomes "k"), which would silently change the address.
+  if (ascii === '' || !isValidEmail(`${local}@${ascii}`)) return { ok: false, reason: NOT_AN_ADDRESS };
+  const email = `${local}@${ascii}`.toLowerCase();
+  const asciiDomain = email.slice(at + 1);
+  const unicode = asciiDomain.includes('xn--') ? domainToUnicode(asciiDomain) : asciiDomain;
+  return { ok: true, email, display: `${email.slice(0, at)}@${unicode || asciiDomain}` };
+}
+
 /**
  * Unwraps Slack mailto links, trims and lowercases, then validates.
  * Returns the canonical address, or null if it is not a usable email address.
  */
 export function normalizeEmail(raw: string): string | null {
   for (const candidate of candidates(raw)) {
-    const email = candidate.trim();
-    // Validate before lowercasing: toLowerCase maps some non-ASCII letters to
-    // ASCII (the Kelvin sign becomes "k"), which would silently change the address.
-    if (isValidEmail(email)) return email.toLowerCase();
+    const checked = checkAddress(candidate.trim());
+    if (checked.ok) return checked.email;
   }
   return null;
 }

@@ -1,17 +1,35 @@
-export { type ChannelParse, type NotifyTarget, parseChannel } from './channel.js';
-export { isValidEmail, normalizeEmail, unwrapMailto } from './email.js';
+export {
+  DUPLICATE,
+  describeRejected,
+  exceedsLimit,
+  formatAddresses,
+  MAX_INVITE_EMAILS,
+  parseAddresses,
+  shorten,
+  TOO_MANY,
+} from './addresses.js';
+export { type ChannelParse, parseChannel } from './channel.js';
+export {
+  type AddressCheck,
+  checkAddress,
+  isValidEmail,
+  NOT_AN_ADDRESS,
+  normalizeEmail,
+  UNICODE_LOCAL,
+  unwrapMailto,
+} from './email.js';
+export { MAX_FIND, MAX_PAGE, parseCommand } from './grammar.js';
+export { type Markup, markupText, readMarkup, unescapeSlack } from './slack-text.js';
 export {
   type Command,
   type EmailCommandKind,
   type Invitee,
   LIST_FILTERS,
   type ListFilter,
-  type Rejected,
-  MAX_INVITE_EMAILS,
-  MAX_PAGE,
+  type NotifyTarget,
   type ParseResult,
-  parseAddresses,
-  parseCommand,
+  type Rejected,
+  ROLES,
   type Role,
-} from './grammar.js';
+} from './types.js';
 export { USAGE } from './usage.js';

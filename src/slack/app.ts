@@ -1,9 +1,9 @@
 // Named imports: Node's ESM loader and vitest disagree on what a CJS package's default export is.
 import { App, ExpressReceiver } from '@slack/bolt';
-import { boltLogger } from './bolt-logger.js';
 import type { Express } from 'express';
 import type { Config } from '../config.js';
 import { botAuthorize } from './authorize.js';
+import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
@@ -45,6 +45,19 @@ export function createSlack(
     appToken: slack.appToken,
     authorize,
     clientOptions: { ...clientOptions, logger },
+    // Bolt gives installerOptions.clientOptions to its SocketModeClient, which calls
+    // apps.connections.open to connect and to reconnect. With the listeners' no-retry options, one
+    // network error or 5xx while reconnecting ended Socket Mode for good and rejected unhandled
+    // inside the SDK, which stops the process. Keep retrying instead, backing off to 30 s and
+    // honouring Retry-After; refusals (bad token) still fail at once.
+    installerOptions: {
+      clientOptions: {
+        ...slackClientOptions(slackApiUrl),
+        timeout: 10_000,
+        rejectRateLimitedCalls: false,
+        retryConfig: { forever: true, minTimeout: 1_000, maxTimeout: 30_000 },
+      },
+    },
     logger,
   });
   registerListeners(app, deps);

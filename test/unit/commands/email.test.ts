@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, normalizeEmail, unwrapMailto } from '../../../src/commands/email.js';
+import { checkAddress, isValidEmail, normalizeEmail, unwrapMailto } from '../../../src/commands/email.js';
 
 describe('isValidEmail', () => {
   it.each([
@@ -123,5 +123,35 @@ describe('unwrapMailto', () => {
     expect(unwrapMailto('<mailto:bob@|bob@>')).toBe('bob@');
     expect(unwrapMailto('<mailto:bob@x.com>')).toBe('bob@x.com');
     expect(unwrapMailto(' plain ')).toBe('plain');
+  });
+});
+
+describe('checkAddress', () => {
+  it.each([
+    ['Ann@Example.COM', 'ann@example.com', 'ann@example.com'],
+    ['ann@bücher.de', 'ann@xn--bcher-kva.de', 'ann@bücher.de'],
+    ['ann@BÜCHER.de', 'ann@xn--bcher-kva.de', 'ann@bücher.de'],
+    ['ann@xn--bcher-kva.de', 'ann@xn--bcher-kva.de', 'ann@bücher.de'],
+    ['ann@例え.jp', 'ann@xn--r8jz45g.jp', 'ann@例え.jp'],
+  ])('%s → %s, shown as %s', (input, email, display) => {
+    expect(checkAddress(input)).toEqual({ ok: true, email, display });
+  });
+
+  it.each([
+    ['jösé@example.com', 'Unicode is not allowed before the @'],
+    ['\u212Aate@example.com', 'Unicode is not allowed before the @'],
+    ['ann@xn--zz.com', 'not a valid email address'],
+    ['ann@12.34', 'not a valid email address'],
+    ['ann@bü cher.de', 'not a valid email address'],
+    ['ann@', 'not a valid email address'],
+    ['@x.com', 'not a valid email address'],
+    [`${'a'.repeat(250)}@bücher.de`, 'not a valid email address'],
+  ])('refuses %s: %s', (input, reason) => {
+    expect(checkAddress(input)).toEqual({ ok: false, reason });
+  });
+
+  it('normalizeEmail stores a Unicode domain as punycode', () => {
+    expect(normalizeEmail(' Ann@Bücher.de ')).toBe('ann@xn--bcher-kva.de');
+    expect(normalizeEmail('<mailto:ann@bücher.de|ann@bücher.de>')).toBe('ann@xn--bcher-kva.de');
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ListFilter, MAX_PAGE, parseCommand, USAGE } from '../../../src/commands/index.js';
+import { LIST_FILTERS, type ListFilter, MAX_PAGE, parseCommand, USAGE } from '../../../src/commands/index.js';
 
 const alnum = fc.stringMatching(/^[a-z0-9]{1,10}$/);
 // Practical addresses in the shape people actually type, with random casing.
@@ -15,7 +15,32 @@ const separator = fc.constantFrom(' ', ',', ';', '\n', ', ', ' ; ', '\t');
 
 describe('parseCommand properties', () => {
   it('never throws, and errors are one short line with the full usage', () => {
-    const words = fc.constantFrom('list', 'invite', 'link', 'new', 'notify', 'help', '--role', '--admin', 'off', '#x');
+    const words = fc.constantFrom(
+      'list',
+      'invite',
+      'link',
+      'new',
+      'notify',
+      'help',
+      'find',
+      'role',
+      'export',
+      'erase',
+      '--role',
+      '--admin',
+      '--file',
+      '--all-expired',
+      'off',
+      '#x',
+      '<@U1|a b>',
+      '<#C0123ABCD|x>',
+      '<mailto:a@b.co|a@b.co>',
+      '&lt;',
+      '"Lee, Ann"',
+      '\u201cq',
+      'email,name,role\n',
+      'a@b.co',
+    );
     const text = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.string({ unit: 'grapheme', maxLength: 300 }),
@@ -33,7 +58,7 @@ describe('parseCommand properties', () => {
     );
   });
 
-  it('invite returns the distinct lowercased emails in first-seen order', () => {
+  it('invite returns the distinct lowercased emails in first-seen order, and names every repeat', () => {
     const input = fc
       .array(email, { minLength: 1, maxLength: 20 })
       .chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list)))
@@ -50,17 +75,24 @@ describe('parseCommand properties', () => {
       fc.property(input, ([all, cased, seps, wrap]) => {
         const tokens = cased.map((e) => (wrap ? `<mailto:${e}|${e}>` : e));
         const text = `invite ${tokens.map((t, i) => `${t}${seps[i] ?? ' '}`).join('')}`;
-        const expected = [...new Set(all.map((e) => e.toLowerCase()))];
+        const seen = new Set<string>();
+        const rejected: { input: string; reason: string }[] = [];
+        all.forEach((e, i) => {
+          const canonical = e.toLowerCase();
+          if (seen.has(canonical)) rejected.push({ input: cased[i] as string, reason: 'duplicate in this list' });
+          seen.add(canonical);
+        });
+        const people = [...seen].map((e) => ({ email: e, display: e, name: null, role: null }));
         expect(parseCommand(text)).toEqual({
           ok: true,
-          command: { kind: 'invite', emails: expected, role: 'member' },
+          command: { kind: 'invite', people, rejected, role: 'member', file: null },
         });
       }),
     );
   });
 
   it('list accepts any filter and page in either order', () => {
-    const filter = fc.option(fc.constantFrom<ListFilter>('invited', 'expired', 'active'), { nil: null });
+    const filter = fc.option(fc.constantFrom<ListFilter>(...LIST_FILTERS), { nil: null });
     const page = fc.option(fc.integer({ min: 1, max: MAX_PAGE }), { nil: null });
     fc.assert(
       fc.property(filter, page, fc.boolean(), (f, p, pageFirst) => {
@@ -75,12 +107,27 @@ describe('parseCommand properties', () => {
   });
 
   it('subcommand names are case-insensitive', () => {
-    const names = fc.constantFrom('list', 'invite', 'link', 'resend', 'renew', 'new', 'cancel', 'history', 'help');
+    const names = fc.constantFrom(
+      'list',
+      'invite',
+      'link',
+      'resend',
+      'renew',
+      'new',
+      'cancel',
+      'history',
+      'block',
+      'unblock',
+      'remove',
+      'erase',
+      'export',
+      'help',
+    );
     fc.assert(
       fc.property(
         names.chain((n) => fc.tuple(fc.constant(n), randomCase(n))),
         ([name, cased]) => {
-          const arg = name === 'list' || name === 'invite' || name === 'help' ? '' : ' a@x.com';
+          const arg = ['list', 'invite', 'help', 'export'].includes(name) ? '' : ' a@x.com';
           expect(parseCommand(`${cased}${arg}`)).toEqual(parseCommand(`${name}${arg}`));
           expect(parseCommand(`${cased}${arg}`).ok).toBe(true);
         },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../src/commands/index.js';
 import type { Deps } from '../../../src/deps.js';
 import type { App } from '../../../src/slack/context.js';
 import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../../src/slack/ids.js';
@@ -51,6 +52,30 @@ export function parseYaml(text: string): Node {
 
 const read = (file: string) => parseYaml(fs.readFileSync(file, 'utf8')) as any;
 
+const CHANNELS = new Map([['team-invites', 'C0TEAMINV1']]);
+const PEOPLE = new Map([['ann', 'U0ANN0001']]);
+
+/**
+ * What Slack sends as a command's text for what the person typed, per the command's
+ * `should_escape` (docs.slack.dev: "escape channels, users, and links"; message formatting).
+ * Escaped: `& < >` become entities, then addresses, known channels and people become links.
+ * Not escaped: the text as typed, so a channel arrives as a bare `#name` with no id.
+ */
+function slackSends(typed: string, shouldEscape: boolean): string {
+  if (!shouldEscape) return typed;
+  return typed
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, (a) => `<mailto:${a}|${a}>`)
+    .replace(/(^|\s)#([a-z0-9_-]+)/g, (m, pre: string, name: string) =>
+      CHANNELS.has(name) ? `${pre}<#${CHANNELS.get(name)}|${name}>` : m,
+    )
+    .replace(/(^|\s)@(\w+)/g, (m, pre: string, name: string) =>
+      PEOPLE.has(name) ? `${pre}<@${PEOPLE.get(name)}|${name}>` : m,
+    );
+}
+
 /** Registers the real listeners on a recorder: what the code actually listens to. */
 function registered() {
   const commands: string[] = [];
@@ -91,6 +116,30 @@ describe.each([
 
   it('asks for exactly the scopes the code needs', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it('has Slack escape /users text, which is the form parseCommand reads', () => {
+    const [users] = manifest.features.slash_commands;
+    const sent = (typed: string) => parseCommand(slackSends(typed, users.should_escape));
+    // Only an escaped channel carries the id that notices are stored under.
+    expect(sent('notify #team-invites')).toEqual({
+      ok: true,
+      command: { kind: 'notify', channel: { id: 'C0TEAMINV1', name: 'team-invites' } },
+    });
+    expect(sent('invite "Lee, Ann" <Ann@x.com> bob@x.com --admin')).toMatchObject({
+      ok: true,
+      command: {
+        people: [
+          { email: 'ann@x.com', name: 'Lee, Ann' },
+          { email: 'bob@x.com', name: null },
+        ],
+        rejected: [],
+        role: 'admin',
+      },
+    });
+    expect(sent('find Smith & Sons')).toEqual({ ok: true, command: { kind: 'find', text: 'Smith & Sons', page: 1 } });
+    expect(sent('link @ann')).toMatchObject({ ok: false, error: expect.stringMatching(/^"@ann" is a Slack mention/) });
+    expect(users.should_escape).toBe(true);
   });
 
   it('enables the Home tab and interactivity', () => {
