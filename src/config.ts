@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { normalizeEmail } from './commands/email.js';
+import { normalizeEmail } from './text/email.js';
+import { isChannelId } from './text/ids.js';
 import { parseDuration } from './text/duration.js';
 
 /** The one place that reads process.env: everything else receives this frozen object. */
@@ -104,7 +105,7 @@ const schema = z.object({
     return [...new Set(raw.map((e) => normalizeEmail(e) ?? e))];
   }),
   NOTICE_CHANNEL: optional.refine(
-    (v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v),
+    (v) => v === undefined || isChannelId(v),
     'must be a Slack channel id such as C0123ABCD',
   ),
   INVITATION_TTL: duration('7d or 90s'),

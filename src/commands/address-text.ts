@@ -1,4 +1,4 @@
-import { NOT_AN_ADDRESS } from './email.js';
+import { NOT_AN_ADDRESS } from '../text/email.js';
 import { markupReason, markupText, readMarkup } from './slack-text.js';
 
 /**

@@ -1,12 +1,10 @@
+import { isChannelId } from '../text/ids.js';
 import { readMarkup } from './slack-text.js';
 import type { NotifyTarget } from './types.js';
 
 export type { NotifyTarget } from './types.js';
 export type ChannelParse = { ok: true; target: NotifyTarget } | { ok: false; reason: 'not-channel' };
 
-// Public (C) and private/legacy group (G) conversation ids. DMs (D) can't host
-// team notices. Ids are 9-11 chars today; the range leaves room for growth.
-const ID = /^[CG][A-Z0-9]{8,20}$/;
 // Slack's own rule for channel names: lowercase letters, digits, hyphens and underscores, ≤ 80.
 const NAME = /^#([\p{Ll}\p{Lo}\p{N}_-]{1,80})$/u;
 
@@ -14,10 +12,10 @@ const NAME = /^#([\p{Ll}\p{Lo}\p{N}_-]{1,80})$/u;
 export function parseChannel(arg: string): ChannelParse {
   if (arg.toLowerCase() === 'off') return { ok: true, target: 'off' };
   const markup = readMarkup(arg);
-  if (markup?.kind === 'channel' && ID.test(markup.id)) {
+  if (markup?.kind === 'channel' && isChannelId(markup.id)) {
     return { ok: true, target: { id: markup.id, name: markup.name } };
   }
-  if (ID.test(arg)) return { ok: true, target: { id: arg, name: null } };
+  if (isChannelId(arg)) return { ok: true, target: { id: arg, name: null } };
   // "#team-invites" typed without the autocomplete (or for a channel Slack did not link): the
   // Slack layer looks the name up. Names are not stable keys, so only the id is ever stored.
   const named = NAME.exec(arg.toLowerCase());

@@ -1,3 +1,4 @@
+import { MAX_PAGE } from '../invitations/invitation.js';
 import { fixDashes, isOption, type Token, tokenize } from './args.js';
 import { parseChannel } from './channel.js';
 import { oneEmail, parseEmailCommand, parseInvite, parseRenew, parseRole } from './email-args.js';
@@ -5,7 +6,6 @@ import { fail, ok, quote } from './result.js';
 import { markupText, readMarkup, unescapeSlack } from './slack-text.js';
 import { type EmailCommandKind, LIST_FILTERS, type ListFilter, type ParseResult } from './types.js';
 
-export const MAX_PAGE = 100_000;
 /** The longest `find` text, in characters. */
 export const MAX_FIND = 100;
 

@@ -17,8 +17,8 @@ export {
   normalizeEmail,
   UNICODE_LOCAL,
   unwrapMailto,
-} from './email.js';
-export { MAX_FIND, MAX_PAGE, parseCommand } from './grammar.js';
+} from '../text/email.js';
+export { MAX_FIND, parseCommand } from './grammar.js';
 export { type Markup, markupText, readMarkup, unescapeSlack } from './slack-text.js';
 export {
   type Command,

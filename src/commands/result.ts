@@ -1,14 +1,14 @@
+import { stripUnsafe } from '../text/names.js';
 import { describeRejected } from './addresses.js';
 import type { Command, ParseResult, Rejected } from './types.js';
 import { USAGE } from './usage.js';
 
 // Keeps error messages one short line whatever the user pasted.
 const MAX_ECHO = 60;
-const UNSAFE_CHARS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
 /** The user's input, quoted for an error: one line, no control or bidi characters, ≤ `max` characters. */
 export function quote(input: string, max = MAX_ECHO): string {
-  const chars = Array.from(input.replace(/\s+/g, ' ').replace(UNSAFE_CHARS, ''));
+  const chars = Array.from(stripUnsafe(input.replace(/\s+/g, ' ')));
   const shown = chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
   return `"${shown}"`;
 }

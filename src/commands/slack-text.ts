@@ -1,4 +1,4 @@
-import { checkAddress } from './email.js';
+import { checkAddress } from '../text/email.js';
 
 /**
  * Slash-command text as Slack sends it under `should_escape: true`: typed `&`, `<` and `>` arrive

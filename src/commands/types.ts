@@ -1,20 +1,9 @@
 // The `/users` grammar's vocabulary, shared by Slack, the CLI and the invite form.
 
-export const LIST_FILTERS = [
-  'invited',
-  'expired',
-  'active',
-  'blocked',
-  'disabled',
-  'declined',
-  'cancelled',
-  'deleted',
-  'all',
-] as const;
-export type ListFilter = (typeof LIST_FILTERS)[number];
-
-export const ROLES = ['admin', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+// The vocabulary is the domain's: one list of statuses and roles for the rules, Slack and the CLI.
+export { LIST_FILTERS, type ListFilter, ROLES } from '../invitations/invitation.js';
+export type { Role } from '../invitations/invitation.js';
+import type { ListFilter, Role } from '../invitations/invitation.js';
 
 export interface Invitee {
   /** Canonical: lowercased, domain in punycode ASCII. */

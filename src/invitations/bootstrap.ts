@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../commands/email.js';
+import { normalizeEmail } from '../text/email.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from './invitation.js';
 import { appendAudit, findUser, insertUser } from './repository.js';

@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../commands/email.js';
+import { normalizeEmail } from '../text/email.js';
 import type { ControlledTransaction } from 'kysely';
 import type { Trx } from '../db/database.js';
 import type { Database } from '../db/schema.js';

@@ -16,6 +16,9 @@ export function cleanName(raw: string | null | undefined): string | null {
   return name ? name.slice(0, 2 * NAME_MAX) : null;
 }
 
+/** Same text without any unsafe character (for short echoes of what was typed). */
+export const stripUnsafe = (text: string): string => text.replace(UNSAFE_EACH, '');
+
 /** Same text with every unsafe character shown as a space (for terminals). */
 export const withoutUnsafe = (text: string): string => text.replace(UNSAFE_EACH, ' ');
 

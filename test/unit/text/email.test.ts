@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAddress, isValidEmail, normalizeEmail, unwrapMailto } from '../../../src/commands/email.js';
+import { checkAddress, isValidEmail, normalizeEmail, unwrapMailto } from '../../../src/text/email.js';
 
 describe('isValidEmail', () => {
   it.each([
