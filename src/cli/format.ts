@@ -36,7 +36,7 @@ const emailOf = (user: UserView): string => (user.email === null ? `(erased user
 export function formatList(page: ListPage, accountName: string): string {
   const { counts } = page;
   const shown = STATUSES.filter((s) => counts[s] > 0 || s === 'invited' || s === 'expired' || s === 'active');
-  const head = `${clean(accountName)}: ${shown.map((s) => `${counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(', ')}`;
+  const head = `${clean(accountName)}: ${shown.map((s) => `${counts[s]} ${s}`).join(', ')}`;
   if (!page.users.length) return `${head}\nNo users match.`;
   const rows = [
     ['ID', 'EMAIL', 'NAME', 'ROLE', 'STATUS', 'WHEN', 'INVITED BY', 'EMAIL DELIVERY'],

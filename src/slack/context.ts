@@ -52,16 +52,13 @@ export async function afterAck(
   try {
     await work();
   } catch (err) {
-    const slack = slackUnavailable(err) && isSlackError(err);
+    const slack = slackUnavailable(err);
     ctx.log.error({ err, what }, slack ? 'Slack did not answer' : 'slack listener failed');
     await tell(slack ? SLACK_SLOW_TEXT : UNEXPECTED_TEXT).catch((e: unknown) =>
       ctx.log.warn({ err: e }, 'could not tell the user about a failure'),
     );
   }
 }
-
-const isSlackError = (err: unknown): boolean =>
-  typeof (err as { code?: unknown })?.code === 'string' && String((err as { code: string }).code).startsWith('slack_');
 
 /** An answer only the clicking user sees, in the conversation of the click. */
 export const ephemeral =

@@ -46,5 +46,11 @@ export function classifySlackError(err: unknown): SlackFailure {
   }
 }
 
-/** True when Slack gave no answer at all (outage, rate limit, timeout), as opposed to a definite "no". */
-export const slackUnavailable = (err: unknown): boolean => classifySlackError(err).kind !== 'permanent';
+/**
+ * True when the Slack client got no usable answer at all (outage, rate limit, timeout, network),
+ * as opposed to a definite "no" from Slack or an error that is not Slack's.
+ */
+export function slackUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('slack_') && classifySlackError(err).kind !== 'permanent';
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIST_FILTERS, type ListFilter, MAX_PAGE, parseCommand, USAGE } from '../../../src/commands/index.js';
+import { LIST_FILTERS, type ListFilter, parseCommand, USAGE } from '../../../src/commands/index.js';
+import { MAX_PAGE } from '../../../src/invitations/invitation.js';
 
 const alnum = fc.stringMatching(/^[a-z0-9]{1,10}$/);
 // Practical addresses in the shape people actually type, with random casing.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanForTerminal, formatHistory, formatList, formatUser, table } from '../../../src/cli/format.js';
 import { CLI_USAGE, runCli, splitArgs } from '../../../src/cli/run.js';
 import type { ListPage, UserView } from '../../../src/invitations/invitation.js';
-import type { InvitationService } from '../../../src/invitations/service.js';
+import type { CliDeps } from '../../../src/cli/run.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 
@@ -27,11 +27,13 @@ describe('splitArgs', () => {
 const inviter = { name: 'Boss', email: 'boss@example.com' };
 function user(over: Partial<UserView> & Pick<UserView, 'email' | 'status'>): UserView {
   return {
-    id: over.email,
+    id: '7',
     name: null,
     role: 'member',
+    since: new Date('2026-11-30T09:00:00Z'),
+    joinedAt: over.status === 'active' ? new Date('2026-11-30T09:00:00Z') : null,
     invitation:
-      over.status === 'active'
+      over.status !== 'invited' && over.status !== 'expired'
         ? null
         : {
             id: 'inv',
@@ -45,8 +47,27 @@ function user(over: Partial<UserView> & Pick<UserView, 'email' | 'status'>): Use
     ...over,
   };
 }
+const counts = (invited: number, expired: number, active: number) => ({
+  invited,
+  expired,
+  active,
+  blocked: 0,
+  disabled: 0,
+  declined: 0,
+  cancelled: 0,
+  deleted: 0,
+});
 function page(users: UserView[], over: Partial<ListPage> = {}): ListPage {
-  return { users, counts: { invited: 1, expired: 1, active: 1 }, page: 1, pageCount: 1, total: users.length, ...over };
+  return {
+    users,
+    counts: counts(1, 1, 1),
+    page: 1,
+    pageCount: 1,
+    total: users.length,
+    query: { filter: 'all', page: 1, pageSize: 50 },
+    asOf: NOW,
+    ...over,
+  };
 }
 
 describe('formatList', () => {
@@ -57,25 +78,27 @@ describe('formatList', () => {
   ];
 
   it('prints a header with the counts and one aligned row per user', () => {
-    const out = formatList(page(users), 'Acme', NOW);
+    const out = formatList(page(users), 'Acme');
     const lines = out.split('\n');
     expect(lines[0]).toBe('Acme: 1 invited, 1 expired, 1 active');
     expect(lines[1]).toBe('');
     const header = lines[2]!;
     expect(header.split(/\s{2,}/)).toEqual([
+      'ID',
       'EMAIL',
       'NAME',
       'ROLE',
       'STATUS',
-      'EXPIRY',
+      'WHEN',
       'INVITED BY',
       'EMAIL DELIVERY',
     ]);
     const rows = lines.slice(3).map((l) => l.split(/\s{2,}/));
     expect(rows).toEqual([
-      ['boss@example.com', 'Boss', 'admin', 'Active'],
-      ['new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
+      ['7', 'boss@example.com', 'Boss', 'admin', 'Active', 'joined 2026-11-30 09:00 UTC'],
+      ['7', 'new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
       [
+        '7',
         'late@example.com',
         'Late Comer',
         'member',
@@ -92,14 +115,14 @@ describe('formatList', () => {
   });
 
   it('says when nothing matches', () => {
-    expect(formatList(page([], { counts: { invited: 0, expired: 0, active: 0 } }), 'Acme', NOW)).toBe(
+    expect(formatList(page([], { counts: counts(0, 0, 0) }), 'Acme')).toBe(
       'Acme: 0 invited, 0 expired, 0 active\nNo users match.',
     );
   });
 
   it('shows paging only when there is more than one page', () => {
-    expect(formatList(page(users), 'Acme', NOW)).not.toContain('Page');
-    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme', NOW)).toMatch(
+    expect(formatList(page(users), 'Acme')).not.toContain('Page');
+    expect(formatList(page(users, { page: 2, pageCount: 3, total: 120 }), 'Acme')).toMatch(
       /\nPage 2 of 3 \(120 users\)$/,
     );
   });
@@ -110,7 +133,7 @@ describe('formatList', () => {
       name: 'Evil\u001b[2J\u0007Name\r\nFAKE ROW\u009b31m',
       status: 'invited',
     });
-    const out = formatList(page([hostile]), 'Acme\u001b]0;pwned\u0007', NOW);
+    const out = formatList(page([hostile]), 'Acme\u001b]0;pwned\u0007');
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(out.split('\n')).toHaveLength(4); // header, blank, column titles, ONE row
     expect(out).toContain('Evil [2J Name  FAKE ROW 31m');
@@ -122,7 +145,7 @@ describe('formatList', () => {
       name: 'admin\u202e\u2066moc.live\u2069\u200f\u2028x',
       status: 'invited',
     });
-    const out = formatList(page([spoof]), 'Acme\u061c', NOW);
+    const out = formatList(page([spoof]), 'Acme\u061c');
     expect(out).not.toMatch(/[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     expect(out.split('\n')).toHaveLength(4);
     // Joiners are part of real names and emoji, so they stay.
@@ -138,7 +161,9 @@ describe('other formatters', () => {
     expect(formatUser(user({ email: 'a@example.com', status: 'expired' }))).toBe(
       'a@example.com: Invitation expired, expired 2026-12-08 09:00 UTC',
     );
-    expect(formatUser(user({ email: 'a@example.com', status: 'active' }))).toBe('a@example.com: Active');
+    expect(formatUser(user({ email: 'a@example.com', status: 'active' }))).toBe(
+      'a@example.com: Active, joined 2026-11-30 09:00 UTC',
+    );
   });
 
   it('formatHistory lists entries, cleaned', () => {
@@ -169,7 +194,7 @@ describe('other formatters', () => {
 });
 
 describe('runCli usage errors (no database needed)', () => {
-  const service = {} as InvitationService; // never reached: these fail before any call
+  const service = {} as CliDeps; // never reached: these fail before any call
 
   it('an unknown subcommand exits 2 with the usage', async () => {
     const r = await runCli(service, ['foo'], 'boss@example.com');

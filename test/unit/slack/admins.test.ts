@@ -44,15 +44,20 @@ describe('SlackDirectory', () => {
       D: { email: 'd@example.com', deleted: true },
       N: {},
     });
-    for (const id of ['B', 'D', 'N', 'X']) expect(await dir.actor(client, id)).toBeNull();
+    for (const id of ['B', 'D', 'N', 'X']) expect(await dir.actor(client, id, '1')).toBeNull();
     // A failed lookup is not cached, so a transient error heals itself.
-    await dir.actor(client, 'X');
+    await dir.actor(client, 'X', '1');
     expect(calls.filter((c) => c === 'X')).toHaveLength(2);
   });
 
   it('builds the Actor with the Slack user id for the audit trail', async () => {
     const dir = new SlackDirectory(movableClock().now);
     const { client } = fakeClient({ U9: { email: 'a@example.com' } });
-    expect(await dir.actor(client, 'U9')).toEqual({ email: 'a@example.com', via: 'slack:U9' });
+    expect(await dir.actor(client, 'U9', '1')).toEqual({
+      accountId: '1',
+      kind: 'slack',
+      email: 'a@example.com',
+      slackUserId: 'U9',
+    });
   });
 });

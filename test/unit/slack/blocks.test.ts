@@ -3,13 +3,13 @@ import type { ListPage, UserStatus, UserView } from '../../../src/invitations/in
 import { adminHome, nonAdminHome } from '../../../src/slack/blocks/home.js';
 import { inviteSummary, usageText } from '../../../src/slack/blocks/messages.js';
 import { listBlocks, PAGE_SIZE } from '../../../src/slack/blocks/user-list.js';
-import { cancelPrompt, userRow } from '../../../src/slack/blocks/user-row.js';
+import { confirmPrompt, userRow } from '../../../src/slack/blocks/user-row.js';
 import { ACTION } from '../../../src/slack/ids.js';
 import { escape, slackDate, truncate } from '../../../src/slack/mrkdwn.js';
 import { decodeRow, decodeState, encodeRow, encodeState } from '../../../src/slack/values.js';
 import { blockKitViolations } from '../../support/slack.js';
 
-const state = { filter: null, page: 1 };
+const state = { filter: 'all' as const, page: 1 };
 const expires = new Date('2026-12-08T09:00:00Z');
 function user(status: UserStatus, over: Partial<UserView> = {}): UserView {
   return {
@@ -18,8 +18,10 @@ function user(status: UserStatus, over: Partial<UserView> = {}): UserView {
     name: 'Alice',
     role: 'member',
     status,
+    since: new Date('2026-12-01T09:00:00Z'),
+    joinedAt: status === 'active' ? new Date('2026-12-02T09:00:00Z') : null,
     invitation:
-      status === 'active'
+      status !== 'invited' && status !== 'expired'
         ? null
         : {
             id: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e',
@@ -38,19 +40,29 @@ const labels = (b: any) =>
 
 describe('userRow', () => {
   it('offers exactly the actions the status allows, labelled as on the Marketplace page', () => {
-    expect(labels(userRow(user('invited'), state))).toEqual([
+    expect(labels(userRow(user('invited'), state, false))).toEqual([
       'Copy invitation link',
       'Resend invitation link',
       'Cancel invitation',
       'View history',
     ]);
-    expect(labels(userRow(user('expired'), state))).toEqual([
+    expect(labels(userRow(user('expired'), state, false))).toEqual([
       'Send new invitation',
       'Cancel invitation',
       'View history',
     ]);
-    // Only one action: an overflow needs two, so a button.
-    const active = userRow(user('active'), state) as any;
+    expect(labels(userRow(user('active'), state, false))).toEqual([
+      'Change role',
+      'Block user',
+      'Remove from account',
+      'View history',
+    ]);
+    expect(labels(userRow(user('blocked'), state, false))).toEqual(['Unblock user', 'Remove from account', 'View history']);
+    for (const status of ['disabled', 'declined', 'cancelled'] as const) {
+      expect(labels(userRow(user(status), state, false))).toEqual(['Invite again', 'View history']);
+    }
+    // The admin's own row keeps only what is safe: one action, so a button.
+    const active = userRow(user('active'), state, true) as any;
     expect(active.accessory).toMatchObject({
       type: 'button',
       action_id: ACTION.userHistory,
@@ -59,11 +71,11 @@ describe('userRow', () => {
   });
 
   it('shows role, status, expiry as a Slack date token, and the inviter', () => {
-    const text = (userRow(user('invited'), state) as any).text.text as string;
+    const text = (userRow(user('invited'), state, false) as any).text.text as string;
     expect(text).toBe(
       `*Alice*  alice@example.com\nMember · Invited · expires ${slackDate(expires)}\nInvited by Bob\nEmail sent`,
     );
-    expect((userRow(user('expired'), state) as any).text.text).toContain(
+    expect((userRow(user('expired'), state, false) as any).text.text).toContain(
       `Invitation expired · expired <!date^${expires.getTime() / 1000}^`,
     );
   });
@@ -71,11 +83,11 @@ describe('userRow', () => {
   it('flags a bounced invitation email', () => {
     const bounced = user('invited');
     bounced.invitation!.delivery.state = 'bounced';
-    expect((userRow(bounced, state) as any).text.text).toContain('bounced');
+    expect((userRow(bounced, state, false) as any).text.text).toContain('bounced');
   });
 
   it('escapes and truncates names so nothing pings and limits hold', () => {
-    const row = userRow(user('invited', { name: `<!channel> & <@U1> ${'y'.repeat(5000)}` }), state) as any;
+    const row = userRow(user('invited', { name: `<!channel> & <@U1> ${'y'.repeat(5000)}` }), state, false) as any;
     expect(row.text.text).toContain('&lt;!channel&gt; &amp; &lt;@U1&gt;');
     expect(row.text.text).not.toContain('<!channel>');
     expect(row.text.text.length).toBeLessThan(700);
@@ -83,34 +95,48 @@ describe('userRow', () => {
   });
 
   it('encodes each option so the click can be traced back to the row and its invitation', () => {
-    const row = userRow(user('invited'), { filter: 'invited', page: 7 }) as any;
+    const row = userRow(user('invited'), { filter: 'invited', page: 7 }, false) as any;
     for (const option of row.accessory.options) expect(option.value.length).toBeLessThanOrEqual(150);
     expect(decodeRow(row.accessory.options[1].value)).toEqual({
       action: 'resend',
       userId: '123',
       invitationId: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e',
       state: { filter: 'invited', page: 7 },
+      role: null,
     });
   });
 
   it('the cancel prompt carries a confirm dialog on its button', () => {
-    const [section, actions] = cancelPrompt(user('invited'), state) as any[];
+    const [section, actions] = confirmPrompt(user('invited'), 'cancel', state) as any[];
     expect(section.text.text).toContain('Cancel the invitation to Alice?');
     expect(actions.elements[0]).toMatchObject({
-      action_id: ACTION.cancelConfirm,
+      action_id: ACTION.promptConfirm,
       style: 'danger',
       confirm: { title: { text: 'Cancel invitation?' } },
     });
+  });
+
+  it('blocking, removing, erasing and role changes ask first, each in its own words', () => {
+    const question = (action: 'block' | 'remove' | 'erase' | 'change_role') =>
+      (confirmPrompt(user('active'), action, state)[0] as any).text.text as string;
+    expect(question('block')).toContain('Block Alice?');
+    expect(question('remove')).toContain('Remove Alice from the account?');
+    expect(question('erase')).toContain('Erase the personal data of Alice?');
+    expect(question('change_role')).toContain('Make Alice an admin?');
+    const button = (confirmPrompt(user('active'), 'change_role', state)[1] as any).elements[0];
+    expect(decodeRow(button.value)).toMatchObject({ action: 'change_role', role: 'admin' });
   });
 });
 
 describe('listBlocks', () => {
   const page = (n: number, total: number, users: UserView[]): ListPage => ({
     users,
-    counts: { invited: total, expired: 0, active: 0 },
+    counts: { invited: total, expired: 0, active: 0, blocked: 0, disabled: 0, declined: 0, cancelled: 0, deleted: 0 },
     page: n,
     pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     total,
+    query: { filter: 'all', page: n, pageSize: PAGE_SIZE },
+    asOf: new Date('2026-12-03T09:00:00Z'),
   });
   const many = Array.from({ length: PAGE_SIZE }, (_, i) =>
     user('invited', { id: String(i), email: `u${i}@example.com`, name: 'N'.repeat(300) }),
@@ -120,14 +146,15 @@ describe('listBlocks', () => {
     const blocks = listBlocks({
       accountName: 'Acme',
       page: page(2, 500, many),
-      state: { filter: null, page: 2 },
+      state: { filter: 'all', page: 2 },
+      viewerEmail: 'admin@example.com',
       surface: 'message',
       notice: 'x'.repeat(5000),
     });
     expect(blockKitViolations(blocks as any[], 50)).toEqual([]);
     const controls = blocks[1] as any;
     expect(controls.elements.map((e: any) => e.text.text)).toEqual(['Invite user', '◀ Previous', 'Next ▶']);
-    expect(decodeState(controls.elements[2].value)).toEqual({ filter: null, page: 3 });
+    expect(decodeState(controls.elements[2].value)).toEqual({ filter: 'all', page: 3 });
   });
 
   it('no paging buttons when everything fits; header shows counts and escapes the account name', () => {
@@ -135,6 +162,7 @@ describe('listBlocks', () => {
       accountName: '<!everyone>',
       page: page(1, 1, [user('invited')]),
       state,
+      viewerEmail: 'admin@example.com',
       surface: 'message',
     }) as any[];
     expect(blocks[1].elements).toHaveLength(1);
@@ -147,6 +175,7 @@ describe('listBlocks', () => {
       accountName: 'Acme',
       page: page(1, 500, many),
       state: { filter: 'expired', page: 1 },
+      viewerEmail: 'admin@example.com',
     }) as any;
     expect(view.private_metadata).toBe('e1');
     expect(blockKitViolations(view.blocks, 100)).toEqual([]);
@@ -178,7 +207,7 @@ describe('messages and helpers', () => {
     expect(escape('a & <b>')).toBe('a &amp; &lt;b&gt;');
     expect(truncate('😀😀😀', 2)).toBe('😀…');
     expect(decodeState(encodeState({ filter: 'active', page: 42 }))).toEqual({ filter: 'active', page: 42 });
-    for (const junk of ['', 'z1', 'a0', 'a', 'a1234567', '9|x|y|a1', '1|1 OR 1=1||a1']) {
+    for (const junk of ['', 'q1', 'a0', 'a', 'a1234567', '99|x|y|a1', '1|1 OR 1=1||a1', '1|1||a1|x']) {
       expect(decodeRow(junk)).toBeNull();
     }
     expect(decodeRow(encodeRow({ action: 'history', userId: '9', invitationId: null, state }))).toEqual({
@@ -186,6 +215,7 @@ describe('messages and helpers', () => {
       userId: '9',
       invitationId: null,
       state,
+      role: null,
     });
   });
 });

@@ -10,6 +10,8 @@ const invited = (delivery: NonNullable<UserView['invitation']>['delivery']): Use
   name: null,
   role: 'member',
   status: 'invited',
+  since: new Date('2026-12-01T09:00:00Z'),
+  joinedAt: null,
   invitation: {
     id: '6f1c1c9e-8f0e-4a8e-9d65-1f2a3b4c5d6e',
     sentAt: new Date('2026-12-01T09:00:00Z'),
@@ -43,11 +45,14 @@ describe('delivery state on a user row', () => {
 
 describe('notice channel problem', () => {
   it('is shown above the rows with the fix, and escapes the error', () => {
-    const page = { users: [], counts: { invited: 0, expired: 0, active: 0 }, page: 1, pageCount: 1, total: 0 };
+    const counts = { invited: 0, expired: 0, active: 0, blocked: 0, disabled: 0, declined: 0, cancelled: 0, deleted: 0 };
+    const query = { filter: 'all' as const, page: 1, pageSize: 20 };
+    const page = { users: [], counts, page: 1, pageCount: 1, total: 0, query, asOf: new Date() };
     const blocks = listBlocks({
       accountName: 'Acme',
       page,
-      state: { filter: null, page: 1 },
+      state: { filter: 'all', page: 1 },
+      viewerEmail: 'admin@example.com',
       surface: 'home',
       channelProblem: { channel: 'C0NOTICE1', error: 'not_in_channel' },
     });

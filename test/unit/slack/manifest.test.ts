@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/index.js';
-import type { Deps } from '../../../src/deps.js';
+import type { SlackDeps } from '../../../src/slack/context.js';
 import type { App } from '../../../src/slack/context.js';
 import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../../src/slack/ids.js';
 import { registerListeners } from '../../../src/slack/listeners/index.js';
@@ -92,7 +92,7 @@ function registered() {
     error: () => {},
     use: () => {},
   };
-  registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as Deps);
+  registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as SlackDeps);
   return { commands, events };
 }
 
