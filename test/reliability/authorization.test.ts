@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
-import { ADMIN, adminActor } from '../support/app.js';
+import { ADMIN, adminActor, userResultOf } from '../support/app.js';
 import { blockAction, eventBody, payloadBody, signedRequest, TEAM_ID, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
 import { ADMIN2, ADMIN2_ID, MEMBER_ID, type Rig, startRig, stateCounts } from './harness.js';
@@ -29,8 +29,8 @@ beforeAll(async () => {
     })
     .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', 'old@example.com'))
     .execute();
-  const v = await rig.app.deps.service.user(adminActor, { email: 'victim@example.com' });
-  const o = await rig.app.deps.service.user(adminActor, { email: 'old@example.com' });
+  const v = await userResultOf(rig.app, 'victim@example.com');
+  const o = await userResultOf(rig.app, 'old@example.com');
   if (!v.ok || !o.ok) throw new Error('setup');
   victim = { id: v.value.id, invitationId: v.value.invitation!.id };
   expired = { id: o.value.id, invitationId: o.value.invitation!.id };
@@ -123,8 +123,8 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
     add(`••• Cancel (prompt)${where}`, (url) => click(who, menu(row(3)), url, home));
     add(`••• View history${where}`, (url) => click(who, menu(row(4)), url, home));
     add(`History button${where}`, (url) => click(who, button(ACTION.userHistory, row(4)), url, home));
-    add(`Cancel confirm${where}`, (url) => click(who, button(ACTION.cancelConfirm, row(3)), url, home));
-    add(`Cancel keep${where}`, (url) => click(who, button(ACTION.cancelKeep, row(3)), url, home));
+    add(`Cancel confirm${where}`, (url) => click(who, button(ACTION.promptConfirm, row(3)), url, home));
+    add(`Cancel keep${where}`, (url) => click(who, button(ACTION.promptKeep, row(3)), url, home));
     add(`Next page${where}`, (url) => click(who, button(`${ACTION.page}:next`, 'a2'), url, home));
     add(`Invite user button${where}`, (url) => click(who, button(ACTION.inviteButton, 'a1'), url, home));
   }

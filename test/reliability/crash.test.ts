@@ -157,7 +157,7 @@ describe('crash while delivering', () => {
     // N invitations, queued in the database before any server runs.
     await withDeps(async (deps) => {
       const r = await deps.service.invite(
-        { email: 'admin@example.com', via: 'test' },
+        { accountId: deps.accountId, kind: 'test', email: 'admin@example.com' },
         Array.from({ length: N }, (_, i) => ({ email: `crash-${i}@example.com` })),
       );
       if (!r.ok || !r.value.every((o) => o.result.ok)) throw new Error('seed failed');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
-import { adminActor } from '../support/app.js';
+import { adminActor, userResultOf } from '../support/app.js';
 import {
   blockAction,
   commandBody,
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 /** Bodies that would each change state if accepted: commands, clicks, a modal submission, an event. */
 async function mutatingBodies(): Promise<{ body: string; contentType: string }[]> {
-  const victim = await rig.app.deps.service.user(adminActor, { email: 'victim@example.com' });
+  const victim = await userResultOf(rig.app, 'victim@example.com');
   if (!victim.ok) throw new Error('no victim');
   const row = (a: number) => `${a}|${victim.value.id}|${victim.value.invitation!.id}|a1`;
   const form = 'application/x-www-form-urlencoded';
@@ -60,7 +60,7 @@ async function mutatingBodies(): Promise<{ body: string; contentType: string }[]
     {
       body: payloadBody(
         blockAction(
-          { type: 'button', action_id: ACTION.cancelConfirm, value: row(3), text: { type: 'plain_text', text: 'x' } },
+          { type: 'button', action_id: ACTION.promptConfirm, value: row(3), text: { type: 'plain_text', text: 'x' } },
           { userId: ADMIN_ID, responseUrl: url },
         ),
       ),

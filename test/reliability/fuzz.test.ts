@@ -23,7 +23,7 @@ beforeAll(async () => {
   if (!r.ok) throw new Error('setup');
   const l = await rig.app.deps.service.copyLink(adminActor, { email: 'fuzz@example.com' });
   if (!l.ok) throw new Error('setup');
-  token = l.value.link.split('/invite/')[1]!;
+  token = l.value.value.link.split('/invite/')[1]!;
 });
 afterAll(async () => {
   await rig?.close();
@@ -132,7 +132,7 @@ describe('fuzzing the parsers (pure, ≥8,000 cases)', () => {
           [BLOCK.inviteName]: { [ACTION.inviteName]: { value: name ?? null } },
           [BLOCK.inviteRole]: { [ACTION.inviteRole]: { selected_option: role === undefined ? null : { value: role } } },
         });
-        if (r.ok) return r.emails.length > 0;
+        if (r.ok) return r.people.length > 0;
         return Object.entries(r.errors).every(
           ([k, v]) => (k === BLOCK.inviteEmails || k === BLOCK.inviteName) && readable(v),
         );
@@ -248,8 +248,8 @@ describe('fuzzing over HTTP (~2,000 requests)', () => {
       `${ACTION.page}:prev`,
       `${ACTION.page}:next`,
       ACTION.inviteButton,
-      ACTION.cancelConfirm,
-      ACTION.cancelKeep,
+      ACTION.promptConfirm,
+      ACTION.promptKeep,
       ACTION.homeFilter,
     );
     const value = fc.oneof(
@@ -318,7 +318,7 @@ describe('fuzzing over HTTP (~2,000 requests)', () => {
   }, 60_000);
 
   it('invite page: 400 GETs and form posts with random paths, fields and tokens', async () => {
-    const csrf = formTokens(rig.app.deps.service.deps.appSecret);
+    const csrf = rig.app.deps.formTokens;
     const path = fc.oneof(
       fc.constant(token),
       fc.string({ maxLength: 60 }).map(encodeURIComponent),

@@ -107,7 +107,7 @@ describe('several instances', () => {
 
   it('expiry notices: sweeps from every instance at once post each expiry once', async () => {
     const [a] = apps as [TestApp];
-    expect((await a.deps.service.setNoticeChannel(adminActor, 'C0NOTICE1')).ok).toBe(true);
+    expect((await a.deps.channel.choose(adminActor, 'C0NOTICE1')).ok).toBe(true);
     const db = a.deps.database.db;
     const expiring = Array.from({ length: 12 }, (_, i) => `multi-${130 + i}@example.com`);
     await db
@@ -129,7 +129,7 @@ describe('several instances', () => {
         runSweep({ notices: app.deps.notices, log: app.deps.log, slackEnabled: true }),
       ]),
     );
-    for (const app of apps) expect(await waitForNotices(app.deps, 20_000)).toBe(0);
+    for (const app of apps) expect(await waitForNotices(app.deps.queue.boss, 20_000)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     const posts = slack.callsTo('chat.postMessage').filter((p) => p.channel === 'C0NOTICE1');
     const text = JSON.stringify(posts);

@@ -70,7 +70,7 @@ describe('outages', () => {
   }, 30_000);
 
   it('Slack 503 / 429 on chat.postMessage, then recovery: the expiry notice is posted once', async () => {
-    expect((await rig.app.deps.service.setNoticeChannel(adminActor, 'C0NOTICE1')).ok).toBe(true);
+    expect((await rig.app.deps.channel.choose(adminActor, 'C0NOTICE1')).ok).toBe(true);
     const db = rig.app.deps.database.db;
     const expiring = ['outage-20@example.com', 'outage-21@example.com', 'outage-22@example.com'];
     await db
@@ -98,7 +98,7 @@ describe('outages', () => {
     );
     rig.slack.reset();
     await runSweep({ notices: rig.app.deps.notices, log: rig.app.deps.log, slackEnabled: true });
-    const left = await waitForNotices(rig.app.deps, 25_000);
+    const left = await waitForNotices(rig.app.deps.queue.boss, 25_000);
     const posts = rig.slack.callsTo('chat.postMessage').filter((p) => p.channel === 'C0NOTICE1');
     const naming = expiring.map((e) => posts.filter((p) => JSON.stringify(p).includes(e)).length);
     figure('S6 outages', 'Slack 503+429+502 on chat.postMessage', {

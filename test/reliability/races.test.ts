@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Target } from '../../src/invitations/invitation.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { ADMIN, adminActor } from '../support/app.js';
+import { ADMIN, actorOf, adminActor } from '../support/app.js';
 import { blockAction, eventually, payloadBody, signedRequest } from '../support/slack.js';
 import { dbKind, figure } from './figures.js';
 import { ADMIN_ID, ADMIN2, ADMIN2_ID, type Rig, startRig } from './harness.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 type Op = 'send_new' | 'resend' | 'cancel';
 const OPS: Op[] = ['send_new', 'resend', 'cancel'];
-const admin2: Actor = { email: ADMIN2, via: 'test2' };
+const admin2: Actor = actorOf(ADMIN2);
 
 let seq = 0;
 /** A user in `initial` state; returns the target as a list row would have drawn it. */
@@ -37,10 +37,10 @@ async function user(initial: 'invited' | 'expired'): Promise<{ email: string; ta
         sent_at: new Date(rig.app.clock.now().getTime() - 8 * 86_400_000),
         expires_at: new Date(rig.app.clock.now().getTime() - 1000),
       })
-      .where('id', '=', view.invitation!.id)
+      .where('id', '=', view.invitationId)
       .execute();
   }
-  return { email, target: { userId: view.id, invitationId: view.invitation!.id } };
+  return { email, target: { userId: view.userId, invitationId: view.invitationId } };
 }
 
 async function run(op: Op, actor: Actor, target: Target): Promise<string> {
@@ -153,7 +153,7 @@ describe('races between two admins', () => {
     const lastCodes = async (email: string, n: number) =>
       await rig.app.deps.database.db
         .selectFrom('audit_log')
-        .select(['outcome', 'actor'])
+        .select(['outcome', 'actor_id'])
         .where('subject_email', '=', email)
         .orderBy('id', 'desc')
         .limit(n)
@@ -168,16 +168,16 @@ describe('races between two admins', () => {
       const value = (op: Op) => `${codeOf[op]}|${conc.target.userId}|${conc.target.invitationId}|a1`;
       const before = await auditCount(conc.email);
       const res = await Promise.all([
-        click(a === 'cancel' ? ACTION.cancelConfirm : ACTION.userMenu, value(a), ADMIN_ID),
-        click(b === 'cancel' ? ACTION.cancelConfirm : ACTION.userMenu, value(b), ADMIN2_ID),
+        click(a === 'cancel' ? ACTION.promptConfirm : ACTION.userMenu, value(a), ADMIN_ID),
+        click(b === 'cancel' ? ACTION.promptConfirm : ACTION.userMenu, value(b), ADMIN2_ID),
       ]);
       expect(res.map((r) => r.status)).toEqual([200, 200]);
       await eventually(async () => {
         if ((await auditCount(conc.email)) < before + 2) throw new Error('wait');
       });
       const entries = await lastCodes(conc.email, 2);
-      const codeFor = (who: string) => entries.find((e) => e.actor.includes(who))?.outcome ?? 'missing';
-      const got = await outcome(conc.email, [codeFor(`slack:${ADMIN_ID})`), codeFor(`slack:${ADMIN2_ID})`)]);
+      const codeFor = (who: string) => entries.find((e) => e.actor_id === who)?.outcome ?? 'missing';
+      const got = await outcome(conc.email, [codeFor(ADMIN_ID), codeFor(ADMIN2_ID)]);
       const sa1 = await run(a, adminActor, ab.target);
       const sb1 = await run(b, admin2, ab.target);
       const sb2 = await run(b, admin2, ba.target);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
-import { adminActor } from '../support/app.js';
+import { adminActor, userResultOf } from '../support/app.js';
 import { blockAction, commandBody, eventually, payloadBody, sign, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
 import { ADMIN_ID, type Rig, rawRequest, startRig } from './harness.js';
@@ -79,7 +79,7 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
     }
   }
   const view =
-    op.startsWith('menu') || op === 'cancel confirm' ? await rig.app.deps.service.user(adminActor, { email }) : null;
+    op.startsWith('menu') || op === 'cancel confirm' ? await userResultOf(rig.app, email) : null;
   const row = (action: number) => (view?.ok ? `${action}|${view.value.id}|${view.value.invitation!.id}|a1` : '');
   const click = (a: Record<string, unknown>) => payloadBody(blockAction(a, { userId: ADMIN_ID, responseUrl: url }));
   const option = (value: string) => ({
@@ -106,7 +106,7 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
         email,
         body: click({
           type: 'button',
-          action_id: ACTION.cancelConfirm,
+          action_id: ACTION.promptConfirm,
           value: row(3),
           text: { type: 'plain_text', text: 'x' },
         }),

@@ -31,7 +31,7 @@ describe('secrets', () => {
     for (const email of emails.slice(0, 10)) {
       await s.resend(adminActor, { email });
       const l = await s.copyLink(adminActor, { email });
-      if (l.ok) tokens.add(tokenOf(l.value.link));
+      if (l.ok) tokens.add(tokenOf(l.value.value.link));
       await command(rig.app, rig.slack, `link ${email}`); // Slack path (ephemeral) too
     }
     // Expire five and send new ones: old and new links both count.
@@ -79,7 +79,7 @@ describe('secrets', () => {
   });
 
   it('links carry ≥128 random bits and a 128-bit MAC; any one-character change is refused', () => {
-    const secret = rig.app.deps.service.deps.appSecret;
+    const secret = rig.app.config.appSecret!;
     const ids = Array.from({ length: 10_000 }, newPublicId);
     const unique = new Set(ids).size;
     const bits = Buffer.from(ids[0]!, 'base64url').length * 8;
@@ -110,16 +110,16 @@ describe('secrets', () => {
   });
 
   it('forged, unknown and garbage links get byte-identical answers', async () => {
-    const secret = rig.app.deps.service.deps.appSecret;
+    const secret = rig.app.config.appSecret!;
     const real = await rig.app.deps.service.copyLink(adminActor, { email: 'secret-19@example.com' });
     if (!real.ok) throw new Error('no link');
-    const [publicId] = tokenOf(real.value.link).split('.');
+    const [publicId] = tokenOf(real.value.value.link).split('.');
     const variants: Record<string, string> = {
       'forged MAC on a real invitation': `${publicId}.${'A'.repeat(22)}`,
       'real MAC, other secret': linkToken('some-other-secret-0123456789-abcdefghij', publicId!),
       'valid MAC, no such invitation': linkToken(secret, newPublicId()),
       garbage: 'not-a-token',
-      truncated: tokenOf(real.value.link).slice(0, 30),
+      truncated: tokenOf(real.value.value.link).slice(0, 30),
       'percent junk': '%E0%A4%A',
       'very long': 'x'.repeat(3000),
       'empty segments': '.',

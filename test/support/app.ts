@@ -139,3 +139,10 @@ export async function rowOf(app: TestApp, email: string) {
   if (!user) throw new Error(`no row for ${email}`);
   return user;
 }
+
+/** A user's row as a Result (ok: false when there is no such user), for tests that check both. */
+export async function userResultOf(app: TestApp, email: string) {
+  const r = await app.deps.service.show(adminActor, email, 1);
+  const user = r.ok ? r.value.users[0] : undefined;
+  return user ? ({ ok: true, value: user } as const) : ({ ok: false, error: { code: 'user_not_found' } } as const);
+}

@@ -28,7 +28,7 @@ describe('RESEND_COOLDOWN (default 10m)', () => {
     expect(await invite('double@example.com')).toMatchObject({ ok: true });
     const results = await Promise.all([
       svc().resend(adminActor, { email: 'double@example.com' }),
-      svc().resend({ ...adminActor, via: 'second-click' }, { email: 'double@example.com' }),
+      svc().resend({ ...adminActor, kind: 'cli' }, { email: 'double@example.com' }),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const refused = results.find((r) => !r.ok);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, adminActor, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { postmarkFake } from '../../support/postmark.js';
 import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
 import { ADMIN_ID, CHANNEL, clickNotice, lineOf, MEMBER_ID, noticeSlack, settle } from './helpers.js';
@@ -195,7 +195,7 @@ describe('hard bounce notice', () => {
       expect(String(answer.text)).toMatch(/admin/i);
     }
     expect(slack.updates).toHaveLength(0);
-    const user = await app.deps.service.user(adminActor, { email: 'member-click@example.com' });
+    const user = await userResultOf(app, 'member-click@example.com');
     expect(user.ok && user.value.status).toBe('invited');
   });
 

@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requestSweep } from '../../../src/jobs/sweep-expiries.js';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, adminActor, outbox, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { DAY, HOUR } from '../../support/clock.js';
 import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
 import { ADMIN_ID, CHANNEL, clickNotice, lineOf, MEMBER_ID, noticeSlack, settle, sweepAndSettle } from './helpers.js';
@@ -92,7 +92,7 @@ describe('expiry digest', () => {
     expect(confirmation).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(confirmation.text).toContain('New invitation sent to ann@example.com');
 
-    const user = await app.deps.service.user(adminActor, { email: 'ann@example.com' });
+    const user = await userResultOf(app, 'ann@example.com');
     expect(user.ok && user.value.status).toBe('invited');
     await app.settleEmails();
     expect(
@@ -158,6 +158,7 @@ describe('expiry digest', () => {
           email: `bulk${String(i).padStart(3, '0')}@example.com`,
           name: `Bulk <!channel> ${i}`,
           role: 'member' as const,
+          state_changed_at: now,
           state: 'invited' as const,
           created_at: now,
           activated_at: null,
@@ -205,7 +206,7 @@ describe('reminders', () => {
     if (!link.ok) throw new Error('no link');
     app.clock.advance(6 * DAY + 1 * HOUR);
     expect(
-      (await app.deps.invitee.accept(link.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' })).ok,
+      (await app.deps.invitee.accept(link.value.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' })).ok,
     ).toBe(true);
     await sweepAndSettle(app);
     const reminders = slack.toChannel().filter((p) => String(p.text).includes('will expire soon'));
@@ -249,7 +250,7 @@ describe('news', () => {
     const token = async (email: string) => {
       const r = await app.deps.service.copyLink(adminActor, { email });
       if (!r.ok) throw new Error('no link');
-      return r.value.link.split('/').at(-1)!;
+      return r.value.value.link.split('/').at(-1)!;
     };
     await app.deps.invitee.accept(await token('yes@example.com'), { firstName: 'Yves', lastName: 'Yes' });
     await app.deps.invitee.decline(await token('no@example.com'));
@@ -324,7 +325,7 @@ describe('Slack errors', () => {
     await sweepAndSettle(app);
     expect(slack.toChannel()).toHaveLength(1);
     expect((await posts('expiry'))[0]).toMatchObject({ state: 'failed', error: 'not_in_channel', attempts: 1 });
-    expect(await app.deps.notices.problem()).toMatchObject({ channel: CHANNEL, error: 'not_in_channel' });
+    expect(await app.deps.channel.problem()).toMatchObject({ channel: CHANNEL, error: 'not_in_channel' });
     const dm = slack.toChannel(ADMIN_ID);
     expect(dm).toHaveLength(1);
     expect(dm[0]!.text).toContain(`<#${CHANNEL}>`);
@@ -343,7 +344,7 @@ describe('Slack errors', () => {
     app.clock.advance(8 * DAY);
     await sweepAndSettle(app);
     expect(slack.toChannel()).toHaveLength(3);
-    expect(await app.deps.notices.problem()).toBeNull();
+    expect(await app.deps.channel.problem()).toBeNull();
   });
 });
 
@@ -368,19 +369,19 @@ describe('who may act, and where notices go', () => {
     expect(refusal).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(refusal.text).toContain('Only account administrators');
     expect(slack.updates).toHaveLength(0);
-    const user = await app.deps.service.user(adminActor, { email: 'victim@example.com' });
+    const user = await userResultOf(app, 'victim@example.com');
     expect(user.ok && user.value.status).toBe('expired');
   });
 
   it('the channel chosen with /users notify wins over NOTICE_CHANNEL, and off means off', async () => {
-    await app.deps.service.setNoticeChannel({ email: ADMIN, via: 'slack:UADMIN' }, 'C0OTHER');
+    await app.deps.channel.choose({ ...adminActor, kind: 'slack', slackUserId: 'UADMIN' }, 'C0OTHER');
     await invite('here@example.com');
     app.clock.advance(8 * DAY);
     await sweepAndSettle(app);
     expect(slack.toChannel('C0OTHER')).toHaveLength(1);
     expect(slack.toChannel()).toHaveLength(0);
 
-    await app.deps.service.setNoticeChannel({ email: ADMIN, via: 'slack:UADMIN' }, null);
+    await app.deps.channel.choose({ ...adminActor, kind: 'slack', slackUserId: 'UADMIN' }, null);
     await invite('nowhere@example.com');
     app.clock.advance(8 * DAY);
     await sweepAndSettle(app);

@@ -73,14 +73,14 @@ export async function sweepAndSettle(app: TestApp, timeoutMs = 15_000) {
   const result = await runSweep({
     notices: app.deps.notices,
     log: app.deps.log,
-    slackEnabled: app.deps.slackClient !== null,
+    slackEnabled: app.config.slack !== null,
   });
   await settle(app, timeoutMs);
   return result;
 }
 
 export async function settle(app: TestApp, timeoutMs = 15_000): Promise<void> {
-  const left = await waitForNotices(app.deps, timeoutMs);
+  const left = await waitForNotices(app.deps.queue.boss, timeoutMs);
   if (left) throw new Error(`${left} notice jobs still pending after ${timeoutMs} ms`);
 }
 

@@ -13,13 +13,13 @@ afterAll(async () => {
 });
 
 it('without Slack, notices are skipped (said once in the log) and nothing piles up', async () => {
-  expect(app.deps.slackClient).toBeNull();
+  expect(app.config.slack).toBeNull();
   const r = await app.deps.service.invite(adminActor, [{ email: 'a@example.com' }, { email: 'b@example.com' }]);
   if (!r.ok) throw new Error('invite failed');
   for (const email of ['a@example.com', 'b@example.com']) {
     const link = await app.deps.service.copyLink(adminActor, { email });
     if (!link.ok) throw new Error('no link');
-    await app.deps.invitee.decline(link.value.link.split('/').at(-1)!);
+    await app.deps.invitee.decline(link.value.value.link.split('/').at(-1)!);
   }
   await settle(app);
   app.clock.advance(8 * DAY);

@@ -1,5 +1,5 @@
 import { ACTION } from '../../../src/slack/ids.js';
-import { adminActor, type TestApp } from '../../support/app.js';
+import { adminActor, rowOf as viewOf, type TestApp } from '../../support/app.js';
 import { blockAction, commandBody, payloadBody, type SlackFake, signedRequest } from '../../support/slack.js';
 
 export const ADMIN_ID = 'UADMIN';
@@ -63,7 +63,7 @@ export async function press(
 export async function invite(app: TestApp, email: string, name: string | null = null) {
   const r = await app.deps.service.invite(adminActor, [{ email, name }]);
   if (!r.ok || !r.value[0]?.result.ok) throw new Error(`invite ${email} failed`);
-  return r.value[0].result.value;
+  return viewOf(app, email);
 }
 
 /** Everything that defines the DB state a refused request must not change. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, adminActor, outbox, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { eventually, slackFake, startMsw } from '../../support/slack.js';
 import { ADMIN_ID, command, invite, MEMBER_ID, optionValue, pick, press, rowOf, snapshot } from './helpers.js';
@@ -54,7 +54,7 @@ describe('the ••• actions', () => {
     const { notice, list } = await afterClick(respondId);
     expect(notice?.response_type).toBe('ephemeral');
     const link = await app.deps.service.copyLink(adminActor, { email: 'copy@example.com' });
-    expect(link.ok && String(notice?.text)).toContain(link.ok ? link.value.link : 'x');
+    expect(link.ok && String(notice?.text)).toContain(link.ok ? link.value.value.link : 'x');
     expect(rowOf(list!.blocks as any[], 'copy@example.com')?.text.text).toContain('Invited');
     expect(user.status).toBe('invited');
   });
@@ -113,12 +113,12 @@ describe('the ••• actions', () => {
     )[0]!;
     expect(prompt.replace_original).toBe(true);
     const buttons = (prompt.blocks as any[]).find((b) => String(b.block_id).startsWith('cancel:'));
-    const confirmButton = buttons.elements.find((e: any) => e.action_id === ACTION.cancelConfirm);
+    const confirmButton = buttons.elements.find((e: any) => e.action_id === ACTION.promptConfirm);
     expect(confirmButton.confirm.title.text).toBe('Cancel invitation?');
-    expect((await app.deps.service.user(adminActor, { email: 'cancel@example.com' })).ok).toBe(true);
+    expect((await userResultOf(app, 'cancel@example.com')).ok).toBe(true);
     expect((await snapshot(app)).users.find((u) => u.email === 'cancel@example.com')?.state).toBe('invited');
 
-    await press(app, ACTION.cancelConfirm, confirmButton.value, { responseUrl });
+    await press(app, ACTION.promptConfirm, confirmButton.value, { responseUrl });
     const bodies = await eventually(() => {
       const b = fake.respondedTo(respondId);
       if (b.length < 3) throw new Error('wait');

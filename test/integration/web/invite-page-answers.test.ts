@@ -99,7 +99,7 @@ describe('accept and decline', () => {
     expect(page).toContain('href="https://marketplace.example.com/sign-in"');
 
     const again = await post(`/invite/${token}/accept`, {
-      csrf: formTokens(app.deps.service.deps.appSecret).issue(token),
+      csrf: app.deps.formTokens.issue(token),
       firstName: 'X',
       lastName: 'Y',
     });
@@ -109,7 +109,7 @@ describe('accept and decline', () => {
     expect(reload.status).toBe(200);
     expect(await reload.text()).toContain('This invitation was already accepted');
     const declineLater = await post(`/invite/${token}/decline`, {
-      csrf: formTokens(app.deps.service.deps.appSecret).issue(token),
+      csrf: app.deps.formTokens.issue(token),
     });
     expect(declineLater.headers.get('location')).toBe(`/invite/${token}`);
     expect(await snapshot('grace@example.com')).toEqual(after);

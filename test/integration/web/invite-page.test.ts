@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../../src/text/dates.js';
-import { linkToken, newPublicId } from '../../../src/invitations/links.js';
-import { formTokens } from '../../../src/web/security.js';
+import { derivedKey, linkToken, newPublicId } from '../../../src/invitations/links.js';
+import { FORM_KEY_PURPOSE, formTokens } from '../../../src/web/security.js';
 import { adminActor, outbox } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { accept, app, db, get, invite, post, rememberToken, snapshot, url, useInviteApp } from './invite-helpers.js';
@@ -110,7 +110,7 @@ describe('dead links', () => {
     expect(page).toContain('You were invited by <strong>admin@example.com</strong>.');
     expect(page).not.toContain('Accept invitation</button>');
     const before = await snapshot('late@example.com');
-    const csrf = formTokens(app.deps.service.deps.appSecret).issue(token);
+    const csrf = app.deps.formTokens.issue(token);
     const tried = await post(`/invite/${token}/accept`, { csrf, firstName: 'L', lastName: 'A' });
     expect(tried.headers.get('location')).toBe(`/invite/${token}`);
     expect(await snapshot('late@example.com')).toEqual(before);
@@ -144,7 +144,7 @@ describe('dead links', () => {
 
   it('unknown, forged and malformed links all get one neutral 404 page', async () => {
     const real = await invite('forged@example.com');
-    const secret = app.deps.service.deps.appSecret;
+    const secret = app.config.appSecret!;
     const [publicId, macPart] = real.split('.') as [string, string];
     const forged = `${publicId}.${macPart.startsWith('A') ? 'B' : 'A'}${macPart.slice(1)}`;
     const unknown = linkToken(secret, newPublicId());
@@ -164,7 +164,7 @@ describe('dead links', () => {
       expect([path, res.status]).toEqual([path, 404]);
       bodies.add(await res.text());
     }
-    const forms = formTokens(secret);
+    const forms = formTokens(derivedKey(secret, FORM_KEY_PURPOSE));
     for (const token of [forged, unknown]) {
       const res = await post(`/invite/${token}/accept`, { csrf: forms.issue(token), firstName: 'F', lastName: 'G' });
       expect(res.status).toBe(404);
