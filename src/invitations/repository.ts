@@ -25,7 +25,9 @@ export async function ensureAccount(db: Executor, name: string): Promise<string>
 export type UserKey = { email: string } | { userId: string };
 
 const byKey = (key: UserKey) =>
-  'email' in key ? sql<boolean>`lower(email) = ${key.email.toLowerCase()}` : sql<boolean>`id = ${key.userId}`;
+  'email' in key
+    ? sql<boolean>`lower(users.email) = ${key.email.toLowerCase()}`
+    : sql<boolean>`users.id = ${key.userId}`;
 
 /**
  * ONE statement that locks the acting admin's row and the target's row (FOR NO KEY UPDATE, in id

@@ -1,19 +1,33 @@
 import { ACTION } from '../../../src/slack/ids.js';
 import { adminActor, rowOf as viewOf, type TestApp } from '../../support/app.js';
-import { blockAction, commandBody, payloadBody, type SlackFake, signedRequest } from '../../support/slack.js';
+import { blockAction, commandBody, eventually, payloadBody, type SlackFake, signedRequest } from '../../support/slack.js';
 
 export const ADMIN_ID = 'UADMIN';
 export const MEMBER_ID = 'UMEMBER';
 
 type Obj = Record<string, any>;
 
-/** Sends `/users <text>` as Slack would; returns the HTTP status, the ack body and the response_url id. */
-export async function command(app: TestApp, fake: SlackFake, text: string, userId = ADMIN_ID) {
+/**
+ * Sends `/users <text>` as Slack would. The app acknowledges first with an empty body (checked here)
+ * and answers through the response_url: `body` is that first answer (wait: false skips waiting, for
+ * commands that open a form instead).
+ */
+export async function command(app: TestApp, fake: SlackFake, text: string, userId = ADMIN_ID, wait = true) {
   const { url, id } = fake.responseUrl();
   const res = await signedRequest(app, commandBody({ text, userId, responseUrl: url }));
-  const raw = await res.text();
-  const body: Obj = raw ? JSON.parse(raw) : {};
+  const ack = await res.text();
+  if (res.status === 200 && ack !== '') throw new Error(`the ack carried a body: ${ack.slice(0, 200)}`);
+  const body: Obj = wait ? await answerAt(fake, id) : {};
   return { status: res.status, body, respondId: id, responseUrl: url };
+}
+
+/** The first message the app posted to a response_url. */
+export async function answerAt(fake: SlackFake, id: number): Promise<Obj> {
+  return eventually(() => {
+    const [first] = fake.respondedTo(id);
+    if (!first) throw new Error(`nothing posted to response_url ${id} yet`);
+    return first;
+  });
 }
 
 export const rowOf = (blocks: Obj[], email: string): Obj | undefined =>

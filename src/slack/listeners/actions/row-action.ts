@@ -5,7 +5,7 @@ import { CONFIRMABLE, type Confirmable } from '../../blocks/user-row.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { perform } from '../../perform.js';
-import { type Extras, listMessage, loadListMessage, publishHome, queryOf } from '../../surfaces.js';
+import { type Extras, listMessage, loadList, publishHome, queryOf } from '../../surfaces.js';
 import { DEFAULT_STATE, type ListState, type RowRef } from '../../values.js';
 
 export interface ClickArgs {
@@ -31,9 +31,13 @@ export async function redraw(
   page: ListPage | null = null,
 ): Promise<void> {
   if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, state, extras, page);
+  const loaded = page ? ({ ok: true, value: page } as const) : await loadList(ctx, actor, state);
+  // Someone who is not (or no longer) an admin keeps the list they had and gets the refusal.
+  if (!loaded.ok && loaded.error.code === 'not_admin') return refuseNonAdmin(ctx, args);
   if (extras.notice) await args.respond({ response_type: 'ephemeral', replace_original: false, text: extras.notice });
-  const rest = { prompt: extras.prompt ?? null };
-  const message = page ? listMessage(ctx, actor, page, state, rest) : await loadListMessage(ctx, actor, state, rest);
+  const message = loaded.ok
+    ? listMessage(ctx, actor, loaded.value, state, { prompt: extras.prompt ?? null })
+    : { text: slackErrorText(loaded.error) };
   await args.respond({ response_type: 'ephemeral', replace_original: true, ...message });
 }
 

@@ -1,4 +1,4 @@
-import type { Command } from '../../../commands/index.js';
+import { type Command, describeRejected } from '../../../commands/index.js';
 import type { Result } from '../../../invitations/errors.js';
 import type { Actor, ListFilter } from '../../../invitations/invitation.js';
 import { confirm } from '../../blocks/confirmations.js';
@@ -52,7 +52,7 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
   const { actor } = args;
   switch (command.kind) {
     case 'help':
-      return { text: usageText(null) };
+      return (await service.isAdmin(actor)) ? { text: usageText(null) } : { text: slackErrorText({ code: 'not_admin' }) };
     case 'list':
       return showList(ctx, args, { filter: filterOf(command.filter), page: command.page });
     case 'find':
@@ -64,6 +64,12 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
       return listMessage(ctx, actor, r.value, { filter: 'all', page: 1, userId: only?.id ?? null });
     }
     case 'invite': {
+      // Nothing usable at all: the reason, with the usage, as for any other bad input.
+      const [first] = command.rejected;
+      if (!command.people.length && first) {
+        const admin = await service.isAdmin(actor);
+        return { text: admin ? usageText(describeRejected(first)) : slackErrorText({ code: 'not_admin' }) };
+      }
       const requests = command.people.map((p) => ({ email: p.email, name: p.name, role: p.role ?? command.role }));
       const r = requests.length ? await service.invite(actor, requests) : { ok: true as const, value: [] };
       return r.ok ? inviteSummary(r.value, command.rejected) : { text: slackErrorText(r.error) };
