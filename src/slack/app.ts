@@ -34,6 +34,7 @@ export function createSlack(
   const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: LISTENER_TIMEOUT_MS };
   const logger = boltLogger(deps.log);
   const authorize = botAuthorize(slack.botToken, clientOptions);
+  authorize.warm();
   if (slack.mode === 'http') {
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logger });
     const app = new App({ receiver, authorize, clientOptions: { ...clientOptions, logger }, logger });

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import { SLACK_SLOW_TEXT } from './errors.js';
 
 type Body = {
   team_id?: string;
@@ -27,8 +28,10 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
     const body = args.body as Body;
     const team = body.team_id ?? body.team?.id ?? body.user?.team_id;
     const enterprise = body.enterprise?.id ?? body.enterprise_id ?? null;
-    // Our own team and org, from the authorize step (auth.test of the bot token); no listener runs
-    // when that step failed, so this check never falls open.
+    // Slack did not tell us who the bot is in time: act on nothing, but say why.
+    if (args.context.slackUnavailable) return answerOnly(args, SLACK_SLOW_TEXT);
+    // Our own team and org, from the authorize step (auth.test of the bot token); the check above
+    // stops every request that has none, so this one never falls open.
     const expected: Home = {
       team: (args.context.homeTeamId as string | null | undefined) ?? null,
       enterprise: (args.context.homeEnterpriseId as string | null | undefined) ?? null,
@@ -36,15 +39,15 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
     const sameOrg = expected.enterprise != null && enterprise === expected.enterprise;
     if (expected.team && team && team !== expected.team && !sameOrg) {
       log.warn({ team }, 'ignored a Slack request from another workspace');
-      if ('ack' in args && typeof args.ack === 'function') {
-        await (args.ack as (m?: unknown) => Promise<void>)(
-          'command' in args
-            ? { response_type: 'ephemeral', text: 'This app manages users for another Slack workspace.' }
-            : undefined,
-        );
-      }
+      await answerOnly(args, 'This app manages users for another Slack workspace.');
       return;
     }
     await args.next();
   };
+}
+
+/** Acknowledges a request that will not be acted on; a command's ack carries `text` for the user. */
+async function answerOnly(args: AnyMiddlewareArgs, text: string): Promise<void> {
+  if (!('ack' in args) || typeof args.ack !== 'function') return;
+  await (args.ack as (m?: unknown) => Promise<void>)('command' in args ? { response_type: 'ephemeral', text } : undefined);
 }

@@ -28,6 +28,8 @@ export interface SlackFake {
   responses: Respond[];
   /** Slack user id → profile email answered by users.info (absent → user_not_found). */
   users: Map<string, string>;
+  /** Channel name → id answered by conversations.list (two pages, to exercise the cursor). */
+  channels: Map<string, string>;
   callsTo(method: string): Record<string, unknown>[];
   /** A fresh response_url; what the app posts there is recorded under its id. */
   responseUrl(): { url: string; id: number };
@@ -59,6 +61,10 @@ export function slackFake(): SlackFake {
   const calls: ApiCall[] = [];
   const responses: Respond[] = [];
   const users = new Map<string, string>();
+  const channels = new Map<string, string>([
+    ['general', 'C0GENERAL01'],
+    ['team-invites', 'C0INVITES01'],
+  ]);
   let nextRespond = 1;
   const api = (method: string, answer: (args: Record<string, unknown>) => Record<string, unknown>) =>
     http.post(`${SLACK_API_URL}/${method}`, async ({ request }) => {
@@ -75,6 +81,16 @@ export function slackFake(): SlackFake {
         : { ok: false, error: 'user_not_found' };
     }),
     api('chat.postEphemeral', () => ({ ok: true, message_ts: '1.000001' })),
+    api('conversations.list', (args) => {
+      const all = [...channels].map(([name, id]) => ({ id, name, name_normalized: name, is_channel: true }));
+      const second = args.cursor === 'page2';
+      const half = Math.ceil(all.length / 2);
+      return {
+        ok: true,
+        channels: second ? all.slice(half) : all.slice(0, half),
+        response_metadata: { next_cursor: second ? '' : 'page2' },
+      };
+    }),
     api('chat.postMessage', (args) => ({ ok: true, channel: args.channel, ts: '1.000002' })),
     api('chat.update', (args) => ({ ok: true, channel: args.channel, ts: args.ts })),
     api('views.open', (args) => ({ ok: true, view: { id: 'V_OPEN', ...(args.view as object) } })),
@@ -90,6 +106,7 @@ export function slackFake(): SlackFake {
     calls,
     responses,
     users,
+    channels,
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
     responseUrl: () => {
       const id = nextRespond++;

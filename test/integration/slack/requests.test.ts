@@ -82,7 +82,7 @@ describe('an account with 500 users', () => {
     const next = body.blocks[1].elements.find((e: any) => e.text.text === 'Next ▶');
     await press(app, next.action_id, next.value, { responseUrl });
     const replaced = await eventually(() => {
-      const b = fake.respondedTo(respondId)[0];
+      const b = fake.respondedTo(respondId)[1];
       if (!b) throw new Error('none');
       return b;
     });
@@ -108,7 +108,12 @@ describe('/users notify', () => {
     expect(off.body.text).toContain('turned off');
     const after = await app.deps.database.db.selectFrom('accounts').select('notice_channel').executeTakeFirstOrThrow();
     expect(after.notice_channel).toBeNull();
-    expect((await command(app, fake, 'notify #general')).body.text).toContain('has no channel ID');
+    // Typed without the autocomplete, a bare name arrives with no id: it is looked up.
+    expect((await command(app, fake, 'notify #team-invites')).body.text).toContain('<#C0INVITES01>');
+    expect(fake.callsTo('conversations.list').length).toBeGreaterThanOrEqual(1);
+    expect((await command(app, fake, 'notify #no-such-channel')).body.text).toContain(
+      'I cannot find a channel named #no-such-channel',
+    );
   });
 });
 

@@ -7,7 +7,8 @@ import { renewAllBlocks } from '../../blocks/renew-all.js';
 import type { Confirmable } from '../../blocks/user-row.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
-import { COMMAND } from '../../ids.js';
+import { userText } from '../../mrkdwn.js';
+import { channelIdByName } from '../../channels.js';
 import { listMessage, type Message, queryOf } from '../../surfaces.js';
 import type { ListState } from '../../values.js';
 
@@ -102,19 +103,19 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
     case 'export':
       return exportList(ctx, args, filterOf(command.filter));
     case 'notify': {
-      if (command.channel !== 'off' && !('id' in command.channel)) {
-        return {
-          text: slackErrorText({
-            code: 'invalid_input',
-            detail: `Pick the channel from Slack's autocomplete: ${COMMAND} notify #channel`,
-          }),
-        };
-      }
-      const channel = command.channel === 'off' ? null : command.channel.id;
+      const target = command.channel;
+      const channel =
+        target === 'off' ? null : 'id' in target ? target.id : await channelIdByName(args.client, target.name);
+      if (channel === null && target !== 'off') return { text: channelNotFound('name' in target ? (target.name ?? '') : '') };
       return say(await ctx.channel.choose(actor, channel), (v) => confirm.notify(v.channel));
     }
   }
 }
+
+/** A `#name` the app cannot see: say how to get it right, in Slack's own terms. */
+const channelNotFound = (name: string): string =>
+  `:warning: I cannot find a channel named #${userText(name, 80)}. If it is private, first add me to it ` +
+  `(type /invite @ in the channel and pick this app), then try again, or pick the channel in App Home.`;
 
 /** Export arrives as a CSV file in the admin's DM (see src/slack/export.ts). */
 async function exportList(ctx: SlackContext, args: CommandArgs, filter: ListFilter): Promise<Message> {
