@@ -46,7 +46,9 @@ async function listSeen(envelopeId: string, respondId: number): Promise<Obj> {
   return eventually(() => {
     const ack = socket.ackOf(envelopeId);
     if (!ack) throw new Error('not acked yet');
-    const answer = ack.payload?.blocks ? ack.payload : fake.respondedTo(respondId).find((m) => m.blocks);
+    // Acknowledge first: the ack is empty, the list follows through the response_url.
+    expect(ack.payload ?? {}).toEqual({});
+    const answer = fake.respondedTo(respondId).find((m) => m.blocks);
     if (!answer) throw new Error('no list yet');
     return answer;
   });
@@ -85,7 +87,7 @@ describe('Socket Mode', () => {
     const ack = await eventually(() => socket.ackOf(clickId) ?? Promise.reject(new Error('not acked yet')));
     expect(ack.payload ?? {}).toEqual({});
     const shown = await eventually(() => {
-      const sent = [...fake.callsTo('views.open'), ...fake.callsTo('views.push'), ...fake.respondedTo(respondId)];
+      const sent = [...fake.callsTo('views.update'), ...fake.callsTo('views.push'), ...fake.respondedTo(respondId)];
       const found = sent.find((m) => JSON.stringify(m).includes(`History of ${ADMIN}`));
       if (!found) throw new Error('no history yet');
       return found;
