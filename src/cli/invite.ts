@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { type Command, parseAddresses, type Rejected } from '../commands/index.js';
 import { describeError } from '../invitations/errors.js';
+import { shortUtc } from '../text/dates.js';
 import type { Actor } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
 import { cleanForTerminal as clean } from './format.js';
@@ -44,7 +45,9 @@ export async function inviteFromCommand(
   if (!r.ok) return { output: clean(describeError(r.error)), code: 1, queuedEmail: false };
   const lines = [
     ...r.value.map((o) =>
-      o.result.ok ? `invited ${clean(o.email)}` : `not invited: ${clean(describeError(o.result.error))}`,
+      o.result.ok
+        ? `invited ${clean(o.email)}: Invited, expires ${shortUtc(o.result.value.expiresAt)}`
+        : `not invited: ${clean(describeError(o.result.error))}`,
     ),
     ...rejected.map((x) => `not invited: ${clean(x.input)}: ${clean(x.reason)}`),
   ];
