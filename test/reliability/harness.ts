@@ -74,7 +74,16 @@ export async function stateCounts(app: TestApp): Promise<Record<string, number>>
   return {
     users: await count('users'),
     invitations: await count('invitations'),
-    audit: await count('audit_log'),
+    // Refused attempts are audited too (the trail shows them); only successful actions change state.
+    audit: Number(
+      (
+        await db
+          .selectFrom('audit_log')
+          .select(sql<string>`count(*)`.as('n'))
+          .where('outcome', '=', 'ok')
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
     emailEvents: await count('email_events'),
     jobs: Number(jobs.rows[0]?.n ?? 0),
     invitationsHash: parseInt(fingerprint.rows[0]?.f.slice(0, 8) || '0', 16),
