@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { ADMIN, adminActor, userResultOf } from '../support/app.js';
 import { blockAction, eventually, eventBody, payloadBody, signedRequest, TEAM_ID, viewSubmission } from '../support/slack.js';
@@ -103,7 +104,7 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
   ]) {
     add(`/users ${text}`, (url) => command(who, text, url));
   }
-  const row = (action: number, u = victim) => `${action}|${u.id}|${u.invitationId}|a1`;
+  const row = (action: Action, u = victim) => `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
   const menu = (value: string) => ({
     type: 'overflow',
     action_id: ACTION.userMenu,
@@ -117,14 +118,14 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
   });
   for (const home of [false, true]) {
     const where = home ? ' (App Home)' : '';
-    add(`••• Copy invitation link${where}`, (url) => click(who, menu(row(0)), url, home));
-    add(`••• Resend${where}`, (url) => click(who, menu(row(1)), url, home));
-    add(`••• Send new invitation${where}`, (url) => click(who, menu(row(2, expired)), url, home));
-    add(`••• Cancel (prompt)${where}`, (url) => click(who, menu(row(3)), url, home));
-    add(`••• View history${where}`, (url) => click(who, menu(row(4)), url, home));
-    add(`History button${where}`, (url) => click(who, button(ACTION.userHistory, row(4)), url, home));
-    add(`Cancel confirm${where}`, (url) => click(who, button(ACTION.promptConfirm, row(3)), url, home));
-    add(`Cancel keep${where}`, (url) => click(who, button(ACTION.promptKeep, row(3)), url, home));
+    add(`••• Copy invitation link${where}`, (url) => click(who, menu(row('copy_link')), url, home));
+    add(`••• Resend${where}`, (url) => click(who, menu(row('resend')), url, home));
+    add(`••• Send new invitation${where}`, (url) => click(who, menu(row('send_new', expired)), url, home));
+    add(`••• Cancel (prompt)${where}`, (url) => click(who, menu(row('cancel')), url, home));
+    add(`••• View history${where}`, (url) => click(who, menu(row('history')), url, home));
+    add(`History button${where}`, (url) => click(who, button(ACTION.userHistory, row('history')), url, home));
+    add(`Cancel confirm${where}`, (url) => click(who, button(ACTION.promptConfirm, row('cancel')), url, home));
+    add(`Cancel keep${where}`, (url) => click(who, button(ACTION.promptKeep, row('cancel')), url, home));
     add(`Next page${where}`, (url) => click(who, button(`${ACTION.page}:next`, 'a2'), url, home));
     add(`Invite user button${where}`, (url) => click(who, button(ACTION.inviteButton, 'a1'), url, home));
   }

@@ -1,3 +1,4 @@
+import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { adminActor, userResultOf } from '../support/app.js';
@@ -33,7 +34,7 @@ afterAll(async () => {
 async function mutatingBodies(): Promise<{ body: string; contentType: string }[]> {
   const victim = await userResultOf(rig.app, 'victim@example.com');
   if (!victim.ok) throw new Error('no victim');
-  const row = (a: number) => `${a}|${victim.value.id}|${victim.value.invitation!.id}|a1`;
+  const row = (a: Action) => `${ACTIONS.indexOf(a)}|${victim.value.id}|${victim.value.invitation!.id}|a1`;
   const form = 'application/x-www-form-urlencoded';
   const url = rig.slack.responseUrl().url;
   return [
@@ -50,7 +51,7 @@ async function mutatingBodies(): Promise<{ body: string; contentType: string }[]
           {
             type: 'overflow',
             action_id: ACTION.userMenu,
-            selected_option: { text: { type: 'plain_text', text: 'x' }, value: row(1) },
+            selected_option: { text: { type: 'plain_text', text: 'x' }, value: row('resend') },
           },
           { userId: ADMIN_ID, responseUrl: url },
         ),
@@ -60,7 +61,7 @@ async function mutatingBodies(): Promise<{ body: string; contentType: string }[]
     {
       body: payloadBody(
         blockAction(
-          { type: 'button', action_id: ACTION.promptConfirm, value: row(3), text: { type: 'plain_text', text: 'x' } },
+          { type: 'button', action_id: ACTION.promptConfirm, value: row('cancel'), text: { type: 'plain_text', text: 'x' } },
           { userId: ADMIN_ID, responseUrl: url },
         ),
       ),

@@ -96,6 +96,7 @@ describe('output safety', () => {
       'notify C0NOTICE1',
       `cancel ${EMAILS[0]}`,
     ]) {
+      const { url, id: answerId } = rig.slack.responseUrl();
       const res = await signedRequest(
         rig.app,
         new URLSearchParams({
@@ -103,12 +104,14 @@ describe('output safety', () => {
           user_id: ADMIN_ID,
           command: '/users',
           text,
-          response_url: rig.slack.responseUrl().url,
+          response_url: url,
           trigger_id: 't',
           api_app_id: 'A0APP',
         }).toString(),
       );
-      acks.push(JSON.parse((await res.text()) || '{}'));
+      // The ack is empty; the answer follows through the response_url.
+      expect(await res.text()).toBe('');
+      acks.push(await eventually(() => rig.slack.respondedTo(answerId)[0] ?? Promise.reject(new Error('none'))));
     }
     const list = acks[0] as {
       blocks: { block_id?: string; accessory?: { options?: { value: string; text: { text: string } }[] } }[];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Target } from '../../src/invitations/invitation.js';
+import { ACTIONS, type Actor, type Target } from '../../src/invitations/invitation.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { ADMIN, actorOf, adminActor } from '../support/app.js';
 import { blockAction, eventually, payloadBody, signedRequest } from '../support/slack.js';
@@ -139,7 +139,7 @@ describe('races between two admins', () => {
           : { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'x' } };
       return signedRequest(rig.app, payloadBody(blockAction(action, { userId, responseUrl: url })));
     };
-    const codeOf: Record<Op, number> = { resend: 1, send_new: 2, cancel: 3 };
+    const codeOf = (op: Op) => ACTIONS.indexOf(op);
     const auditCount = async (email: string) =>
       Number(
         (
@@ -165,7 +165,7 @@ describe('races between two admins', () => {
       const conc = await user(initial);
       const ab = await user(initial);
       const ba = await user(initial);
-      const value = (op: Op) => `${codeOf[op]}|${conc.target.userId}|${conc.target.invitationId}|a1`;
+      const value = (op: Op) => `${codeOf(op)}|${conc.target.userId}|${conc.target.invitationId}|a1`;
       const before = await auditCount(conc.email);
       const res = await Promise.all([
         click(a === 'cancel' ? ACTION.promptConfirm : ACTION.userMenu, value(a), ADMIN_ID),

@@ -1,3 +1,4 @@
+import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
@@ -80,7 +81,7 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
   }
   const view =
     op.startsWith('menu') || op === 'cancel confirm' ? await userResultOf(rig.app, email) : null;
-  const row = (action: number) => (view?.ok ? `${action}|${view.value.id}|${view.value.invitation!.id}|a1` : '');
+  const row = (action: Action) => (view?.ok ? `${ACTIONS.indexOf(action)}|${view.value.id}|${view.value.invitation!.id}|a1` : '');
   const click = (a: Record<string, unknown>) => payloadBody(blockAction(a, { userId: ADMIN_ID, responseUrl: url }));
   const option = (value: string) => ({
     type: 'overflow',
@@ -98,16 +99,16 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
     case 'cmd cancel':
       return { email, body: cmd(`cancel ${email}`) };
     case 'menu resend':
-      return { email, body: click(option(row(1))) };
+      return { email, body: click(option(row('resend'))) };
     case 'menu send_new':
-      return { email, body: click(option(row(2))) };
+      return { email, body: click(option(row('send_new'))) };
     case 'cancel confirm':
       return {
         email,
         body: click({
           type: 'button',
           action_id: ACTION.promptConfirm,
-          value: row(3),
+          value: row('cancel'),
           text: { type: 'plain_text', text: 'x' },
         }),
       };
