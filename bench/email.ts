@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { workerDeps } from '../src/deps.js';
 import { startWorkers, waitForEmails } from '../src/jobs/index.js';
 import { openAccount } from './lib/account.js';
 import type { DbKind } from './lib/db.js';
@@ -43,8 +44,8 @@ export async function measureEmail(kind: DbKind, fakes: Fakes, emails: number): 
     fakes.resetPostmark();
     const t = performance.now();
     // As in production: startWorkers' defaults (1 s polling) with batchSize 500.
-    await startWorkers(app.deps, { emailBatchSize: 500 });
-    const left = await waitForEmails(app.deps, 300_000);
+    await startWorkers(workerDeps(app.deps), { emailBatchSize: 500 });
+    const left = await waitForEmails(app.deps.queue.boss, 300_000);
     const elapsedMs = since(t);
     if (left) throw new Error(`${left} emails still pending`);
     const sent = await sql<{

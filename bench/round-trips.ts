@@ -62,13 +62,13 @@ export async function countRoundTrips(app: BenchApp, db: BenchDb, fakes: Fakes):
   }
   // The service calls alone (one transaction each), without the Slack adapter's admin check and redraw.
   const { service, invitee } = app.deps;
-  const actor = { email: ADMIN_EMAIL, via: 'bench' };
+  const actor = { accountId: app.deps.accountId, kind: 'bench' as const, email: ADMIN_EMAIL };
   const [a, b, c] = await targets(db.handle.db, app.deps.accountId, 'invited', 3, 5);
   const [e] = await targets(db.handle.db, app.deps.accountId, 'expired', 1);
   if (!a || !b || !c || !e) throw new Error('not enough users left to count the service calls');
   out.push(
     await counted(db, 'service.list (page + counts)', () =>
-      service.list(actor, { filter: null, page: 1, pageSize: 20 }),
+      service.list(actor, { filter: 'all', page: 1, pageSize: 20 }),
     ),
   );
   out.push(await counted(db, 'service.copyLink', () => service.copyLink(actor, { userId: a.user_id })));

@@ -89,7 +89,7 @@ export async function clickPlans(
   const accountId = app.deps.accountId;
   const invited = await targets(db.handle.db, accountId, 'invited', count + 2);
   const expired = await targets(db.handle.db, accountId, 'expired', count + 3);
-  const state = { filter: null, page: 1 };
+  const state = { filter: 'all' as const, page: 1 };
   const value = (action: Action, t: { user_id: string; invitation_id: string }) =>
     encodeRow({
       action,
@@ -115,7 +115,7 @@ export async function clickPlans(
     'cancel (confirmed)': {
       next: () => ({
         type: 'button',
-        action_id: ACTION.cancelConfirm,
+        action_id: ACTION.promptConfirm,
         text: { type: 'plain_text', text: 'Cancel' },
         value: value('cancel', nextCancel()),
       }),

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from './text/duration.js';
 import { normalizeEmail } from './text/email.js';
 import { isChannelId } from './text/ids.js';
-import { parseDuration } from './text/duration.js';
 
 /** The one place that reads process.env: everything else receives this frozen object. */
 export interface Config {

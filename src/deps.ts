@@ -13,10 +13,10 @@ import { createInviteeService, type InviteeService } from './invitations/invitee
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
+import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
 import { NoticeService } from './notices/service.js';
-import type { WorkerDeps } from './jobs/index.js';
 import type { SlackDeps } from './slack/context.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
 

@@ -3,11 +3,11 @@ import { runCli } from './cli/run.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { cliDeps, createDeps, type Deps, workerDeps } from './deps.js';
-import { slackPoster } from './slack/worker-client.js';
 import { startWorkers } from './jobs/index.js';
 import { startSweepTimer } from './jobs/sweep-expiries.js';
 import { type Logger, processLogger } from './log.js';
 import { startServer } from './server.js';
+import { slackPoster } from './slack/worker-client.js';
 
 /** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 import { describeDelivery } from '../delivery/summary.js';
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { STATUS_LABEL, STATUSES } from '../invitations/invitation.js';
-import { withoutUnsafe } from '../text/names.js';
 import { shortUtc } from '../text/dates.js';
+import { withoutUnsafe } from '../text/names.js';
 
 /**
  * Strips control characters so a hostile name cannot move the cursor or clear the terminal, and

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { type Command, parseAddresses, type Rejected } from '../commands/index.js';
 import { describeError } from '../invitations/errors.js';
-import { shortUtc } from '../text/dates.js';
 import type { Actor } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
+import { shortUtc } from '../text/dates.js';
 import { cleanForTerminal as clean } from './format.js';
 import type { CliResult } from './run.js';
 

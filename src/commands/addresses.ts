@@ -1,6 +1,6 @@
 import { parseCsv, restoreCell, toCsv } from '../text/csv.js';
-import { cleanName, type Found, findAddresses } from './address-text.js';
 import { checkAddress } from '../text/email.js';
+import { cleanName, type Found, findAddresses } from './address-text.js';
 import type { Invitee, Rejected, Role } from './types.js';
 
 /**

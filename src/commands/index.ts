@@ -1,4 +1,13 @@
 export {
+  type AddressCheck,
+  checkAddress,
+  isValidEmail,
+  NOT_AN_ADDRESS,
+  normalizeEmail,
+  UNICODE_LOCAL,
+  unwrapMailto,
+} from '../text/email.js';
+export {
   DUPLICATE,
   describeRejected,
   exceedsLimit,
@@ -9,15 +18,6 @@ export {
   TOO_MANY,
 } from './addresses.js';
 export { type ChannelParse, parseChannel } from './channel.js';
-export {
-  type AddressCheck,
-  checkAddress,
-  isValidEmail,
-  NOT_AN_ADDRESS,
-  normalizeEmail,
-  UNICODE_LOCAL,
-  unwrapMailto,
-} from '../text/email.js';
 export { MAX_FIND, parseCommand } from './grammar.js';
 export { type Markup, markupText, readMarkup, unescapeSlack } from './slack-text.js';
 export {

@@ -1,8 +1,9 @@
 // The `/users` grammar's vocabulary, shared by Slack, the CLI and the invite form.
 
+export type { Role } from '../invitations/invitation.js';
 // The vocabulary is the domain's: one list of statuses and roles for the rules, Slack and the CLI.
 export { LIST_FILTERS, type ListFilter, ROLES } from '../invitations/invitation.js';
-export type { Role } from '../invitations/invitation.js';
+
 import type { ListFilter, Role } from '../invitations/invitation.js';
 
 export interface Invitee {

@@ -1,5 +1,5 @@
-import { normalizeEmail } from '../text/email.js';
 import type { Db } from '../db/database.js';
+import { normalizeEmail } from '../text/email.js';
 import type { Clock } from './invitation.js';
 import { appendAudit, findUser, insertUser } from './repository.js';
 

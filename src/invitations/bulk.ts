@@ -1,7 +1,7 @@
 import type { ServiceContext } from './act.js';
 import { type DomainError, ok, type Result } from './errors.js';
-import { invitationActions, type Invited } from './invitation-actions.js';
 import type { Actor } from './invitation.js';
+import { type Invited, invitationActions } from './invitation-actions.js';
 import { activeAdmin, expiredInvitations } from './repository.js';
 
 export interface RenewSummary {

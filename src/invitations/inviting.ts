@@ -1,8 +1,7 @@
-import { normalizeEmail } from '../text/email.js';
 import type { ControlledTransaction } from 'kysely';
 import type { Trx } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import type { Role, UserRow } from '../db/schema.js';
+import type { Database, Role, UserRow } from '../db/schema.js';
+import { normalizeEmail } from '../text/email.js';
 import { cleanName } from '../text/names.js';
 import {
   type ActionOptions,
@@ -16,8 +15,8 @@ import {
   targetKey,
 } from './act.js';
 import { type DomainError, fail, ok, type Result } from './errors.js';
-import type { Invited } from './invitation-actions.js';
 import { type Actor, statusOf, type Target } from './invitation.js';
+import type { Invited } from './invitation-actions.js';
 import { issueInvitation } from './issue.js';
 import { checkHourlyCap } from './limits.js';
 import { insertUser, lockParties, openInvitation } from './repository.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Updateable } from 'kysely';
 import type { Trx } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
-import type { Updateable } from 'kysely';
 import type { ServiceContext } from './act.js';
 import { auditOf } from './audit.js';
 import type { Actor } from './invitation.js';

@@ -6,9 +6,9 @@ import { memberActions } from './members.js';
 import { queries } from './queries.js';
 
 export type { ActionOptions, Done, ServiceContext } from './act.js';
+export type { RenewSummary } from './bulk.js';
 export type { Invited } from './invitation-actions.js';
 export type { InviteOutcome, InviteRequest } from './inviting.js';
-export type { RenewSummary } from './bulk.js';
 export type { Changed } from './members.js';
 
 /**

@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
-import type { NoticeService } from '../notices/service.js';
 import type { Logger } from '../log.js';
+import type { NoticeService } from '../notices/service.js';
 
 export const ANSWERED_QUEUE = 'invitation.answered';
 

@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
-import type { NoticeService, SweepResult } from '../notices/service.js';
 import type { Logger } from '../log.js';
+import type { NoticeService, SweepResult } from '../notices/service.js';
 
 export const SWEEP_QUEUE = 'notices.sweep';
 

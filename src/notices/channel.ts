@@ -2,8 +2,8 @@ import type { Db, Executor } from '../db/database.js';
 import { act, type ServiceContext } from '../invitations/act.js';
 import { auditOf } from '../invitations/audit.js';
 import type { Result } from '../invitations/errors.js';
-import { appendAudit } from '../invitations/repository.js';
 import type { Actor, Clock } from '../invitations/invitation.js';
+import { appendAudit } from '../invitations/repository.js';
 import * as repo from './repository.js';
 
 /** Who chose the notice channel, to tell them about a problem with it. */

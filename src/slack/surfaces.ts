@@ -1,8 +1,8 @@
 import type { Result } from '../invitations/errors.js';
 import type { Actor, ListPage, ListQuery } from '../invitations/invitation.js';
 import { adminHome, nonAdminHome } from './blocks/home.js';
-import { type ListView, listBlocks, listFallback, PAGE_SIZE } from './blocks/user-list.js';
 import type { KnownBlock } from './blocks/types.js';
+import { type ListView, listBlocks, listFallback, PAGE_SIZE } from './blocks/user-list.js';
 import type { SlackContext, WebClient } from './context.js';
 import { slackErrorText } from './errors.js';
 import type { ListState } from './values.js';

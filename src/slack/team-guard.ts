@@ -49,5 +49,7 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
 /** Acknowledges a request that will not be acted on; a command's ack carries `text` for the user. */
 async function answerOnly(args: AnyMiddlewareArgs, text: string): Promise<void> {
   if (!('ack' in args) || typeof args.ack !== 'function') return;
-  await (args.ack as (m?: unknown) => Promise<void>)('command' in args ? { response_type: 'ephemeral', text } : undefined);
+  await (args.ack as (m?: unknown) => Promise<void>)(
+    'command' in args ? { response_type: 'ephemeral', text } : undefined,
+  );
 }

@@ -1,8 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { InviteeService } from '../invitations/invitee.js';
+import { INVITE_PATH } from '../invitations/links.js';
 import type { Logger } from '../log.js';
 import { formatDuration } from '../text/duration.js';
-import { INVITE_PATH } from '../invitations/links.js';
 import {
   type Answer,
   badRequestPage,

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { DeliveryService } from '../delivery/service.js';
-import type { Logger } from '../log.js';
 import { parsePostmarkWebhook, readPostmarkJson } from '../email/postmark-events.js';
+import type { Logger } from '../log.js';
 import { httpStatusOf } from './http-status.js';
 
 export const POSTMARK_WEBHOOK_PATH = '/webhooks/postmark';

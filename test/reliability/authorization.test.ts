@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { ADMIN, adminActor, userResultOf } from '../support/app.js';
-import { blockAction, eventually, eventBody, payloadBody, signedRequest, TEAM_ID, viewSubmission } from '../support/slack.js';
+import {
+  blockAction,
+  eventBody,
+  eventually,
+  payloadBody,
+  signedRequest,
+  TEAM_ID,
+  viewSubmission,
+} from '../support/slack.js';
 import { figure } from './figures.js';
 import { ADMIN2, ADMIN2_ID, MEMBER_ID, type Rig, startRig, stateCounts } from './harness.js';
 
@@ -200,7 +208,9 @@ async function tryAll(who: Who): Promise<{ attempts: number; succeeded: string[]
   if (leaks.length) succeeded.push(`responses leaked: ${[...new Set(leaks)].join(', ')}`);
   // A form opens before the opener is checked (its trigger lasts 3 s); it must then be replaced by
   // the refusal. A modal left open for a non-admin would be a success.
-  const refusedViews = rig.slack.callsTo('views.update').filter((u) => JSON.stringify(u).includes('Only account administrators'));
+  const refusedViews = rig.slack
+    .callsTo('views.update')
+    .filter((u) => JSON.stringify(u).includes('Only account administrators'));
   const modals = rig.slack.callsTo('views.open').length - refusedViews.length;
   if (modals) succeeded.push(`${modals} modals left open`);
   const after = await stateCounts(rig.app);
@@ -220,9 +230,9 @@ describe('authorization: every command and action, by people who may not', () =>
     // The list is drawn while ADMIN2 is an admin, so the Slack email cache is warm.
     const { url, id } = rig.slack.responseUrl();
     await signedRequest(rig.app, command({ label: 'a2', userId: ADMIN2_ID, team: TEAM_ID }, 'list', url));
-    expect(JSON.stringify(await eventually(() => rig.slack.respondedTo(id)[0] ?? Promise.reject(new Error('none'))))).toContain(
-      'victim@example.com',
-    );
+    expect(
+      JSON.stringify(await eventually(() => rig.slack.respondedTo(id)[0] ?? Promise.reject(new Error('none')))),
+    ).toContain('victim@example.com');
     await rig.app.deps.database.db.updateTable('users').set({ role: 'member' }).where('email', '=', ADMIN2).execute();
     const r = await tryAll({ label: 'removed admin', userId: ADMIN2_ID, team: TEAM_ID });
     figure('S9 authorization', 'removed admin', { attempts: r.attempts, succeeded: r.succeeded.length });
@@ -243,7 +253,10 @@ describe('authorization: every command and action, by people who may not', () =>
 
   it('control: the real admin doing the same is not refused (the refusals above were about who, not how)', async () => {
     const { url, id } = rig.slack.responseUrl();
-    await signedRequest(rig.app, command({ label: 'admin', userId: 'UADMIN', team: TEAM_ID }, 'history victim@example.com', url));
+    await signedRequest(
+      rig.app,
+      command({ label: 'admin', userId: 'UADMIN', team: TEAM_ID }, 'history victim@example.com', url),
+    );
     const answer = await eventually(() => rig.slack.respondedTo(id)[0] ?? Promise.reject(new Error('none')));
     expect(JSON.stringify(answer)).toContain('History of victim@example.com');
   });

@@ -1,5 +1,5 @@
-import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { adminActor, userResultOf } from '../support/app.js';
 import {
@@ -61,7 +61,12 @@ async function mutatingBodies(): Promise<{ body: string; contentType: string }[]
     {
       body: payloadBody(
         blockAction(
-          { type: 'button', action_id: ACTION.promptConfirm, value: row('cancel'), text: { type: 'plain_text', text: 'x' } },
+          {
+            type: 'button',
+            action_id: ACTION.promptConfirm,
+            value: row('cancel'),
+            text: { type: 'plain_text', text: 'x' },
+          },
           { userId: ADMIN_ID, responseUrl: url },
         ),
       ),

@@ -1,6 +1,6 @@
-import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { adminActor, userResultOf } from '../support/app.js';
 import { blockAction, commandBody, eventually, payloadBody, sign, viewSubmission } from '../support/slack.js';
@@ -79,9 +79,9 @@ async function prepare(op: Op): Promise<{ email: string; body: string }> {
         .execute();
     }
   }
-  const view =
-    op.startsWith('menu') || op === 'cancel confirm' ? await userResultOf(rig.app, email) : null;
-  const row = (action: Action) => (view?.ok ? `${ACTIONS.indexOf(action)}|${view.value.id}|${view.value.invitation!.id}|a1` : '');
+  const view = op.startsWith('menu') || op === 'cancel confirm' ? await userResultOf(rig.app, email) : null;
+  const row = (action: Action) =>
+    view?.ok ? `${ACTIONS.indexOf(action)}|${view.value.id}|${view.value.invitation!.id}|a1` : '';
   const click = (a: Record<string, unknown>) => payloadBody(blockAction(a, { userId: ADMIN_ID, responseUrl: url }));
   const option = (value: string) => ({
     type: 'overflow',

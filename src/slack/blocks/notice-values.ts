@@ -1,4 +1,4 @@
-import { isUserId, isUuid as isInvitationId } from '../../text/ids.js';
+import { isUuid as isInvitationId, isUserId } from '../../text/ids.js';
 
 /**
  * What a notice line's button carries: the user and the invitation the line is about (≤ 82 chars).

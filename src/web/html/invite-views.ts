@@ -1,8 +1,8 @@
-import { formatDate } from '../../text/dates.js';
-import { safeHttpUrl, singleLine } from '../../text/html.js';
 import type { ErrorCode } from '../../invitations/errors.js';
 import type { Person } from '../../invitations/invitation.js';
 import type { InvitationDetails } from '../../invitations/invitee.js';
+import { formatDate } from '../../text/dates.js';
+import { safeHttpUrl, singleLine } from '../../text/html.js';
 import { NAME_MAX } from '../../text/names.js';
 import { type Html, html, type Page } from './layout.js';
 

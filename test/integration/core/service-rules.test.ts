@@ -63,9 +63,10 @@ describe('what each action allows', () => {
     await invite('renew@example.com');
     const oldLink = await svc().copyLink(adminActor, { email: 'renew@example.com' });
     app.clock.advance(8 * DAY);
-    expect(
-      await svc().sendNew(actorOf('nobody@example.com'), { email: 'renew@example.com' }),
-    ).toMatchObject({ ok: false, error: { code: 'not_admin' } });
+    expect(await svc().sendNew(actorOf('nobody@example.com'), { email: 'renew@example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_admin' },
+    });
     const renewed = await svc().sendNew(adminActor, { email: 'renew@example.com' });
     expect(renewed.ok).toBe(true);
     expect((await rowOf(app, 'renew@example.com')).status).toBe('invited');

@@ -206,7 +206,8 @@ describe('reminders', () => {
     if (!link.ok) throw new Error('no link');
     app.clock.advance(6 * DAY + 1 * HOUR);
     expect(
-      (await app.deps.invitee.accept(link.value.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' })).ok,
+      (await app.deps.invitee.accept(link.value.value.link.split('/').at(-1)!, { firstName: 'Acc', lastName: 'Epted' }))
+        .ok,
     ).toBe(true);
     await sweepAndSettle(app);
     const reminders = slack.toChannel().filter((p) => String(p.text).includes('will expire soon'));

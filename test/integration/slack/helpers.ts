@@ -1,6 +1,13 @@
 import { ACTION } from '../../../src/slack/ids.js';
-import { adminActor, rowOf as viewOf, type TestApp } from '../../support/app.js';
-import { blockAction, commandBody, eventually, payloadBody, type SlackFake, signedRequest } from '../../support/slack.js';
+import { adminActor, type TestApp, rowOf as viewOf } from '../../support/app.js';
+import {
+  blockAction,
+  commandBody,
+  eventually,
+  payloadBody,
+  type SlackFake,
+  signedRequest,
+} from '../../support/slack.js';
 
 export const ADMIN_ID = 'UADMIN';
 export const MEMBER_ID = 'UMEMBER';

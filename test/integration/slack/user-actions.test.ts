@@ -3,7 +3,18 @@ import { ACTION, BLOCK } from '../../../src/slack/ids.js';
 import { ADMIN, adminActor, outbox, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { eventually, slackFake, startMsw } from '../../support/slack.js';
-import { ADMIN_ID, command, invite, MEMBER_ID, menuLabels, optionValue, pick, press, rowOf, snapshot } from './helpers.js';
+import {
+  ADMIN_ID,
+  command,
+  invite,
+  MEMBER_ID,
+  menuLabels,
+  optionValue,
+  pick,
+  press,
+  rowOf,
+  snapshot,
+} from './helpers.js';
 
 const fake = slackFake();
 let msw: ReturnType<typeof startMsw>;
@@ -40,7 +51,13 @@ async function listRow(email: string, userId = ADMIN_ID) {
 async function afterClick(respondId: number, count = 2) {
   const bodies = await eventually(() => {
     const b = fake.respondedTo(respondId).slice(1);
-    if (b.length < count) throw new Error(`only ${b.length} posts: ${app.logs.filter((l) => /"level":(40|50)/.test(l)).slice(-2).join(" ")}`);
+    if (b.length < count)
+      throw new Error(
+        `only ${b.length} posts: ${app.logs
+          .filter((l) => /"level":(40|50)/.test(l))
+          .slice(-2)
+          .join(' ')}`,
+      );
     return b;
   });
   return {

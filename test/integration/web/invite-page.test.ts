@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate } from '../../../src/text/dates.js';
 import { derivedKey, linkToken, newPublicId } from '../../../src/invitations/links.js';
+import { formatDate } from '../../../src/text/dates.js';
 import { FORM_KEY_PURPOSE, formTokens } from '../../../src/web/security.js';
 import { adminActor, outbox } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanForTerminal, formatHistory, formatList, formatUser, table } from '../../../src/cli/format.js';
+import type { CliDeps } from '../../../src/cli/run.js';
 import { CLI_USAGE, runCli, splitArgs } from '../../../src/cli/run.js';
 import type { ListPage, UserView } from '../../../src/invitations/invitation.js';
-import type { CliDeps } from '../../../src/cli/run.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 
@@ -96,7 +96,15 @@ describe('formatList', () => {
     const rows = lines.slice(3).map((l) => l.split(/\s{2,}/));
     expect(rows).toEqual([
       ['7', 'boss@example.com', 'Boss', 'admin', 'Active', 'joined 2026-11-30 09:00 UTC'],
-      ['7', 'new.user@example.com', 'member', 'Invited', 'expires 2026-12-08 09:00 UTC', 'boss@example.com', 'Email sent'],
+      [
+        '7',
+        'new.user@example.com',
+        'member',
+        'Invited',
+        'expires 2026-12-08 09:00 UTC',
+        'boss@example.com',
+        'Email sent',
+      ],
       [
         '7',
         'late@example.com',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type InvitationEmailInput, renderInvitationEmail } from '../../../src/email/templates/invitation.js';
 import { formatDate } from '../../../src/text/dates.js';
 import { escapeHtml, safeHttpUrl, singleLine } from '../../../src/text/html.js';
-import { type InvitationEmailInput, renderInvitationEmail } from '../../../src/email/templates/invitation.js';
 
 const base: InvitationEmailInput = {
   kind: 'invitation',

@@ -1,10 +1,10 @@
 import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { NoticeLine } from '../../../src/notices/service.js';
-import { classifySlackError } from '../../../src/slack/web-errors.js';
 import { channelProblemText, MAX_LINES, noticeMessage } from '../../../src/slack/blocks/notice.js';
 import { decodeNoticeRef, encodeNoticeRef } from '../../../src/slack/blocks/notice-values.js';
 import { ACTION } from '../../../src/slack/ids.js';
+import { classifySlackError } from '../../../src/slack/web-errors.js';
 import { blockKitViolations } from '../../support/slack.js';
 
 const now = new Date('2026-12-10T09:00:00Z');

@@ -57,7 +57,11 @@ describe('userRow', () => {
       'Remove from account',
       'View history',
     ]);
-    expect(labels(userRow(user('blocked'), state, false))).toEqual(['Unblock user', 'Remove from account', 'View history']);
+    expect(labels(userRow(user('blocked'), state, false))).toEqual([
+      'Unblock user',
+      'Remove from account',
+      'View history',
+    ]);
     for (const status of ['disabled', 'declined', 'cancelled'] as const) {
       expect(labels(userRow(user(status), state, false))).toEqual(['Invite again', 'View history']);
     }

@@ -45,7 +45,16 @@ describe('delivery state on a user row', () => {
 
 describe('notice channel problem', () => {
   it('is shown above the rows with the fix, and escapes the error', () => {
-    const counts = { invited: 0, expired: 0, active: 0, blocked: 0, disabled: 0, declined: 0, cancelled: 0, deleted: 0 };
+    const counts = {
+      invited: 0,
+      expired: 0,
+      active: 0,
+      blocked: 0,
+      disabled: 0,
+      declined: 0,
+      cancelled: 0,
+      deleted: 0,
+    };
     const query = { filter: 'all' as const, page: 1, pageSize: 20 };
     const page = { users: [], counts, page: 1, pageCount: 1, total: 0, query, asOf: new Date() };
     const blocks = listBlocks({

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/index.js';
-import type { SlackDeps } from '../../../src/slack/context.js';
-import type { App } from '../../../src/slack/context.js';
+import type { App, SlackDeps } from '../../../src/slack/context.js';
 import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../../src/slack/ids.js';
 import { registerListeners } from '../../../src/slack/listeners/index.js';
 

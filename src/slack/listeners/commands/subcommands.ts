@@ -5,10 +5,10 @@ import { confirm } from '../../blocks/confirmations.js';
 import { historyText, inviteSummary, usageText } from '../../blocks/messages.js';
 import { renewAllBlocks } from '../../blocks/renew-all.js';
 import type { Confirmable } from '../../blocks/user-row.js';
+import { channelIdByName } from '../../channels.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { userText } from '../../mrkdwn.js';
-import { channelIdByName } from '../../channels.js';
 import { listMessage, type Message, queryOf } from '../../surfaces.js';
 import type { ListState } from '../../values.js';
 
@@ -53,7 +53,9 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
   const { actor } = args;
   switch (command.kind) {
     case 'help':
-      return (await service.isAdmin(actor)) ? { text: usageText(null) } : { text: slackErrorText({ code: 'not_admin' }) };
+      return (await service.isAdmin(actor))
+        ? { text: usageText(null) }
+        : { text: slackErrorText({ code: 'not_admin' }) };
     case 'list':
       return showList(ctx, args, { filter: filterOf(command.filter), page: command.page });
     case 'find':
@@ -106,7 +108,8 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
       const target = command.channel;
       const channel =
         target === 'off' ? null : 'id' in target ? target.id : await channelIdByName(args.client, target.name);
-      if (channel === null && target !== 'off') return { text: channelNotFound('name' in target ? (target.name ?? '') : '') };
+      if (channel === null && target !== 'off')
+        return { text: channelNotFound('name' in target ? (target.name ?? '') : '') };
       return say(await ctx.channel.choose(actor, channel), (v) => confirm.notify(v.channel));
     }
   }
