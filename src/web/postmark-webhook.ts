@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { parsePostmarkWebhook, readPostmarkJson } from '../delivery/postmark-events.js';
 import type { DeliveryService } from '../delivery/service.js';
-import { parsePostmarkWebhook, readPostmarkJson } from '../email/postmark-events.js';
 import type { Logger } from '../log.js';
 import { httpStatusOf } from './http-status.js';
 

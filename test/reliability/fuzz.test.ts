@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/commands/index.js';
-import { parsePostmarkWebhook, readPostmarkJson } from '../../src/email/postmark-events.js';
+import { parsePostmarkWebhook, readPostmarkJson } from '../../src/delivery/postmark-events.js';
 import { parseOrigin } from '../../src/slack/blocks/invite-modal.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { parseInviteForm } from '../../src/slack/listeners/views/invite-submit.js';

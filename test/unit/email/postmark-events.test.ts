@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePostmarkWebhook, readPostmarkJson } from '../../../src/email/postmark-events.js';
+import { parsePostmarkWebhook, readPostmarkJson } from '../../../src/delivery/postmark-events.js';
 
 const now = new Date('2026-12-01T09:00:00Z');
 const ID = '6f0c5e3e-2f3a-4a8e-9d1a-1c2b3c4d5e6f';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EmailEvent } from './events.js';
+import type { EmailEvent } from '../email/events.js';
 
 /**
  * Turns a Postmark webhook body into an EmailEvent. Only the fields the app needs are read; the
