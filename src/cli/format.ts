@@ -1,4 +1,4 @@
-import { describeDelivery } from '../invitations/delivery-summary.js';
+import { describeDelivery } from '../delivery/summary.js';
 import type { HistoryEntry, ListPage, UserView } from '../invitations/invitation.js';
 import { STATUS_LABEL } from '../invitations/invitation.js';
 import { withoutUnsafe } from '../invitations/names.js';

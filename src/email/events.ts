@@ -1,6 +1,6 @@
 /**
  * What an email provider tells us happened to a message after it accepted it, in the app's terms.
- * Provider-neutral so the delivery rules (src/invitations/delivery-events.ts) do not speak Postmark.
+ * Provider-neutral so the delivery rules (src/delivery/events.ts) do not speak Postmark.
  */
 export type EmailEventKind =
   /** The receiving server took the message. */

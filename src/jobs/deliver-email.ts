@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
+import type { DeliveryOutcome, DeliveryService, EmailContext } from '../delivery/service.js';
 import {
   type EmailMessage,
   type Mailer,
@@ -7,7 +8,6 @@ import {
   renderInvitationEmail,
   type SendResult,
 } from '../email/index.js';
-import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
 import type { Logger } from '../log.js';
 
 type EmailJob = PgBoss.JobWithMetadata<JobData['email.send']>;

@@ -1,4 +1,4 @@
-import { describeDelivery, isDeliveryProblem } from '../../invitations/delivery-summary.js';
+import { describeDelivery, isDeliveryProblem } from '../../delivery/summary.js';
 import { type Action, allowedActions, STATUS_LABEL, type UserView } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { escape, slackDate, truncate, userText } from '../mrkdwn.js';

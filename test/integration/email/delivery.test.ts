@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeDelivery } from '../../../src/invitations/delivery.js';
+import { describeDelivery } from '../../../src/delivery/service.js';
 import { adminActor, startTestApp, type TestApp } from '../../support/app.js';
 import { postmarkFake, reply } from '../../support/postmark.js';
 

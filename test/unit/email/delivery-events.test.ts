@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type CurrentDelivery, decideDelivery } from '../../../src/delivery/events.js';
 import type { EmailEvent } from '../../../src/email/events.js';
-import { type CurrentDelivery, decideDelivery } from '../../../src/invitations/delivery-events.js';
 
 const T = (min: number) => new Date(Date.UTC(2026, 11, 1, 9, min));
 const event = (kind: EmailEvent['kind'], min: number, messageId = 'm1'): EmailEvent => ({

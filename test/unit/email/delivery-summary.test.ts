@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDelivery, relativeTime } from '../../../src/invitations/delivery.js';
+import { describeDelivery, relativeTime } from '../../../src/delivery/service.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);

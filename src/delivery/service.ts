@@ -1,12 +1,12 @@
 import type { Db, Executor } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
 import type { EmailEvent } from '../email/events.js';
-import { decideDelivery } from './delivery-events.js';
-import * as repo from './delivery-repository.js';
-import type { Person } from './invitation.js';
-import { inviteUrl, linkToken } from './links.js';
+import type { Person } from '../invitations/invitation.js';
+import { inviteUrl, linkToken } from '../invitations/links.js';
+import { decideDelivery } from './events.js';
+import * as repo from './repository.js';
 
-export { type DeliveryInfo, describeDelivery, relativeTime } from './delivery-summary.js';
+export { type DeliveryInfo, describeDelivery, relativeTime } from './summary.js';
 
 export interface EmailContext {
   invitationId: string;

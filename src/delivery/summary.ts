@@ -1,5 +1,5 @@
 import type { DeliveryState } from '../db/schema.js';
-import { shortUtc } from './time.js';
+import { shortUtc } from '../invitations/time.js';
 
 /** An invitation's delivery as stored (OpenInvitation['delivery'] has this shape). */
 export interface DeliveryInfo {
