@@ -8,6 +8,8 @@ export interface WorkerOptions {
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
+  /** See UNSETTLED_GRACE_SECONDS; tests whose retries come at once set 0. */
+  emailUnsettledGraceSeconds?: number;
 }
 
 /** Starts every background worker of this process on the shared pg-boss queue. */
@@ -18,6 +20,9 @@ export async function startWorkers(deps: Deps, options: WorkerOptions = {}): Pro
     mailer: deps.mailer,
     log: deps.log,
     ...(options.emailBatchSize ? { batchSize: options.emailBatchSize } : {}),
+    ...(options.emailUnsettledGraceSeconds !== undefined
+      ? { unsettledGraceSeconds: options.emailUnsettledGraceSeconds }
+      : {}),
     ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
   });
   await startNoticeWorkers(deps, options);

@@ -79,7 +79,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
-  if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5 });
+  // Retries come at once here, so an unanswered send is looked up at once rather than after 30 s.
+  if (options.workers ?? true) await startWorkers(deps, { pollingIntervalSeconds: 0.5, emailUnsettledGraceSeconds: 0 });
   const server = (options.server ?? true) ? await startServer(deps, options.port ?? 0) : null;
   return {
     config,
