@@ -47,9 +47,13 @@ export function createPostmarkMailer(opts: PostmarkMailerOptions): Mailer {
         }
         // The whole call failed (429, 5xx, network, bad token): later chunks would fail the same
         // way and only add load, so they are reported with the same outcome without being sent.
-        for (let i = start; i < messages.length; i++) {
-          results.push(i < start + chunk.length ? outcome : { ...outcome, reason: `not sent: ${outcome.reason}` });
-        }
+        const unsent: Failure = {
+          ok: false,
+          permanent: outcome.permanent,
+          code: outcome.code,
+          reason: `not sent: ${outcome.reason}`,
+        };
+        for (let i = start; i < messages.length; i++) results.push(i < start + chunk.length ? outcome : unsent);
         break;
       }
       return results;

@@ -80,8 +80,10 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
     if (reason !== undefined) {
       const outcome = outcomeOf(job, { ok: false, permanent: false, code: 'unsettled', reason });
       outcomes.push({ job, outcome });
-      // Only giving up is written: "retrying" could overwrite what the send in flight records.
-      if (outcome.kind === 'failed') records.push({ invitationId: id, outcome, attempt: null });
+      // Only giving up is written ("retrying" could overwrite what a send in flight records), and only
+      // while the attempt it waited on is still there, which stays to be looked up by a later request.
+      const seen = ctxOf(contexts, job).unsettled?.attempt ?? null;
+      if (outcome.kind === 'failed') records.push({ invitationId: id, outcome, attempt: seen, keepAttempt: true });
       continue;
     }
     const result = resultOf.get(id);
