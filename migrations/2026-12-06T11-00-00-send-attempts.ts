@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 // Kysely<any>: a migration must keep working after src/db/schema.ts has moved on.
-// Crash-safe email sends (docs/decisions/2026-12-06-email-send-attempts.md). Before each Postmark call
+// Crash-safe email sends (docs/decisions/2026-12-03-email-send-attempts.md). Before each Postmark call
 // the worker commits an attempt id on the invitation and sends it in the message Metadata; a job that
 // comes back with the attempt still set asks Postmark whether that attempt was accepted instead of
 // sending again. Times are the database's clock, the same clock pg-boss stamps jobs with.
@@ -13,7 +13,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table invitations drop column send_attempt, drop column send_attempt_at, drop column emailed_at`.execute(
-    db,
-  );
+  await sql`alter table invitations
+    drop column send_attempt, drop column send_attempt_at, drop column emailed_at`.execute(db);
 }

@@ -53,7 +53,7 @@ export const ACTIVE_JOB_EXPIRY_SECONDS = 120;
  * Email batches expire sooner, so a crashed instance's emails go out well within a minute of its
  * restart: expiry + the next maintenance pass + the first retry's 5–10 s backoff ≈ 30 + 5 + 10 s. A
  * batch is one Postmark call (20 s timeout) plus a few queries; one that outlives this is handed out
- * again, and its send attempt keeps that from sending twice (docs/decisions/2026-12-06-email-send-attempts.md).
+ * again, and its send attempt keeps that from sending twice (docs/decisions/2026-12-03-email-send-attempts.md).
  */
 export const EMAIL_JOB_EXPIRY_SECONDS = 30;
 const EXPIRY_SECONDS: Partial<Record<JobName, number>> = { 'email.send': EMAIL_JOB_EXPIRY_SECONDS };

@@ -45,8 +45,8 @@ export interface DeliveryStateRow {
 export async function setDeliveryStates(db: Executor, rows: readonly DeliveryStateRow[]): Promise<Set<string>> {
   const values = sql.join(
     rows.map(
-      (r) =>
-        sql`(${r.id}::uuid, ${r.state}, ${r.detail}, ${r.messageId}, ${r.at}::timestamptz, ${r.attempt}::uuid, ${r.keepAttempt}::boolean)`,
+      (r) => sql`(${r.id}::uuid, ${r.state}, ${r.detail}, ${r.messageId}, ${r.at}::timestamptz,
+        ${r.attempt}::uuid, ${r.keepAttempt}::boolean)`,
     ),
   );
   const result = await sql<{ id: string }>`

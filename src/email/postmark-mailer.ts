@@ -18,9 +18,9 @@ export const POSTMARK_BATCH_LIMIT = 500;
 /**
  * A batch call normally answers within a second or two. The bound matters for crash recovery: a send
  * attempt is only judged "not accepted" once it is older than this plus a margin (see
- * UNSETTLED_GRACE_SECONDS in src/jobs/deliver-email.ts).
+ * UNSETTLED_GRACE_SECONDS in src/jobs/email-attempts.ts).
  */
-export const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 20_000;
 
 type Failure = Extract<SendResult, { ok: false }>;
 

@@ -39,7 +39,7 @@ export async function startEmailWorker(deps: EmailWorkerDeps): Promise<void> {
 /**
  * One batch, crash-safe: attempts left unsettled are looked up first; a request an accepted email
  * already answered is not sent again; every other message is sent under a send attempt committed
- * before the call (see docs/decisions/2026-12-06-email-send-attempts.md).
+ * before the call (see docs/decisions/2026-12-03-email-send-attempts.md).
  */
 export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Promise<void> {
   const contexts = await deps.delivery.contexts([...new Set(jobs.map((j) => j.data.invitationId))]);

@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
  * How old an unsettled send attempt must be before "the provider has no such message" is believed.
  * It must outlast a live worker's call (the Postmark client gives up after 20 s) plus the delay before
  * Postmark's search shows a message it has just accepted, which Postmark does not document: 10 s of
- * margin (docs/decisions/2026-12-06-email-send-attempts.md). A crashed batch comes back after the
+ * margin (docs/decisions/2026-12-03-email-send-attempts.md). A crashed batch comes back after the
  * email queue's job expiry (EMAIL_JOB_EXPIRY_SECONDS, 30 s) plus at least 5 s of retry backoff, so it
  * is old enough to be looked up at once.
  */

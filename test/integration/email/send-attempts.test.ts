@@ -137,7 +137,7 @@ describe('one email per request', () => {
     }
   });
 
-  it('two requests for one invitation in one batch (invite, then resend) send one email, worded as the newest', async () => {
+  it('two requests for one invitation in one batch (invite, then resend) send one email, the newest', async () => {
     const paused = await startTestApp({
       postmark: true,
       server: false,
