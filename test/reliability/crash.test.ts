@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/log.js';
+import { childEnv, freePort, type Running, start, waitFor } from '../e2e/process.js';
 import { type PostmarkFake, postmarkFake, reply } from '../support/postmark.js';
 import { servePostmarkFake } from '../support/postmark-server.js';
 import { dbKind, figure } from './figures.js';
@@ -19,7 +17,6 @@ import { dbKind, figure } from './figures.js';
 // once; it recovers in real time (no clock is moved). Postmark is a fake in this process that keeps
 // what it accepted across the restart and answers the outbound message search. Postgres (a fresh
 // database per case) when TEST_DATABASE_URL is set, else embedded PGlite in a DATA_DIR.
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const CRASH_POINT_MODULE = pathToFileURL(path.join(import.meta.dirname, 'crash-point.ts')).href;
 const N = Number(process.env.CRASH_EMAILS ?? 40);
 const TOKEN = 'crash-token';
@@ -31,15 +28,14 @@ type Point = 'before-call' | 'postmark-holds-answer' | 'before-record';
 interface Rig {
   env: Record<string, string>;
   fake: PostmarkFake;
-  children: ChildProcess[];
-  output: string[];
+  servers: Running[];
   cleanup: (() => Promise<void>)[];
 }
 const rigs: Rig[] = [];
 
 afterAll(async () => {
   for (const rig of rigs) {
-    for (const c of rig.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const server of rig.servers) server.kill();
     for (const undo of rig.cleanup) await undo().catch(() => {});
   }
 }, 60_000);
@@ -50,8 +46,7 @@ async function prepare(): Promise<Rig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-crash-'));
   const rig: Rig = {
     fake,
-    children: [],
-    output: [],
+    servers: [],
     cleanup: [server.close, async () => fs.rmSync(dataDir, { recursive: true, force: true })],
     env: {
       DATA_DIR: dataDir,
@@ -86,14 +81,6 @@ async function adminQuery(url: string, text: string): Promise<void> {
   await c.end();
 }
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 /** The app's own deps in this process (only while no server process holds the database). */
 async function withDeps<T>(rig: Rig, work: (deps: Deps) => Promise<T>): Promise<T> {
   const parsed = loadConfig(rig.env);
@@ -106,74 +93,66 @@ async function withDeps<T>(rig: Rig, work: (deps: Deps) => Promise<T>): Promise<
   }
 }
 
-function startServer(rig: Rig, crashPoint: Point | null): ChildProcess {
+/** `node --import tsx [--import crash-point.ts] src/index.ts`, as in production but for the preload. */
+function startServer(rig: Rig, crashPoint: Point | null): Running {
   const preload = crashPoint ? ['--import', CRASH_POINT_MODULE] : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...rig.env, CRASH_POINT: crashPoint ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => rig.output.push(...chunk.toString('utf8').trim().split('\n'));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  rig.children.push(child);
-  return child;
+  const server = start([...preload, 'src/index.ts'], childEnv({ ...rig.env, CRASH_POINT: crashPoint ?? '' }));
+  rig.servers.push(server);
+  return server;
 }
 
-function exited(c: ChildProcess, rig: Rig, what: string, timeoutMs = 60_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (c.exitCode !== null || c.signalCode !== null) return resolve();
-    const timer = setTimeout(
-      () => reject(new Error(`no ${what} within ${timeoutMs} ms; server output:\n${rig.output.slice(-15).join('\n')}`)),
-      timeoutMs,
-    );
-    c.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-async function until(rig: Rig, check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; server output:\n${rig.output.slice(-15).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const tail = (server: Running) => () => server.output().split('\n').slice(-15).join('\n');
+const until = (server: Running, what: string, check: () => boolean, timeoutMs: number) =>
+  waitFor(
+    what,
+    () => check() || null,
+    timeoutMs,
+    () => true,
+    tail(server),
+  );
 
 /** Every call the fake got: sends and searches. */
 const calls = (fake: PostmarkFake) => fake.requests.length + fake.searches.length;
 
+const POINTS: Point[] = ['before-call', 'postmark-holds-answer', 'before-record'];
+const seeded = new Map<Point, Rig>();
+
+// N invitations queued per case. Opening PGlite here blocks this process's event loop, and so the
+// fake Postmark, for seconds: it is all done before any server runs.
+beforeAll(async () => {
+  for (const point of POINTS) {
+    const rig = await prepare();
+    await withDeps(rig, async (deps) => {
+      const r = await deps.service.invite(
+        { email: 'admin@example.com', via: 'test' },
+        Array.from({ length: N }, (_, i) => ({ email: `crash-${i}@example.com` })),
+      );
+      if (!r.ok || !r.value.every((o) => o.result.ok)) throw new Error('seed failed');
+    });
+    seeded.set(point, rig);
+  }
+}, 180_000);
+
 async function crashAndRecover(point: Point) {
-  const rig = await prepare();
+  const rig = seeded.get(point) as Rig;
   const { fake } = rig;
-  await withDeps(rig, async (deps) => {
-    const r = await deps.service.invite(
-      { email: 'admin@example.com', via: 'test' },
-      Array.from({ length: N }, (_, i) => ({ email: `crash-${i}@example.com` })),
-    );
-    if (!r.ok || !r.value.every((o) => o.result.ok)) throw new Error('seed failed');
-  });
 
   // Run 1, killed at the crash point: by itself (preload) or by us while Postmark holds the answer.
   if (point === 'postmark-holds-answer') fake.failNext(1, reply.acceptAndHold());
   const first = startServer(rig, point === 'postmark-holds-answer' ? null : point);
   if (point === 'postmark-holds-answer') {
-    await until(rig, () => fake.sent.length >= N || first.exitCode !== null, 60_000, 'Postmark to accept the batch');
-    first.kill('SIGKILL');
+    await until(first, 'Postmark to accept the batch', () => fake.sent.length >= N || first.hasExited(), 60_000);
+    first.kill();
   }
-  await exited(first, rig, 'crash');
-  const before = { signal: first.signalCode, sends: fake.requests.length, accepted: fake.accepted.length };
+  const { signal } = await first.waitForExit(60_000);
+  const before = { signal, sends: fake.requests.length, accepted: fake.accepted.length };
 
   // Run 2, restarted at once: the dead run's jobs are "active" and come back only through expiry.
   const second = startServer(rig, null);
   const restartedAt = Date.now();
-  const seen = calls(fake);
   let firstCallMs = -1;
   let lastCallMs = -1;
-  let lastCount = seen;
+  let lastCount = calls(fake);
   const recovered = () => {
     const now = Date.now() - restartedAt;
     if (calls(fake) !== lastCount) {
@@ -184,9 +163,9 @@ async function crashAndRecover(point: Point) {
     const everyoneAccepted = new Set(fake.accepted.map((a) => a.message.Metadata?.invitationId)).size >= N;
     return everyoneAccepted && lastCallMs >= 0 && now - lastCallMs >= QUIET_MS;
   };
-  await until(rig, recovered, 150_000, 'the restarted server to settle every email');
-  second.kill('SIGTERM'); // graceful: the worker finishes recording what it is doing
-  await exited(second, rig, 'clean stop', 30_000);
+  await until(second, 'the restarted server to settle every email', recovered, 150_000);
+  second.child.kill('SIGTERM'); // graceful: the worker finishes recording what it is doing
+  await second.waitForExit(30_000);
 
   const rows = await withDeps(rig, async (deps) => ({
     invitations: await deps.database.db
@@ -221,12 +200,8 @@ async function crashAndRecover(point: Point) {
 }
 
 describe.concurrent('crash at each point of an email send, real-time restart', () => {
-  const cases: [Point, number, boolean][] = [
-    // [crash point, accepted before the crash, sent after the restart]
-    ['before-call', 0, true],
-    ['postmark-holds-answer', N, false],
-    ['before-record', N, false],
-  ];
+  // [crash point, accepted before the crash, sent after the restart]
+  const cases = POINTS.map((p): [Point, number, boolean] => [p, p === 'before-call' ? 0 : N, p === 'before-call']);
   it.each(cases)(
     `%s (${N} emails): 0 lost, 0 duplicates`,
     async (point, acceptedBefore, sendsAfter) => {
