@@ -116,10 +116,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
       service: createInvitationService(context),
       invitee: createInviteeService({ db: database.db, queue, clock, links }),
-      delivery: new DeliveryService(
-        { db: database.db, accountName: config.accountName, appSecret, publicBaseUrl: config.publicBaseUrl, clock },
-        onBounced,
-      ),
+      delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
       notices,
       channel,
       close: async () => {

@@ -56,6 +56,16 @@ export interface Queue {
  * Postmark call with a 30 s timeout), so 2 minutes loses nothing and recovers a crash quickly.
  */
 export const ACTIVE_JOB_EXPIRY_SECONDS = 120;
+/**
+ * Email batches expire sooner, so a crashed instance's emails go out well within a minute of its
+ * restart: expiry + the next maintenance pass + the first retry's 5–10 s backoff ≈ 30 + 5 + 10 s. A
+ * batch is one Postmark call (20 s timeout) plus a few queries; one that outlives this is handed out
+ * again, and its send attempt keeps that from sending twice (docs/decisions/2026-12-03-email-send-attempts.md).
+ */
+export const EMAIL_JOB_EXPIRY_SECONDS = 30;
+const EXPIRY_SECONDS: Partial<Record<JobName, number>> = { 'email.send': EMAIL_JOB_EXPIRY_SECONDS };
+/** How often a running instance (one at a time: pg-boss takes turns) expires jobs whose worker died. */
+const MAINTENANCE_INTERVAL_SECONDS = 5;
 
 export interface QueueOptions {
   /** Maintenance and cron timers run in the server, not in a one-shot CLI. */
@@ -71,8 +81,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
     supervise: options.background,
     schedule: options.background,
     migrate: true,
-    // How often a running instance looks for jobs whose worker died (see ACTIVE_JOB_EXPIRY_SECONDS).
-    maintenanceIntervalSeconds: 30,
+    maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
   });
   boss.on('error', (err: Error) => options.onError?.(err));
   await boss.start();
@@ -85,7 +94,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
       retryLimit: retry.retryLimit,
       retryDelay: retry.retryDelaySeconds,
       retryBackoff: true,
-      expireInSeconds: ACTIVE_JOB_EXPIRY_SECONDS,
+      expireInSeconds: EXPIRY_SECONDS[name] ?? ACTIVE_JOB_EXPIRY_SECONDS,
     };
     // createQueue is idempotent in effect, but keeps the first settings: update them each start.
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });

@@ -60,6 +60,18 @@ export interface InvitationsTable {
   message_id: string | null;
 }
 
+/**
+ * The email worker's send bookkeeping on an invitation (send-attempts migration). Only src/delivery/
+ * reads or writes it, so it stays out of InvitationRow. Times are the database's clock.
+ */
+export interface InvitationSendTable {
+  /** The attempt committed before a Postmark call whose outcome is not recorded yet; null when none. */
+  send_attempt: string | null;
+  send_attempt_at: Timestamp | null;
+  /** When the newest email Postmark accepted for this invitation was attempted. */
+  emailed_at: Timestamp | null;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   account_id: string;
@@ -126,7 +138,7 @@ export interface NoticesTable {
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
-  invitations: InvitationsTable;
+  invitations: InvitationsTable & InvitationSendTable;
   audit_log: AuditLogTable;
   email_events: EmailEventsTable;
   notice_posts: NoticePostsTable;

@@ -18,24 +18,48 @@ export async function openInvitationsWithPeople(db: Executor, ids: readonly stri
       'u.name',
       'inv.email as inviter_email',
       'inv.name as inviter_name',
+      'i.send_attempt',
+      // Aged on the database's clock: the attempt was stamped with it, as pg-boss stamps jobs.
+      sql<number | null>`extract(epoch from now() - i.send_attempt_at)::float8`.as('attempt_age_s'),
+      'i.emailed_at',
     ])
     .execute();
 }
 
-/** Many delivery results in one statement (a batch of 500 sends must not cost 500 updates). */
-export async function setDeliveryStates(
-  db: Executor,
-  rows: readonly { id: string; state: DeliveryState; detail: string | null; messageId: string | null; at: Date }[],
-): Promise<void> {
+export interface DeliveryStateRow {
+  id: string;
+  state: DeliveryState;
+  detail: string | null;
+  messageId: string | null;
+  at: Date;
+  /** The send attempt this outcome belongs to: written only while it is still the row's attempt. */
+  attempt: string | null;
+  /** Leave the attempt in place (nobody knows yet whether the provider accepted it). */
+  keepAttempt: boolean;
+}
+
+/**
+ * Many delivery results in one statement (a batch of 500 sends must not cost 500 updates). Returns
+ * the ids it changed: an outcome whose attempt was settled meanwhile by another worker is dropped.
+ */
+export async function setDeliveryStates(db: Executor, rows: readonly DeliveryStateRow[]): Promise<Set<string>> {
   const values = sql.join(
-    rows.map((r) => sql`(${r.id}::uuid, ${r.state}, ${r.detail}, ${r.messageId}, ${r.at}::timestamptz)`),
+    rows.map(
+      (r) => sql`(${r.id}::uuid, ${r.state}, ${r.detail}, ${r.messageId}, ${r.at}::timestamptz,
+        ${r.attempt}::uuid, ${r.keepAttempt}::boolean)`,
+    ),
   );
-  await sql`
+  const result = await sql<{ id: string }>`
     update invitations as i set
       delivery_state = v.state, delivery_detail = v.detail, delivery_updated_at = v.at,
-      message_id = coalesce(v.message_id, i.message_id)
-    from (values ${values}) as v(id, state, detail, message_id, at)
-    where i.id = v.id`.execute(db);
+      message_id = coalesce(v.message_id, i.message_id),
+      emailed_at = case when v.state = 'sent' then i.send_attempt_at else i.emailed_at end,
+      send_attempt = case when v.keep then i.send_attempt end,
+      send_attempt_at = case when v.keep then i.send_attempt_at end
+    from (values ${values}) as v(id, state, detail, message_id, at, attempt, keep)
+    where i.id = v.id and (v.attempt is null or i.send_attempt = v.attempt)
+    returning i.id`.execute(db);
+  return new Set(result.rows.map((r) => r.id));
 }
 
 /** The invitation a provider event is about: by the id the email carried, else by its MessageID. */

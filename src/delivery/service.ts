@@ -2,7 +2,8 @@ import type { Db, Executor } from '../db/database.js';
 import type { DeliveryState } from '../db/schema.js';
 import type { EmailEvent } from '../email/events.js';
 import type { Person } from '../invitations/invitation.js';
-import { inviteUrl, linkToken } from '../invitations/links.js';
+import type { Links } from '../invitations/links.js';
+import { type AttemptVerdict, claimAttempts, settleAttempts } from './attempts.js';
 import { decideDelivery } from './events.js';
 import * as repo from './repository.js';
 
@@ -15,6 +16,19 @@ export interface EmailContext {
   inviter: Person;
   link: string;
   expiresAt: Date;
+  /** A send attempt whose outcome was never recorded (crash, expiry, no answer), and its age. */
+  unsettled: { attempt: string; ageSeconds: number } | null;
+  /** When the newest email the provider accepted for this invitation was attempted (database clock). */
+  emailedAt: Date | null;
+}
+
+/** One send outcome to record; `attempt` null records a state without touching any attempt. */
+export interface OutcomeRecord {
+  invitationId: string;
+  outcome: DeliveryOutcome;
+  attempt: string | null;
+  /** The provider may have accepted it (no answer came back): keep the attempt to look it up later. */
+  keepAttempt?: boolean;
 }
 
 export type DeliveryOutcome =
@@ -46,7 +60,7 @@ const BOUNCE_WORDS: Record<string, string> = {
  */
 export class DeliveryService {
   constructor(
-    private readonly deps: { db: Db; accountName: string; appSecret: string; publicBaseUrl: string; clock: () => Date },
+    private readonly deps: { db: Db; accountName: string; links: Links; clock: () => Date },
     /** Called in the transaction that marks an invitation bounced (the channel notice); none without Slack. */
     private readonly onBounced: ((trx: Executor, invitationId: string) => Promise<unknown>) | null = null,
   ) {}
@@ -54,43 +68,67 @@ export class DeliveryService {
   /** Contexts of the invitations that may still be mailed, keyed by id. One query for a whole batch. */
   async contexts(invitationIds: readonly string[]): Promise<Map<string, EmailContext>> {
     const rows = await repo.openInvitationsWithPeople(this.deps.db, invitationIds);
-    // An erased invitee has neither an address nor a link: nothing to mail.
-    return new Map(
-      rows.flatMap((r) =>
-        r.email && r.public_id
-          ? [
-              [
-                r.id,
-                {
-                  invitationId: r.id,
-                  accountName: this.deps.accountName,
-                  invitee: { email: r.email, name: r.name },
-                  inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
-                  link: inviteUrl(this.deps.publicBaseUrl, linkToken(this.deps.appSecret, r.public_id)),
-                  expiresAt: r.expires_at,
-                },
-              ] as const,
-            ]
-          : [],
-      ),
-    );
+    const contexts = new Map<string, EmailContext>();
+    for (const r of rows) {
+      // An erased invitee has neither an address nor a link: nothing to mail.
+      if (!r.email || !r.public_id) continue;
+      contexts.set(r.id, {
+        invitationId: r.id,
+        accountName: this.deps.accountName,
+        invitee: { email: r.email, name: r.name },
+        inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
+        link: this.deps.links.url(r.public_id),
+        expiresAt: r.expires_at,
+        unsettled: r.send_attempt ? { attempt: r.send_attempt, ageSeconds: r.attempt_age_s ?? 0 } : null,
+        emailedAt: r.emailed_at,
+      });
+    }
+    return contexts;
   }
 
-  async record(outcomes: readonly { invitationId: string; outcome: DeliveryOutcome }[]): Promise<void> {
+  /**
+   * Commits a new send attempt on each invitation with none in flight, before the provider is
+   * called; returns the invitations claimed (the others have a send in flight elsewhere).
+   */
+  claim(invitationIds: readonly string[], attempt: string): Promise<Set<string>> {
+    return claimAttempts(this.deps.db, invitationIds, attempt);
+  }
+
+  /**
+   * Settles looked-up attempts: accepted → "sent" with the provider's MessageID, otherwise cleared.
+   * Returns, per invitation settled here, when its newest accepted email was attempted.
+   */
+  async settle(verdicts: readonly Omit<AttemptVerdict, 'at'>[]): Promise<Map<string, Date | null>> {
+    const at = this.deps.clock();
+    const rows = await settleAttempts(
+      this.deps.db,
+      verdicts.map((v) => ({ ...v, at })),
+    );
+    return new Map(rows.map((r) => [r.id, r.emailed_at]));
+  }
+
+  async record(outcomes: readonly OutcomeRecord[]): Promise<void> {
     if (!outcomes.length) return;
     const now = this.deps.clock();
-    const rows = outcomes.map(({ invitationId, outcome }) => ({
+    const rows = outcomes.map(({ invitationId, outcome, attempt, keepAttempt }) => ({
       id: invitationId,
       state: stateOf(outcome),
       detail: detailOf(outcome),
       messageId: outcome.kind === 'sent' ? outcome.messageId : null,
       at: now,
+      attempt,
+      keepAttempt: keepAttempt === true || attempt === null,
     }));
-    const bounced = this.onBounced ? rows.filter((r) => r.state === 'bounced') : [];
-    if (!bounced.length) return repo.setDeliveryStates(this.deps.db, rows);
+    const onBounced = this.onBounced;
+    const bounced = onBounced ? rows.filter((r) => r.state === 'bounced') : [];
+    if (!onBounced || !bounced.length) {
+      await repo.setDeliveryStates(this.deps.db, rows);
+      return;
+    }
     await this.deps.db.transaction().execute(async (trx) => {
-      await repo.setDeliveryStates(trx, rows);
-      for (const r of bounced) await this.onBounced!(trx, r.id);
+      const changed = await repo.setDeliveryStates(trx, rows);
+      // An outcome dropped because its attempt was settled elsewhere announces nothing either.
+      for (const r of bounced) if (changed.has(r.id)) await onBounced(trx, r.id);
     });
   }
 

@@ -2,7 +2,7 @@ import type { Mailer } from './mailer.js';
 import { createOutboxMailer } from './outbox-mailer.js';
 import { createPostmarkMailer } from './postmark-mailer.js';
 
-export type { EmailMessage, EmailTag, Mailer, SendResult } from './mailer.js';
+export type { AcceptedMessage, EmailMessage, EmailTag, Mailer, SendResult } from './mailer.js';
 export { createOutboxMailer } from './outbox-mailer.js';
 export type { PostmarkMailerOptions } from './postmark-mailer.js';
 export { createPostmarkMailer, POSTMARK_BATCH_LIMIT } from './postmark-mailer.js';

@@ -1,5 +1,6 @@
 import { Errors, Models, ServerClient } from 'postmark';
 import type { EmailMessage, Mailer, SendResult } from './mailer.js';
+import { ATTEMPT_KEY, findAcceptedByAttempt } from './postmark-search.js';
 
 export interface PostmarkMailerOptions {
   serverToken: string;
@@ -8,13 +9,18 @@ export interface PostmarkMailerOptions {
   /** Sender, "Name <address>" or a bare address; must be a confirmed Postmark sender. */
   from: string;
   messageStream: string;
-  /** Per HTTP call. Default 30 s. */
+  /** Per HTTP call. Default 20 s. */
   timeoutMs?: number;
 }
 
 /** Postmark accepts at most 500 messages per batch call. */
 export const POSTMARK_BATCH_LIMIT = 500;
-const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A batch call normally answers within a second or two. The bound matters for crash recovery: a send
+ * attempt is only judged "not accepted" once it is older than this plus a margin (see
+ * UNSETTLED_GRACE_SECONDS in src/jobs/email-attempts.ts).
+ */
+const DEFAULT_TIMEOUT_MS = 20_000;
 
 type Failure = Extract<SendResult, { ok: false }>;
 
@@ -41,13 +47,18 @@ export function createPostmarkMailer(opts: PostmarkMailerOptions): Mailer {
         }
         // The whole call failed (429, 5xx, network, bad token): later chunks would fail the same
         // way and only add load, so they are reported with the same outcome without being sent.
-        for (let i = start; i < messages.length; i++) {
-          results.push(i < start + chunk.length ? outcome : { ...outcome, reason: `not sent: ${outcome.reason}` });
-        }
+        const unsent: Failure = {
+          ok: false,
+          permanent: outcome.permanent,
+          code: outcome.code,
+          reason: `not sent: ${outcome.reason}`,
+        };
+        for (let i = start; i < messages.length; i++) results.push(i < start + chunk.length ? outcome : unsent);
         break;
       }
       return results;
     },
+    findAccepted: (sendAttempts) => findAcceptedByAttempt(client, opts.messageStream, sendAttempts),
   };
 }
 
@@ -90,7 +101,7 @@ async function sendChunk(
         TextBody: m.text,
         MessageStream: opts.messageStream,
         Tag: m.tag,
-        Metadata: { invitationId: m.metadata.invitationId },
+        Metadata: { invitationId: m.metadata.invitationId, [ATTEMPT_KEY]: m.metadata.sendAttempt },
         TrackOpens: false,
         // Invite links carry a secret token: keep them out of Postmark's click-tracking redirects.
         TrackLinks: Models.LinkTrackingOptions.None,
@@ -112,6 +123,7 @@ function perMessageResult(entry: unknown): SendResult {
       permanent: false,
       code: 'server_error',
       reason: 'Postmark answered without a result for this message',
+      unanswered: true,
     };
   }
   const {
@@ -169,6 +181,7 @@ function wholeCallFailure(err: unknown): Failure {
       permanent: false,
       code: 'unexpected',
       reason: `unexpected error while calling Postmark: ${message}`,
+      unanswered: true,
     };
   }
   const status = err.statusCode;
@@ -181,6 +194,7 @@ function wholeCallFailure(err: unknown): Failure {
       permanent: false,
       code: 'network',
       reason: timedOut ? `Postmark did not answer in time${detail}` : `could not reach Postmark${detail}`,
+      unanswered: true,
     };
   }
   if (status === 429) {
@@ -197,6 +211,8 @@ function wholeCallFailure(err: unknown): Failure {
       permanent: false,
       code: 'server_error',
       reason: `Postmark had a server error (HTTP ${status})${detail}`,
+      // A 5xx may come from a gateway in front of Postmark after the messages were accepted.
+      unanswered: true,
     };
   }
   if (status === 401) {

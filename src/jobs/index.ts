@@ -17,6 +17,8 @@ export interface WorkerOptions {
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
+  /** See UNSETTLED_GRACE_SECONDS; tests whose retries come at once set 0. */
+  emailUnsettledGraceSeconds?: number;
 }
 
 /** What the workers need: the queue, the services they drive and the mailer. */
@@ -41,6 +43,9 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     mailer: deps.mailer,
     log: deps.log,
     ...(options.emailBatchSize ? { batchSize: options.emailBatchSize } : {}),
+    ...(options.emailUnsettledGraceSeconds !== undefined
+      ? { unsettledGraceSeconds: options.emailUnsettledGraceSeconds }
+      : {}),
     ...polling,
   });
   const said = new Set<string>();

@@ -81,8 +81,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   if (deps.accountId !== TEST_ACCOUNT_ID) throw new Error(`test account is ${deps.accountId}, not ${TEST_ACCOUNT_ID}`);
+  // Retries come at once here, so an unanswered send is looked up at once rather than after 30 s.
   if (options.workers ?? true) {
-    await startWorkers(workerDeps(deps), { poster: slackPoster(config, deps.log), pollingIntervalSeconds: 0.5 });
+    await startWorkers(workerDeps(deps), {
+      poster: slackPoster(config, deps.log),
+      pollingIntervalSeconds: 0.5,
+      emailUnsettledGraceSeconds: 0,
+    });
   }
   const server = (options.server ?? true) ? await startServer(deps, options.port ?? 0) : null;
   return {

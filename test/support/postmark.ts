@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 
 /**
- * A small scriptable fake of Postmark's sending API for msw. Point the mailer at
- * `apiUrl: POSTMARK_URL` with `serverToken: POSTMARK_TOKEN`, add `fake.handlers` to a server,
- * then script failures with `failNext` / `rejectRecipient` and inspect `requests` / `sent`.
+ * A small scriptable fake of Postmark's sending API and outbound message search for msw. Point the
+ * mailer at `apiUrl: POSTMARK_URL` with `serverToken: POSTMARK_TOKEN`, add `fake.handlers` to a
+ * server, then script failures with `failNext` / `rejectRecipient` and inspect `requests` / `sent` /
+ * `searches`. A child process reaches the same fake over real HTTP through `servePostmarkFake`.
  */
 export const POSTMARK_URL = 'http://postmark.test';
 export const POSTMARK_TOKEN = 'postmark-test-token';
@@ -35,7 +36,9 @@ export type FakeReply =
   | { kind: 'status'; status: number; errorCode: number; message: string }
   | { kind: 'network-error' }
   /** Waits, then answers normally: with a short client timeout this simulates a hang. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Accepts the messages (they count as sent) but never answers: the sender dies or times out waiting. */
+  | { kind: 'accept-and-hold' };
 
 export const reply = {
   normal: (): FakeReply => ({ kind: 'normal' }),
@@ -49,7 +52,16 @@ export const reply = {
   rateLimited: (): FakeReply => reply.status(429, 0, 'Rate limit exceeded'),
   networkError: (): FakeReply => ({ kind: 'network-error' }),
   delay: (ms: number): FakeReply => ({ kind: 'delay', ms }),
+  acceptAndHold: (): FakeReply => ({ kind: 'accept-and-hold' }),
 };
+
+/** One message as Postmark's outbound search lists it (the fields the app reads, and a few more). */
+export interface AcceptedRecord {
+  MessageID: string;
+  Status: 'Queued' | 'Sent';
+  ReceivedAt: string;
+  message: PostmarkMessageBody;
+}
 
 export interface PostmarkFake {
   handlers: HttpHandler[];
@@ -57,10 +69,18 @@ export interface PostmarkFake {
   requests: PostmarkRequest[];
   /** Messages Postmark accepted (ErrorCode 0), in order. */
   sent: PostmarkMessageBody[];
+  /** The same messages with the MessageID and status the search shows. */
+  accepted: AcceptedRecord[];
+  /** Query of every outbound message search (`GET /messages/outbound`), in order. */
+  searches: URLSearchParams[];
+  /** Status newly accepted messages get; 'Queued' models a message Postmark has not sent out yet. */
+  acceptedStatus: AcceptedRecord['Status'];
   /** Number of HTTP calls received. */
   readonly calls: number;
-  /** The next `n` calls get `answer` instead of the normal one. */
+  /** The next `n` send calls get `answer` instead of the normal one. */
   failNext(n: number, answer: FakeReply): void;
+  /** The next `n` searches get `answer` ('status' or 'network-error'). */
+  failNextSearch(n: number, answer: FakeReply): void;
   /** Messages to this address get a per-message error (300 invalid, 406 inactive, …). */
   rejectRecipient(to: string, errorCode: number, message?: string): void;
   /** Forget requests, scripts and rejections (call in beforeEach). */
@@ -75,16 +95,23 @@ const INACTIVE_MESSAGE = (to: string): string =>
 export function postmarkFake(token: string = POSTMARK_TOKEN): PostmarkFake {
   const requests: PostmarkRequest[] = [];
   const sent: PostmarkMessageBody[] = [];
+  const accepted: AcceptedRecord[] = [];
+  const searches: URLSearchParams[] = [];
   const scripted: FakeReply[] = [];
+  const scriptedSearches: FakeReply[] = [];
   const rejected = new Map<string, { errorCode: number; message: string }>();
 
   /** Postmark's per-message answer; real Postmark omits MessageID when a message fails. */
   const answerFor = (m: PostmarkMessageBody): Record<string, unknown> => {
     const rejection = rejected.get(m.To.toLowerCase());
     if (rejection) return { ErrorCode: rejection.errorCode, Message: rejection.message };
+    const record = { MessageID: randomUUID(), Status: fake.acceptedStatus, ReceivedAt: new Date().toISOString() };
     sent.push(m);
-    return { ErrorCode: 0, Message: 'OK', MessageID: randomUUID(), SubmittedAt: new Date().toISOString(), To: m.To };
+    accepted.push({ ...record, message: m });
+    return { ErrorCode: 0, Message: 'OK', MessageID: record.MessageID, SubmittedAt: record.ReceivedAt, To: m.To };
   };
+  const unauthorized = () =>
+    HttpResponse.json({ ErrorCode: 10, Message: 'Request does not contain a valid Server token.' }, { status: 401 });
 
   /** Shared prelude: record the call, check the token, play a scripted answer if any. */
   const prelude = async (path: PostmarkRequest['path'], request: Request, messages: PostmarkMessageBody[]) => {
@@ -96,11 +123,10 @@ export function postmarkFake(token: string = POSTMARK_TOKEN): PostmarkFake {
       return HttpResponse.json({ ErrorCode: next.errorCode, Message: next.message }, { status: next.status });
     }
     if (next?.kind === 'delay') await delay(next.ms);
-    if (header !== token) {
-      return HttpResponse.json(
-        { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' },
-        { status: 401 },
-      );
+    if (header !== token) return unauthorized();
+    if (next?.kind === 'accept-and-hold') {
+      for (const m of messages) answerFor(m);
+      return new Promise<never>(() => {});
     }
     return null;
   };
@@ -125,17 +151,34 @@ export function postmarkFake(token: string = POSTMARK_TOKEN): PostmarkFake {
       // The single-message endpoint reports a refused address as a 422, not inside a 200.
       return HttpResponse.json(answer, { status: answer.ErrorCode === 0 ? 200 : 422 });
     }),
+    http.get(`${POSTMARK_URL}/messages/outbound`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      searches.push(query);
+      const next = scriptedSearches.shift();
+      if (next?.kind === 'network-error') return HttpResponse.error();
+      if (next?.kind === 'status') {
+        return HttpResponse.json({ ErrorCode: next.errorCode, Message: next.message }, { status: next.status });
+      }
+      if (request.headers.get('X-Postmark-Server-Token') !== token) return unauthorized();
+      return searchAnswer(accepted, query);
+    }),
   ];
 
-  return {
+  const fake: PostmarkFake = {
     handlers,
     requests,
     sent,
+    accepted,
+    searches,
+    acceptedStatus: 'Sent',
     get calls() {
       return requests.length;
     },
     failNext(n, answer) {
       for (let i = 0; i < n; i++) scripted.push(answer);
+    },
+    failNextSearch(n, answer) {
+      for (let i = 0; i < n; i++) scriptedSearches.push(answer);
     },
     rejectRecipient(to, errorCode, message) {
       const text = message ?? (errorCode === 406 ? INACTIVE_MESSAGE(to) : `Invalid 'To' address: '${to}'.`);
@@ -144,8 +187,55 @@ export function postmarkFake(token: string = POSTMARK_TOKEN): PostmarkFake {
     reset() {
       requests.length = 0;
       sent.length = 0;
+      accepted.length = 0;
+      searches.length = 0;
       scripted.length = 0;
+      scriptedSearches.length = 0;
       rejected.clear();
+      fake.acceptedStatus = 'Sent';
     },
   };
+  return fake;
+}
+
+/**
+ * `GET /messages/outbound` as documented: `count` (at most 500) and `offset` required, count + offset
+ * at most 10,000, newest first, `metadata_<key>=<value>` filters on one metadata field. Without a
+ * `status` the fake lists only sent messages, the narrower reading of Postmark's docs.
+ */
+function searchAnswer(accepted: readonly AcceptedRecord[], query: URLSearchParams) {
+  const param = (name: string) => [...query].find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+  const count = Number(param('count'));
+  const offset = Number(param('offset'));
+  if (!param('count') || !param('offset') || count < 1 || count > 500 || offset < 0 || count + offset > 10_000) {
+    return HttpResponse.json({ ErrorCode: 1, Message: 'count and offset are required' }, { status: 422 });
+  }
+  const status = (param('status') ?? 'sent').toLowerCase();
+  const stream = param('messagestream');
+  const filters = [...query].filter(([k]) => k.toLowerCase().startsWith('metadata_'));
+  const matches = accepted
+    .filter((a) => (status === 'queued' ? a.Status === 'Queued' : a.Status === 'Sent'))
+    .filter((a) => !stream || (a.message.MessageStream ?? 'outbound') === stream)
+    .filter((a) =>
+      filters.every(([k, v]) => {
+        const key = k.slice('metadata_'.length).toLowerCase();
+        return Object.entries(a.message.Metadata ?? {}).some(([mk, mv]) => mk.toLowerCase() === key && mv === v);
+      }),
+    )
+    .reverse();
+  return HttpResponse.json({
+    TotalCount: matches.length,
+    Messages: matches.slice(offset, offset + count).map((a) => ({
+      MessageID: a.MessageID,
+      MessageStream: a.message.MessageStream ?? 'outbound',
+      Tag: a.message.Tag ?? '',
+      To: [{ Email: a.message.To, Name: null }],
+      Recipients: [a.message.To],
+      ReceivedAt: a.ReceivedAt,
+      From: a.message.From,
+      Subject: a.message.Subject,
+      Status: a.Status,
+      Metadata: a.message.Metadata ?? {},
+    })),
+  });
 }

@@ -27,7 +27,7 @@ function message(i: number, overrides: Partial<EmailMessage> = {}): EmailMessage
     html: `<p>Hello ${i}</p>`,
     text: `Hello ${i}`,
     tag: 'invitation',
-    metadata: { invitationId: `inv_${i}` },
+    metadata: { invitationId: `inv_${i}`, sendAttempt: `attempt_${i}` },
     ...overrides,
   };
 }
@@ -60,7 +60,7 @@ describe('createPostmarkMailer', () => {
         TextBody: 'Hello 7',
         MessageStream: 'invitations',
         Tag: 'new-invitation',
-        Metadata: { invitationId: 'inv_7' },
+        Metadata: { invitationId: 'inv_7', sendAttempt: 'attempt_7' },
         TrackOpens: false,
         TrackLinks: 'None',
       },
@@ -131,7 +131,7 @@ describe('createPostmarkMailer', () => {
     expect(results).toHaveLength(1_200);
     expect(results.every((r) => r.ok)).toBe(true);
     // Results stay aligned with the input across chunks.
-    expect(fake.requests[2]?.messages[0]?.Metadata).toEqual({ invitationId: 'inv_1000' });
+    expect(fake.requests[2]?.messages[0]?.Metadata).toEqual({ invitationId: 'inv_1000', sendAttempt: 'attempt_1000' });
     expect(new Set(results.map((r) => (r.ok ? r.messageId : ''))).size).toBe(1_200);
   });
 
@@ -162,9 +162,74 @@ describe('createPostmarkMailer', () => {
     expect(failures(results)).toEqual(['server_error/transient', 'server_error/transient']);
   });
 
+  it('says which failures got no answer, so that Postmark may have accepted the messages', async () => {
+    const unanswered = (results: SendResult[]) => results.map((r) => !r.ok && r.unanswered === true);
+    fake.rejectRecipient('user2@example.com', 300);
+    expect(unanswered(await createPostmarkMailer(options).sendBatch([message(1), message(2)]))).toEqual([false, false]);
+    fake.failNext(1, reply.rateLimited());
+    expect(unanswered(await createPostmarkMailer(options).sendBatch([message(1)]))).toEqual([false]);
+    fake.failNext(1, reply.serverError());
+    expect(unanswered(await createPostmarkMailer(options).sendBatch([message(1)]))).toEqual([true]);
+    fake.failNext(1, reply.networkError());
+    expect(unanswered(await createPostmarkMailer(options).sendBatch([message(1)]))).toEqual([true]);
+    fake.failNext(1, reply.acceptAndHold());
+    const held = await createPostmarkMailer({ ...options, timeoutMs: 100 }).sendBatch([message(1)]);
+    expect(unanswered(held)).toEqual([true]);
+    // A chunk never sent because an earlier one failed is known not to have reached Postmark.
+    fake.failNext(1, reply.serverError());
+    const split = await createPostmarkMailer(options).sendBatch(Array.from({ length: 501 }, (_, i) => message(i)));
+    expect([unanswered(split)[0], unanswered(split)[500]]).toEqual([true, false]);
+  });
+
   it('rejects bad configuration at startup', () => {
     expect(() => createPostmarkMailer({ ...options, serverToken: ' ' })).toThrow();
     expect(() => createPostmarkMailer({ ...options, apiUrl: 'ftp://x' })).toThrow(TypeError);
     expect(() => createPostmarkMailer({ ...options, timeoutMs: 0.5 })).toThrow(RangeError);
+  });
+});
+
+describe('findAccepted (outbound message search by send attempt)', () => {
+  const withAttempt = (i: number, sendAttempt: string) =>
+    message(i, { metadata: { invitationId: `inv_${i}`, sendAttempt } });
+
+  it('finds the messages Postmark accepted under an attempt, with their MessageIDs', async () => {
+    const mailer = createPostmarkMailer(options);
+    const sent = await mailer.sendBatch([withAttempt(1, 'att-A'), withAttempt(2, 'att-A'), withAttempt(3, 'att-B')]);
+    const found = await mailer.findAccepted?.(['att-A']);
+    expect(found?.sort((a, b) => a.invitationId.localeCompare(b.invitationId))).toEqual([
+      { sendAttempt: 'att-A', invitationId: 'inv_1', messageId: sent[0]?.ok && sent[0].messageId },
+      { sendAttempt: 'att-A', invitationId: 'inv_2', messageId: sent[1]?.ok && sent[1].messageId },
+    ]);
+    // One metadata filter per search; queued and sent asked for explicitly; only our stream.
+    expect(fake.searches.map((q) => Object.fromEntries(q))).toEqual(
+      ['queued', 'sent'].map((status) => ({
+        count: '500',
+        offset: '0',
+        status,
+        messageStream: 'invitations',
+        metadata_sendAttempt: 'att-A',
+      })),
+    );
+  });
+
+  it('finds a message that is still queued at Postmark', async () => {
+    fake.acceptedStatus = 'Queued';
+    const mailer = createPostmarkMailer(options);
+    await mailer.sendBatch([withAttempt(1, 'att-Q')]);
+    expect(await mailer.findAccepted?.(['att-Q'])).toHaveLength(1);
+  });
+
+  it('pages past 500 matches', async () => {
+    const mailer = createPostmarkMailer(options);
+    await mailer.sendBatch(Array.from({ length: 600 }, (_, i) => withAttempt(i, 'att-P')));
+    expect(await mailer.findAccepted?.(['att-P'])).toHaveLength(600);
+    expect(fake.searches.map((q) => q.get('offset'))).toEqual(['0', '0', '500']);
+  });
+
+  it('finds nothing for an attempt Postmark never accepted, and throws when it cannot ask', async () => {
+    const mailer = createPostmarkMailer(options);
+    expect(await mailer.findAccepted?.(['att-none'])).toEqual([]);
+    fake.failNextSearch(1, reply.serverError());
+    await expect(mailer.findAccepted?.(['att-none'])).rejects.toThrow();
   });
 });
