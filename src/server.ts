@@ -6,8 +6,11 @@ import { createSlack, type SlackRuntime } from './slack/app.js';
 import { registerHealth } from './web/health.js';
 import { httpStatusOf } from './web/http-status.js';
 import { registerInvitePages } from './web/invite-page.js';
+import { registerMetrics } from './web/metrics.js';
 import { registerPostmarkWebhook } from './web/postmark-webhook.js';
 import { redactPath } from './web/security.js';
+import { timeSlackAcks } from './web/slack-ack.js';
+import { rejectSkewedTimestamps } from './web/slack-timestamp.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -23,7 +26,10 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   web.disable('x-powered-by');
   web.set('trust proxy', 'loopback');
   registerHealth(web, deps);
+  registerMetrics(web, deps);
   registerPostmarkWebhook(web, deps);
+  // Before the receiver: every request is timed, and a skewed timestamp never reaches Bolt.
+  if (deps.config.slack?.mode === 'http') web.use('/slack/events', timeSlackAcks, rejectSkewedTimestamps(deps.log));
   const slack = createSlack(deps, web);
   registerInvitePages(web, deps);
 

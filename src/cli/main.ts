@@ -14,7 +14,7 @@ import { type CliResult, runCli } from './run.js';
 async function main(argv: string[]): Promise<number> {
   const config = loadConfigOrExit();
   const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
-  const result = holder !== null ? await viaServer(config.dataDir, holder, argv) : await runDirect(config, argv);
+  const result = holder !== null ? await viaServer(config.dataDir, holder.pid, argv) : await runDirect(config, argv);
   (result.code === 0 ? process.stdout : process.stderr).write(`${result.output}\n`);
   return result.code;
 }

@@ -3,7 +3,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { type DirLock, lockDataDir } from './lock.js';
+import type { Logger } from '../log.js';
+import { type DiskGuard, startDiskGuard } from './disk-guard.js';
+import { type DataDirLockLostError, type DirLock, lockDataDir } from './lock.js';
+import { guardedPool, isStorageFailure } from './pool-guard.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -20,6 +23,8 @@ export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite';
   readonly db: Db;
   readonly sql: SqlExecutor;
+  /** Why the database cannot take work right now (e.g. a full disk under PGlite), or null. */
+  problem(): string | null;
   close(): Promise<void>;
 }
 
@@ -32,16 +37,50 @@ export type DatabaseTarget =
 export interface DatabaseOptions {
   /** Called with each statement's SQL after it ran (BEGIN/COMMIT included); the bench counts round trips. */
   onQuery?: (sql: string) => void;
+  /** Where storage failures, a full disk and a lost DATA_DIR lock are reported. */
+  log?: Logger;
+  /** Free bytes on DATA_DIR's volume (tests inject a full disk); default statfs. */
+  freeBytes?: (dir: string) => number;
+}
+
+/**
+ * Nothing may wait on the database forever. A frozen or unreachable server answers nothing: the
+ * connect, each statement (server side) and each query (client side, which also covers a server
+ * that stopped answering altogether) fail after these, and a transaction left open by a stuck
+ * client is ended by the server. Every statement of the app is short; migrations included.
+ */
+export const DB_TIMEOUTS = {
+  connectMs: 5_000,
+  statementMs: 30_000,
+  queryMs: 35_000,
+  idleInTransactionMs: 60_000,
+} as const;
+
+/** Losing the lock means another process writes DATA_DIR now: stop before our writes corrupt it. */
+function exitOnLockLost(log: Logger | undefined): (err: DataDirLockLostError) => void {
+  return (err) => {
+    if (log) log.fatal({ err }, 'DATA_DIR lock lost: exiting before another process and this one both write');
+    else process.stderr.write(`${err.message}; exiting\n`);
+    process.exit(1);
+  };
 }
 
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   if ('url' in target) {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      connectionTimeoutMillis: DB_TIMEOUTS.connectMs,
+      statement_timeout: DB_TIMEOUTS.statementMs,
+      query_timeout: DB_TIMEOUTS.queryMs,
+      idle_in_transaction_session_timeout: DB_TIMEOUTS.idleInTransactionMs,
+    });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     return handle(
       'postgres',
       pool,
+      null,
       async () => {
         await pool.end();
       },
@@ -49,13 +88,23 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     );
   }
   let lock: DirLock | null = null;
+  let disk: DiskGuard | null = null;
   let pglite: PGlite;
   if ('dataDir' in target) {
-    lock = lockDataDir(target.dataDir);
+    lock = await lockDataDir(target.dataDir, { onLost: exitOnLockLost(options.log) });
     try {
-      fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true });
+      fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true, mode: 0o700 });
+      disk = startDiskGuard(target.dataDir, {
+        ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
+        onChange: (problem, free) => {
+          if (problem)
+            options.log?.error({ freeBytes: free }, `${problem}: refusing database work until space is freed`);
+          else options.log?.warn({ freeBytes: free }, 'disk space is back: the embedded database takes work again');
+        },
+      });
       pglite = await PGlite.create(`${target.dataDir}/pgdata`);
     } catch (err) {
+      disk?.stop();
       lock.release();
       throw err;
     }
@@ -67,14 +116,18 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   return handle(
     'pglite',
     pool,
+    disk,
     async () => {
       // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
       // used to skip closing PGlite and releasing the DATA_DIR lock below.
       await pool.end().catch(() => {});
-      if (lock) {
-        await pglite.close();
-        lock.release();
-      }
+      disk?.stop();
+      if (!lock) return;
+      // Closing checkpoints, which writes; on a full disk that write is what wedges PGlite. Every
+      // committed transaction is already in the WAL, which the next start replays.
+      if (disk?.problem()) options.log?.warn('disk nearly full: closing without a checkpoint');
+      else await pglite.close();
+      lock.release();
     },
     options,
   );
@@ -83,12 +136,20 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
 function handle(
   kind: DatabaseHandle['kind'],
   pool: pg.Pool,
+  disk: DiskGuard | null,
   close: () => Promise<void>,
   options: DatabaseOptions,
 ): DatabaseHandle {
-  const { onQuery } = options;
+  const { onQuery, log } = options;
+  const refusal = () => {
+    const problem = disk?.problem();
+    return problem ? Object.assign(new Error(`database refused: ${problem}`), { code: '53100' }) : null;
+  };
+  const onError = (err: unknown) => {
+    if (isStorageFailure(err)) log?.error({ err }, 'database write failed: storage problem');
+  };
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: guardedPool(pool, { refusal, onError }) }),
     ...(onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql) } : {}),
   });
   let closed = false;
@@ -96,6 +157,7 @@ function handle(
     kind,
     db,
     sql: executorFor(db),
+    problem: () => disk?.problem() ?? null,
     close: async () => {
       if (closed) return;
       closed = true;

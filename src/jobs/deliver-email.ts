@@ -9,6 +9,7 @@ import {
 } from '../email/index.js';
 import type { DeliveryOutcome, DeliveryService, EmailContext } from '../invitations/delivery.js';
 import type { Logger } from '../log.js';
+import { emailOutcomes } from '../metrics.js';
 
 type EmailJob = PgBoss.JobWithMetadata<JobData['email.send']>;
 export const EMAIL_QUEUE = 'email.send';
@@ -55,6 +56,7 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
   const messages = sendable.map((j) => toMessage(j, contexts.get(j.data.invitationId)!));
   const results = await deps.mailer.sendBatch(messages);
   const outcomes = sendable.map((job, i) => ({ job, outcome: outcomeOf(job, results[i]) }));
+  for (const { outcome } of outcomes) emailOutcomes.inc({ outcome: outcome.kind });
 
   await deps.delivery.record(outcomes.map(({ job, outcome }) => ({ invitationId: job.data.invitationId, outcome })));
   const retry = outcomes.filter((o) => o.outcome.kind === 'retrying');

@@ -4,6 +4,7 @@ import type { JobData } from '../db/queue.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { NoticePost, NoticeService } from '../invitations/notices.js';
 import type { Logger } from '../log.js';
+import { noticesPosted } from '../metrics.js';
 import { channelProblemText, noticeMessage } from '../slack/blocks/notice.js';
 
 type PostJob = PgBoss.JobWithMetadata<JobData['notices.post']>;
@@ -123,6 +124,7 @@ export async function postOne(
       unfurl_media: false,
     });
     await deps.notices.markPosted(postId, r.channel ?? channel, r.ts ?? '');
+    noticesPosted.inc({ kind: post.kind });
     if (post.kind !== 'dm') await deps.notices.clearChannelError(channel);
     deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
     return 'done';

@@ -1,9 +1,10 @@
 // Named imports: Node's ESM loader and vitest disagree on what a CJS package's default export is.
 import { App, ExpressReceiver } from '@slack/bolt';
-import { boltLogger } from './bolt-logger.js';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
+import { LATE_ACK_MS, politeLateAck } from '../web/slack-ack.js';
 import { botAuthorize } from './authorize.js';
+import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -27,7 +28,14 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
   const logger = boltLogger(deps.log);
   const authorize = botAuthorize(slack.botToken, clientOptions);
   if (slack.mode === 'http') {
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logger });
+    const receiver = new ExpressReceiver({
+      signingSecret: slack.signingSecret,
+      app: web,
+      logger,
+      // An ack the database held up past Slack's 3 s is answered politely in time (src/web/slack-ack.ts).
+      unhandledRequestHandler: politeLateAck(deps.log),
+      unhandledRequestTimeoutMillis: LATE_ACK_MS,
+    });
     const app = new App({ receiver, authorize, clientOptions: { ...clientOptions, logger }, logger });
     registerListeners(app, deps);
     return { mode: 'http', app, start: async () => {}, stop: async () => {} };
