@@ -3,6 +3,7 @@ import { DataDirLockedError, lockHolder } from '../db/lock.js';
 import { createDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
 import { createLogger, stderrDestination } from '../log.js';
+import { cliBackupVerb } from './backup.js';
 import { sendToServer } from './channel.js';
 import { type CliResult, runCli } from './run.js';
 
@@ -14,7 +15,9 @@ import { type CliResult, runCli } from './run.js';
 async function main(argv: string[]): Promise<number> {
   const config = loadConfigOrExit();
   const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
-  const result = holder !== null ? await viaServer(config.dataDir, holder.pid, argv) : await runDirect(config, argv);
+  const result =
+    (await cliBackupVerb(config, argv)) ??
+    (holder !== null ? await viaServer(config.dataDir, holder.pid, argv) : await runDirect(config, argv));
   (result.code === 0 ? process.stdout : process.stderr).write(`${result.output}\n`);
   return result.code;
 }

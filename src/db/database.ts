@@ -25,6 +25,8 @@ export interface DatabaseHandle {
   readonly sql: SqlExecutor;
   /** Why the database cannot take work right now (e.g. a full disk under PGlite), or null. */
   problem(): string | null;
+  /** The embedded database's whole data directory as a gzipped tarball; null on PostgreSQL. */
+  dumpDataDir: (() => Promise<Blob>) | null;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       'postgres',
       pool,
       null,
+      null,
       async () => {
         await pool.end();
       },
@@ -117,6 +120,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     'pglite',
     pool,
     disk,
+    () => pglite.dumpDataDir('gzip'),
     async () => {
       // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
       // used to skip closing PGlite and releasing the DATA_DIR lock below.
@@ -137,6 +141,7 @@ function handle(
   kind: DatabaseHandle['kind'],
   pool: pg.Pool,
   disk: DiskGuard | null,
+  dumpDataDir: DatabaseHandle['dumpDataDir'],
   close: () => Promise<void>,
   options: DatabaseOptions,
 ): DatabaseHandle {
@@ -158,6 +163,7 @@ function handle(
     db,
     sql: executorFor(db),
     problem: () => disk?.problem() ?? null,
+    dumpDataDir,
     close: async () => {
       if (closed) return;
       closed = true;
