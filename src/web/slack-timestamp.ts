@@ -15,7 +15,10 @@ export function rejectSkewedTimestamps(log: Logger, now: () => number = Date.now
     const value = Array.isArray(header) ? header[0] : header;
     const seconds = value !== undefined && /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
     const skew = Math.abs(now() / 1000 - seconds);
-    if (Number.isFinite(skew) && skew <= MAX_SKEW_SECONDS) return next();
+    if (Number.isFinite(skew) && skew <= MAX_SKEW_SECONDS) {
+      next();
+      return;
+    }
     log.warn(
       { skewSeconds: Number.isFinite(skew) ? Math.round(skew) : null },
       'Slack request refused: stale or future timestamp',
