@@ -3,7 +3,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../config.js';
-import { secureDataDir } from '../db/data-dir.js';
+import { restrictModes, secureDataDir } from '../db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from '../db/database.js';
 import { lockDataDir, lockHolder } from '../db/lock.js';
 import { sendToServer } from './channel.js';
@@ -97,6 +97,7 @@ async function restore(dataDir: string, file: string): Promise<CliResult> {
     const pglite = await PGlite.create(incoming, { loadDataDir: new Blob([new Uint8Array(data)]) });
     await pglite.query('select 1');
     await pglite.close();
+    restrictModes(incoming); // unpacked with the tarball's modes
   } catch (err) {
     await rm(incoming, { recursive: true, force: true });
     lock.release();

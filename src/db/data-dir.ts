@@ -11,14 +11,15 @@ import path from 'node:path';
 export function secureDataDir(dataDir: string): void {
   process.umask(0o077);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  restrict(dataDir);
+  restrictModes(dataDir);
 }
 
-function restrict(dir: string): void {
+/** 0700 for `dir` and every directory under it, 0600 for every file. */
+export function restrictModes(dir: string): void {
   fs.chmodSync(dir, 0o700);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) restrict(full);
+    if (entry.isDirectory()) restrictModes(full);
     // Sockets and symlinks keep their own modes (chmod would follow a link out of DATA_DIR).
     else if (entry.isFile()) fs.chmodSync(full, 0o600);
   }

@@ -4,6 +4,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../log.js';
+import { restrictModes } from './data-dir.js';
 import { type DiskGuard, startDiskGuard } from './disk-guard.js';
 import { type DataDirLockLostError, type DirLock, lockDataDir } from './lock.js';
 import { guardedPool, isStorageFailure } from './pool-guard.js';
@@ -106,6 +107,8 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
         },
       });
       pglite = await PGlite.create(`${target.dataDir}/pgdata`);
+      // A new database is unpacked with the modes of PGlite's template (0666), whatever the umask.
+      restrictModes(`${target.dataDir}/pgdata`);
     } catch (err) {
       disk?.stop();
       lock.release();
