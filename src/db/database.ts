@@ -95,7 +95,20 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   let disk: DiskGuard | null = null;
   let pglite: PGlite;
   if ('dataDir' in target) {
-    lock = await lockDataDir(target.dataDir, { onLost: exitOnLockLost(options.log) });
+    const { log } = options;
+    lock = await lockDataDir(target.dataDir, {
+      onLost: exitOnLockLost(log),
+      onWait: (o) =>
+        log?.warn(
+          { pid: o.pid, host: o.host, silentMs: o.ageMs },
+          `DATA_DIR is locked (last heartbeat ${Math.round(o.ageMs / 1000)} s ago): waiting to see whether its holder is alive`,
+        ),
+      onTakeover: (o) =>
+        log?.warn(
+          { pid: o.pid, host: o.host, silentMs: o.ageMs },
+          'took over a stale DATA_DIR lock (its holder stopped)',
+        ),
+    });
     try {
       fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true, mode: 0o700 });
       disk = startDiskGuard(target.dataDir, {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /**
  * PGlite takes no lock on its directory: two processes on one DATA_DIR both write and lose data.
@@ -57,6 +58,9 @@ export interface DirLock {
 export interface LockOptions {
   /** The lock was taken over or removed while we held it: the caller must stop writing at once. */
   onLost(err: DataDirLockLostError): void;
+  /** Told once when a silent holder is waited for, and when its stale lock is taken over. */
+  onWait?(owner: LockOwner): void;
+  onTakeover?(owner: LockOwner): void;
 }
 
 const lockPath = (dataDir: string) => path.join(dataDir, LOCK_NAME);
@@ -77,12 +81,15 @@ export async function lockDataDir(dataDir: string, options: LockOptions): Promis
     const current = readLock(file);
     if (!current) continue; // released meanwhile
     if (current.ageMs > STALE_MS) {
-      takeOver(file, id, current);
+      if (takeOver(file, id, current)) options.onTakeover?.(current);
       continue;
     }
     const moved = seen !== null && seen.id === current.id && seen.beatAt !== current.beatAt;
     if (moved || Date.now() - started > STALE_MS + HEARTBEAT_MS) throw new DataDirLockedError(dataDir, current);
-    if (!seen || seen.id !== current.id) seen = current;
+    if (!seen || seen.id !== current.id) {
+      if (!seen) options.onWait?.(current);
+      seen = current;
+    }
     await sleep(POLL_MS);
   }
   return holdLock(file, id, options);
@@ -94,31 +101,51 @@ export function lockHolder(dataDir: string): LockOwner | null {
   return current && current.ageMs <= STALE_MS ? current : null;
 }
 
+/**
+ * The heartbeat runs in a worker thread: PGlite runs on the main thread and can block it for
+ * seconds (a cold start's initdb, a long statement). A heartbeat stalled by that would let another
+ * process take over a lock that is still in use.
+ */
+const HEARTBEAT_WORKER = `
+const { parentPort, workerData: { file, id, interval, stale } } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+let lastBeat = Date.now();
+const timer = setInterval(() => {
+  let owner = null;
+  try { owner = JSON.parse(fs.readFileSync(path.join(file, 'owner.json'), 'utf8')).id; } catch {}
+  if (owner !== id) {
+    clearInterval(timer);
+    return parentPort.postMessage(owner === null ? 'it was removed' : 'another process took it over');
+  }
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    lastBeat = Date.now();
+  } catch (err) {
+    if (Date.now() - lastBeat > stale) { clearInterval(timer); parentPort.postMessage('heartbeat failing: ' + err.message); }
+  }
+}, interval);
+`;
+
 function holdLock(file: string, id: string, options: LockOptions): DirLock {
   let released = false;
-  let lastBeat = Date.now();
-  const lose = (why: string) => {
-    clearInterval(timer);
+  const worker = new Worker(HEARTBEAT_WORKER, {
+    eval: true,
+    workerData: { file, id, interval: HEARTBEAT_MS, stale: STALE_MS },
+  });
+  worker.unref();
+  worker.on('message', (why: string) => {
+    if (released) return;
     released = true;
+    void worker.terminate();
     options.onLost(new DataDirLockLostError(`lost the DATA_DIR lock ${file}: ${why}`));
-  };
-  const timer = setInterval(() => {
-    const owner = readOwnerId(file);
-    if (owner !== id) return lose(owner === null ? 'it was removed' : 'another process took it over');
-    try {
-      const now = new Date();
-      fs.utimesSync(file, now, now);
-      lastBeat = Date.now();
-    } catch (err) {
-      if (Date.now() - lastBeat > STALE_MS) lose(`heartbeat failing: ${(err as Error).message}`);
-    }
-  }, HEARTBEAT_MS);
-  timer.unref();
+  });
   const release = () => {
     process.off('exit', release);
     if (released) return;
     released = true;
-    clearInterval(timer);
+    void worker.terminate();
     removeIfOwned(file, id);
   };
   process.on('exit', release);
@@ -160,17 +187,21 @@ function removeLegacyPidFile(file: string): false {
 }
 
 /** Moves a stale lock aside; puts it back if it turns out not to be the stale one we judged. */
-function takeOver(file: string, id: string, stale: LockOwner): void {
+function takeOver(file: string, id: string, stale: LockOwner): boolean {
   const aside = `${file}.${id}.stale`;
   try {
     fs.renameSync(file, aside);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else took it first
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // someone else took it first
     throw err;
   }
   const moved = readLock(aside);
-  if (moved && (moved.id !== stale.id || moved.ageMs <= STALE_MS)) putBack(aside, file);
-  else fs.rmSync(aside, { recursive: true, force: true });
+  if (moved && (moved.id !== stale.id || moved.ageMs <= STALE_MS)) {
+    putBack(aside, file);
+    return false;
+  }
+  fs.rmSync(aside, { recursive: true, force: true });
+  return true;
 }
 
 function removeIfOwned(file: string, id: string): void {

@@ -88,8 +88,14 @@ describe.each([
       const holder = lockHolder(dir);
       expect(holder).not.toBeNull();
 
-      const second = server(dir, await freePort(), namespace);
+      const secondPort = await freePort();
+      const spawnedAt = Date.now();
+      const second = server(dir, secondPort, namespace);
       const code = await Promise.race([second.exited, ready(second).then(() => 'started' as const)]);
+      figure('lock', `second server, ${namespace ? 'separate' : 'one'} PID namespace`, {
+        exitCode: String(code),
+        spawnToExitMs: Date.now() - spawnedAt,
+      });
       expect(code, second.output()).toBe(1);
       expect(second.output()).toContain(`is using the embedded database in ${dir}`);
       expect(second.output()).not.toMatch(/\n\s+at /);
@@ -123,13 +129,20 @@ describe.each([
 
       const next = server(dir, await freePort(), namespace);
       await ready(next);
-      const takeoverMs = Date.now() - killedAt;
+      const readyMs = Date.now() - killedAt;
+      const tookOver = next
+        .output()
+        .split('\n')
+        .find((l) => l.includes('took over a stale DATA_DIR lock'));
+      expect(tookOver, next.output()).toBeDefined();
+      const takeoverMs = (JSON.parse(tookOver!) as { time: number }).time - killedAt;
       expect(next.output()).not.toContain('is using the embedded database');
       expect(lockHolder(dir)).not.toBeNull();
       next.signal('SIGTERM');
       expect(await next.exited).toBe(0);
       figure('lock', `stale lock takeover, ${namespace ? 'separate' : 'one'} PID namespace`, {
-        sigkillToReadyMs: takeoverMs,
+        sigkillToTakeoverMs: takeoverMs,
+        sigkillToReadyMs: readyMs,
         staleMs: STALE_MS,
         heartbeatMs: HEARTBEAT_MS,
       });
