@@ -2,7 +2,7 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
-import { LATE_ACK_MS, politeLateAck } from '../web/slack-ack.js';
+import { LATE_ACK_MS, politeLateAck, politeListenerError } from '../web/slack-ack.js';
 import { botAuthorize } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
@@ -32,9 +32,11 @@ export function createSlack(deps: Deps, web: Express): SlackRuntime | null {
       signingSecret: slack.signingSecret,
       app: web,
       logger,
-      // An ack the database held up past Slack's 3 s is answered politely in time (src/web/slack-ack.ts).
+      // An ack the database held up past Slack's 3 s, or a listener failing before its ack, is answered
+      // politely in time rather than with Bolt's 404 / 500 (src/web/slack-ack.ts).
       unhandledRequestHandler: politeLateAck(deps.log),
       unhandledRequestTimeoutMillis: LATE_ACK_MS,
+      processEventErrorHandler: politeListenerError(deps.log),
     });
     const app = new App({ receiver, authorize, clientOptions: { ...clientOptions, logger }, logger });
     registerListeners(app, deps);

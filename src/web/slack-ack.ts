@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.js';
 import { slackAckSeconds } from '../metrics.js';
@@ -14,21 +14,70 @@ export function timeSlackAcks(req: Request, res: Response, next: NextFunction): 
   next();
 }
 
+type Body = { command?: unknown; type?: unknown; payload?: unknown } | undefined;
+
+/**
+ * The polite answer to a request nobody acknowledged: a slash command shows the text; a modal
+ * submit gets a small modal pushed on top, so the admin's form stays open underneath; a click or
+ * an event gets the plain ack Slack expects.
+ */
+function answerPolitely(request: IncomingMessage, response: ServerResponse): void {
+  if (response.headersSent) return;
+  const body = (request as IncomingMessage & { body?: Body }).body;
+  let type = body?.type;
+  if (typeof body?.payload === 'string') {
+    try {
+      type = (JSON.parse(body.payload) as { type?: unknown }).type;
+    } catch {
+      type = undefined;
+    }
+  }
+  const json = (value: unknown) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(value));
+  };
+  if (typeof body?.command === 'string') return json({ response_type: 'ephemeral', text: UNEXPECTED_TEXT });
+  if (type === 'view_submission') {
+    return json({
+      response_action: 'push',
+      view: {
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Please try again' },
+        close: { type: 'plain_text', text: 'Back' },
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: UNEXPECTED_TEXT } }],
+      },
+    });
+  }
+  response.writeHead(200).end();
+}
+
 /**
  * Bolt's answer to a request no listener acknowledged in time is a 404, which Slack shows as an
- * error ("failed with the error dispatch_failed"). That happens when the database stops
- * answering before an ack: the user gets our polite sentence instead, in time. The listener still
- * finishes (or fails) afterwards; its own late ack is refused by Node and logged.
+ * error ("dispatch_failed"). That happens when the database stops answering before an ack: the
+ * user gets our polite answer instead, in time. The listener still finishes (or fails)
+ * afterwards; its own late ack is refused by Node and logged.
  */
 export function politeLateAck(log: Logger) {
-  return ({ request, response }: { request: unknown; response: ServerResponse }): void => {
+  return ({ request, response }: { request: IncomingMessage; response: ServerResponse }): void => {
     log.error('Slack request not acknowledged in time; answered politely');
-    if (response.headersSent) return;
-    // Only a slash command shows an ack's text; a click or a modal submit gets the plain ack Slack
-    // expects (a body it does not understand would show as an error on a modal).
-    const isCommand = typeof (request as { body?: { command?: unknown } }).body?.command === 'string';
-    if (!isCommand) return void response.writeHead(200).end();
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ response_type: 'ephemeral', text: UNEXPECTED_TEXT }));
+    answerPolitely(request, response);
+  };
+}
+
+/**
+ * A listener that throws before its ack (a database error while checking the admin) gets Bolt's
+ * 500, which Slack shows as an error: answer politely instead. Bolt's 401 for an authorization
+ * failure stays.
+ */
+export function politeListenerError(log: Logger) {
+  return async (args: { error: Error; request: IncomingMessage; response: ServerResponse }): Promise<boolean> => {
+    if (args.response.headersSent) return false;
+    if ((args.error as { code?: unknown }).code === 'slack_bolt_authorization_error') {
+      args.response.writeHead(401).end();
+      return true;
+    }
+    log.error({ err: args.error }, 'Slack listener failed before its ack; answered politely');
+    answerPolitely(args.request, args.response);
+    return true;
   };
 }

@@ -2,7 +2,8 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
-import { commandBody, eventually, signedRequest } from '../support/slack.js';
+import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { commandBody, eventually, payloadBody, signedRequest, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
 import { ADMIN_ID, type Rig, rawRequest, startRig } from './harness.js';
 
@@ -16,15 +17,19 @@ interface FreezableProxy {
   url: string;
   freeze(): void;
   thaw(): void;
+  /** Drops every connection and refuses new ones (as a server that is down), until `thaw`. */
+  cut(): void;
   close(): Promise<void>;
 }
 
 /** Forwards TCP to PostgreSQL; frozen, it holds every byte in both directions (as a stopped server). */
 async function freezableProxy(target: URL): Promise<FreezableProxy> {
   let frozen = false;
+  let down = false;
   const held: [net.Socket, Buffer][] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    if (down) return void client.destroy();
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     const forward = (from: net.Socket, to: net.Socket) => {
       sockets.add(from);
@@ -47,8 +52,13 @@ async function freezableProxy(target: URL): Promise<FreezableProxy> {
     freeze: () => {
       frozen = true;
     },
+    cut: () => {
+      down = true;
+      for (const s of sockets) s.destroy();
+    },
     thaw: () => {
       frozen = false;
+      down = false;
       for (const [to, chunk] of held.splice(0)) if (!to.destroyed) to.write(chunk);
     },
     close: async () => {
@@ -142,5 +152,38 @@ describe('PostgreSQL stops answering (defect 2)', () => {
       frozenForMs: frozenMs,
       recoveryMsAfterThaw: recoveryMs,
     });
+  }, 60_000);
+
+  it('PostgreSQL down: a command and an invite-modal submit get a polite 200, not Bolt’s 500', async () => {
+    proxy.cut();
+    try {
+      const command = await list(rig.slack.responseUrl().url);
+      expect(command.status).toBe(200);
+      expect(JSON.stringify(await command.json())).toMatch(/Something went wrong on our side/);
+      const modal = await signedRequest(
+        rig.app,
+        payloadBody(
+          viewSubmission(
+            {
+              callbackId: CALLBACK.inviteModal,
+              values: {
+                [BLOCK.inviteEmails]: {
+                  [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'down@example.com' },
+                },
+              },
+            },
+            ADMIN_ID,
+          ),
+        ),
+      );
+      expect(modal.status).toBe(200);
+      const pushed = (await modal.json()) as { response_action?: string; view?: unknown };
+      expect(pushed.response_action).toBe('push');
+      expect(JSON.stringify(pushed.view)).toMatch(/Something went wrong on our side/);
+      figure('db freeze', 'PostgreSQL down', { commandStatus: command.status, modalStatus: modal.status });
+    } finally {
+      proxy.thaw();
+    }
+    await eventually(async () => expect((await timedGet('/readyz')).status).toBe(200), 30_000);
   }, 60_000);
 });
