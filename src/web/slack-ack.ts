@@ -8,7 +8,7 @@ import { UNEXPECTED_TEXT } from '../slack/errors.js';
 export const LATE_ACK_MS = 2_500;
 
 /** Measures each /slack/events request from arrival to the response being sent (the ack). */
-export function timeSlackAcks(req: Request, res: Response, next: NextFunction): void {
+export function timeSlackAcks(_req: Request, res: Response, next: NextFunction): void {
   const stop = slackAckSeconds.startTimer();
   res.once('finish', () => stop());
   next();
@@ -36,9 +36,9 @@ function answerPolitely(request: IncomingMessage, response: ServerResponse): voi
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(value));
   };
-  if (typeof body?.command === 'string') return json({ response_type: 'ephemeral', text: UNEXPECTED_TEXT });
-  if (type === 'view_submission') {
-    return json({
+  if (typeof body?.command === 'string') json({ response_type: 'ephemeral', text: UNEXPECTED_TEXT });
+  else if (type === 'view_submission') {
+    json({
       response_action: 'push',
       view: {
         type: 'modal',
@@ -47,8 +47,7 @@ function answerPolitely(request: IncomingMessage, response: ServerResponse): voi
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: UNEXPECTED_TEXT } }],
       },
     });
-  }
-  response.writeHead(200).end();
+  } else response.writeHead(200).end();
 }
 
 /**

@@ -99,7 +99,9 @@ describe.skipIf(!tmpfs)('full disk under PGlite, a real tmpfs and real processes
     const port = await freePort();
     const env = childEnv({ DATA_DIR: dataDir, PORT: String(port), ADMIN_EMAILS: 'boss@example.com' });
     const servers: Running[] = [];
-    cleanups.push(() => servers.forEach((s) => s.kill()));
+    cleanups.push(() => {
+      for (const s of servers) s.kill();
+    });
     const startServer = async () => {
       const s = start(['src/index.ts'], env);
       servers.push(s);
