@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startHeartbeat } from './lock-heartbeat.js';
 
 /**
  * PGlite takes no lock on its directory: two processes on one DATA_DIR both write and lose data.
@@ -101,51 +101,19 @@ export function lockHolder(dataDir: string): LockOwner | null {
   return current && current.ageMs <= STALE_MS ? current : null;
 }
 
-/**
- * The heartbeat runs in a worker thread: PGlite runs on the main thread and can block it for
- * seconds (a cold start's initdb, a long statement). A heartbeat stalled by that would let another
- * process take over a lock that is still in use.
- */
-const HEARTBEAT_WORKER = `
-const { parentPort, workerData: { file, id, interval, stale } } = require('node:worker_threads');
-const fs = require('node:fs');
-const path = require('node:path');
-let lastBeat = Date.now();
-const timer = setInterval(() => {
-  let owner = null;
-  try { owner = JSON.parse(fs.readFileSync(path.join(file, 'owner.json'), 'utf8')).id; } catch {}
-  if (owner !== id) {
-    clearInterval(timer);
-    return parentPort.postMessage(owner === null ? 'it was removed' : 'another process took it over');
-  }
-  try {
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-    lastBeat = Date.now();
-  } catch (err) {
-    if (Date.now() - lastBeat > stale) { clearInterval(timer); parentPort.postMessage('heartbeat failing: ' + err.message); }
-  }
-}, interval);
-`;
-
 function holdLock(file: string, id: string, options: LockOptions): DirLock {
   let released = false;
-  const worker = new Worker(HEARTBEAT_WORKER, {
-    eval: true,
-    workerData: { file, id, interval: HEARTBEAT_MS, stale: STALE_MS },
-  });
-  worker.unref();
-  worker.on('message', (why: string) => {
+  const heartbeat = startHeartbeat({ file, id, intervalMs: HEARTBEAT_MS, staleMs: STALE_MS }, (why) => {
     if (released) return;
     released = true;
-    void worker.terminate();
+    heartbeat.stop();
     options.onLost(new DataDirLockLostError(`lost the DATA_DIR lock ${file}: ${why}`));
   });
   const release = () => {
     process.off('exit', release);
     if (released) return;
     released = true;
-    void worker.terminate();
+    heartbeat.stop();
     removeIfOwned(file, id);
   };
   process.on('exit', release);
