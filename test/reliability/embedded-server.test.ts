@@ -168,7 +168,7 @@ describe('backups of the embedded database', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/pg_dump.*pg_restore/);
     }
-  });
+  }, 90_000);
 
   it('refuses to restore a file that is not a backup, and keeps the data', async () => {
     await stopServer();
