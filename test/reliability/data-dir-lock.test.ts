@@ -64,7 +64,7 @@ const ready = (s: Server) =>
   waitFor(
     'the server to be ready',
     () => (s.output().includes('ready in') ? true : null),
-    60_000,
+    150_000,
     () => s.child.exitCode === null,
     s.output,
   );
@@ -113,7 +113,7 @@ describe.each([
       expect(lockHolder(dir)).toBeNull();
       expect(fs.existsSync(path.join(dir, 'pglite.lock'))).toBe(false);
     },
-    120_000,
+    300_000,
   );
 
   it.skipIf(namespace && !canUnshare)(
@@ -147,6 +147,6 @@ describe.each([
         heartbeatMs: HEARTBEAT_MS,
       });
     },
-    120_000,
+    300_000,
   );
 });

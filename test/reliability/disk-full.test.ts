@@ -68,7 +68,7 @@ describe('full disk under PGlite, injected (defect 3)', () => {
     expect(await invited(app, 'during@example.com')).toBe(0);
     expect(await invited(app, 'after@example.com')).toBe(1);
     figure('disk full', 'injected free space', { detectMs, recoverMs, errorLines: errors.length });
-  }, 60_000);
+  }, 120_000);
 });
 
 /** A real, small filesystem needs root (mount); the injected case above runs everywhere. */
@@ -108,7 +108,7 @@ describe.skipIf(!tmpfs)('full disk under PGlite, a real tmpfs and real processes
       await waitFor(
         'the server',
         () => (s.output().includes('ready in') ? true : null),
-        60_000,
+        150_000,
         () => !s.hasExited(),
         s.output,
       );
@@ -156,5 +156,5 @@ describe.skipIf(!tmpfs)('full disk under PGlite, a real tmpfs and real processes
     server.child.kill('SIGTERM');
     await server.waitForExit(20_000);
     figure('disk full', 'real tmpfs, real server', { detectMs, sigtermExitMs: termMs, exitCode: exit.code ?? -1 });
-  }, 240_000);
+  }, 480_000);
 });

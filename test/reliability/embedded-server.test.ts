@@ -31,7 +31,7 @@ async function startServer(): Promise<Running> {
   await waitFor(
     'the server',
     () => (s.output().includes('ready in') ? true : null),
-    60_000,
+    150_000,
     () => !s.hasExited(),
     s.output,
   );
@@ -81,7 +81,7 @@ beforeAll(async () => {
     () => (fs.readdirSync(outbox).some((f) => f.endsWith('.txt')) ? true : null),
     30_000,
   );
-}, 120_000);
+}, 240_000);
 
 describe('file modes in DATA_DIR (defect 4)', () => {
   it('DATA_DIR and every directory are 0700, every file 0600, old ones included', () => {
@@ -118,7 +118,7 @@ describe('a CLI request over the 64 KB channel limit (defect 11)', () => {
     expect(r.stderr).not.toMatch(/still starting/);
     // Nothing of it ran, and the server still answers.
     expect((await cli('list')).stdout).not.toContain('user0@example.com');
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('backups of the embedded database', () => {
@@ -159,7 +159,7 @@ describe('backups of the embedded database', () => {
       backupBytes: fs.statSync(running).size,
       restoreMs,
     });
-  }, 240_000);
+  }, 480_000);
 
   it('with DATABASE_URL both say to use pg_dump and pg_restore', async () => {
     const pgEnv = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
@@ -179,7 +179,7 @@ describe('backups of the embedded database', () => {
     expect(r.stderr).toContain('is not a backup made by');
     await startServer();
     expect((await cli('list')).stdout).toContain('after-backup@example.com');
-  }, 120_000);
+  }, 240_000);
 });
 
 // Keep execFileSync for platforms where runuser is missing: report it instead of passing silently.
