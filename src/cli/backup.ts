@@ -29,7 +29,8 @@ export async function cliBackupVerb(config: Config, argv: readonly string[]): Pr
   if (verb !== 'backup' && verb !== 'restore') return null;
   if (argv.length !== 2 || !argv[1]) return result(USAGE, 2);
   if (config.databaseUrl) return result(PG_TOOLS, 2);
-  const file = path.resolve(argv[1]);
+  // `npm run` starts us in the project root; a relative FILE means where the user typed it.
+  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), argv[1]);
   const holder = lockHolder(config.dataDir);
   if (verb === 'restore') {
     if (holder)
