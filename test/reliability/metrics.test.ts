@@ -93,13 +93,16 @@ describe('GET /metrics', () => {
     // An expired invitation, a sweep and its channel notice.
     rig.app.clock.advance(8 * DAY);
     await requestSweep(rig.app.deps.queue.boss, 60_000);
+    const posts = () =>
+      rig.app.deps.database.db.selectFrom('notice_posts').select(['kind', 'state']).execute().then(JSON.stringify);
     const moved = await eventually(async () => {
       const m = await scrape();
-      expect(m.value('invites_notices_posted_total', { kind: 'expiry' })).toBeGreaterThan(
-        before.value('invites_notices_posted_total', { kind: 'expiry' }),
-      );
+      expect(
+        m.value('invites_notices_posted_total', { kind: 'expiry' }),
+        `notice posts: ${await posts()}`,
+      ).toBeGreaterThan(before.value('invites_notices_posted_total', { kind: 'expiry' }));
       return m;
-    }, 15_000);
+    }, 30_000);
     const delta = (name: string, labels?: Record<string, string>) =>
       moved.value(name, labels) - before.value(name, labels);
     expect(delta('invites_slack_ack_seconds_count')).toBeGreaterThanOrEqual(2);
@@ -127,5 +130,5 @@ describe('GET /metrics', () => {
       noticesPosted: delta('invites_notices_posted_total', { kind: 'expiry' }),
       queueDepth: waiting.value('invites_queue_depth', { queue: 'email.send' }),
     });
-  });
+  }, 60_000);
 });
