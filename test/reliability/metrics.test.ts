@@ -79,6 +79,16 @@ describe('GET /metrics', () => {
     const before = await scrape();
     // A command: one ack timed, one email queued then sent.
     expect((await command('invite counted@example.com')).status).toBe(200);
+    // The invite runs after the ack: wait for its invitation before settling emails and moving the clock.
+    await eventually(async () =>
+      expect(
+        await rig.app.deps.database.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'counted@example.com')
+          .execute(),
+      ).toHaveLength(1),
+    );
     await rig.app.settleEmails();
     // A Slack API failure seen by a listener: users.info answers fatal_error for an unknown user.
     rig.msw.use(
@@ -93,8 +103,8 @@ describe('GET /metrics', () => {
     // An expired invitation, a sweep and its channel notice.
     rig.app.clock.advance(8 * DAY);
     await requestSweep(rig.app.deps.queue.boss, 60_000);
-    const posts = () =>
-      rig.app.deps.database.db.selectFrom('notice_posts').select(['kind', 'state']).execute().then(JSON.stringify);
+    const posts = async () =>
+      JSON.stringify(await rig.app.deps.database.db.selectFrom('notice_posts').select(['kind', 'state']).execute());
     const moved = await eventually(async () => {
       const m = await scrape();
       expect(
