@@ -36,6 +36,8 @@ export interface Config {
   readonly resendCooldownMs: number;
   /** Invitation emails (invite, resend, send new) per account per rolling hour; null = no cap. */
   readonly accountHourlyEmailCap: number | null;
+  /** Bearer token of GET /metrics; null = the route does not exist (404). */
+  readonly metricsToken: string | null;
 }
 
 const optional = z
@@ -126,6 +128,10 @@ const schema = z.object({
     (v) => v === undefined || v === 'off' || (/^\d+$/.test(v) && +v > 0 && +v <= 1_000_000),
     'must be a whole number of emails per hour (1 or more), or off',
   ),
+  METRICS_TOKEN: optional.refine(
+    (v) => v === undefined || /^[\x21-\x7e]{16,200}$/.test(v),
+    'must be 16 to 200 printable characters without spaces (it is sent as a Bearer token)',
+  ),
 });
 
 type Env = Record<string, string | undefined>;
@@ -182,6 +188,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       : null,
     resendCooldownMs: e.RESEND_COOLDOWN === 'off' ? 0 : parseDuration(e.RESEND_COOLDOWN ?? '10m')!,
     accountHourlyEmailCap: e.ACCOUNT_HOURLY_EMAIL_CAP === 'off' ? null : Number(e.ACCOUNT_HOURLY_EMAIL_CAP ?? 200),
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
   return { ok: true, config: deepFreeze(config) };
 }

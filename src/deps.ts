@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CliDeps } from './cli/run.js';
 import type { Config } from './config.js';
+import { secureDataDir } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
@@ -60,9 +61,10 @@ export interface DepsOptions {
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
+  secureDataDir(config.dataDir);
   const database =
     options.database ??
-    (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+    (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }, { log }));
   try {
     await migrateToLatest(database.db);
     const queue = await startQueue(database, {

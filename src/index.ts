@@ -1,3 +1,4 @@
+import { serverBackupVerb } from './cli/backup.js';
 import { type CliChannel, serveCliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
 import { type Config, loadConfigOrExit } from './config.js';
@@ -49,7 +50,8 @@ async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<
   try {
     return await serveCliChannel(
       config.dataDir,
-      (argv) => runCli(cliDeps(deps), argv, config.adminEmails[0] ?? null),
+      async (argv) =>
+        (await serverBackupVerb(deps.database, argv)) ?? runCli(cliDeps(deps), argv, config.adminEmails[0] ?? null),
       log,
     );
   } catch (err) {

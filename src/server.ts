@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type Deps, slackDeps } from './deps.js';
 import { createSlack, type SlackRuntime } from './slack/app.js';
+import { timeSlackAcks } from './slack/slack-ack.js';
+import { rejectSkewedTimestamps } from './slack/timestamps.js';
 import { registerHealth } from './web/health.js';
 import { httpStatusOf } from './web/http-status.js';
 import { registerInvitePages } from './web/invite-page.js';
+import { registerMetrics } from './web/metrics.js';
 import { registerPostmarkWebhook } from './web/postmark-webhook.js';
 import { redactPath } from './web/security.js';
 
@@ -26,14 +29,18 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   registerHealth(web, {
     kind: deps.database.kind,
     ping: async () => void (await deps.database.sql.executeSql('select 1', [])),
+    problem: () => deps.database.problem(),
     log,
   });
+  registerMetrics(web, { token: config.metricsToken, queueStats: () => deps.queue.stats(), log });
   registerPostmarkWebhook(web, {
     credentials: config.postmarkWebhook,
     delivery: deps.delivery,
     log,
     clock: deps.clock,
   });
+  // Before the receiver: every request is timed, and a skewed timestamp never reaches Bolt.
+  if (config.slack?.mode === 'http') web.use('/slack/events', timeSlackAcks, rejectSkewedTimestamps(log));
   const slack = createSlack(config, slackDeps(deps), web);
   registerInvitePages(web, {
     invitee: deps.invitee,

@@ -15,7 +15,18 @@ const defaultSocketPath = (dataDir: string) => path.join(dataDir, 'cli.sock');
 const tokenPath = (dataDir: string) => path.join(dataDir, 'cli.token');
 /** Where the socket is when DATA_DIR's path is too long for one (see placeSocket). */
 const pointerPath = (dataDir: string) => path.join(dataDir, 'cli.sock-path');
-const MAX_REQUEST = 64 * 1024;
+export const MAX_REQUEST = 64 * 1024;
+
+/** Said instead of dropping the connection, which the CLI could only read as "not ready yet". */
+export function tooLarge(bytes: number): CliResult {
+  return {
+    output:
+      `request too large: ${Math.ceil(bytes / 1024)} KB is over the ${MAX_REQUEST / 1024} KB limit of the CLI channel. ` +
+      'Send fewer addresses per command (split the list over several commands).',
+    code: 2,
+    queuedEmail: false,
+  };
+}
 /** sun_path holds 104 bytes on macOS, 108 on Linux; longer paths are silently cut short. */
 const MAX_SOCKET_PATH = 100;
 
@@ -63,7 +74,7 @@ export async function serveCliChannel(
 ): Promise<CliChannel> {
   const token = randomBytes(32).toString('hex');
   const place = placeSocket(dataDir);
-  fs.writeFileSync(tokenPath(dataDir), token, { mode: 0o600 });
+  writePrivate(tokenPath(dataDir), token);
   fs.rmSync(place.socket, { force: true }); // left by a process that died; we hold the lock
   const server = net.createServer((socket) => {
     let buffer = '';
@@ -71,7 +82,10 @@ export async function serveCliChannel(
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: string) => {
       buffer += chunk;
-      if (buffer.length > MAX_REQUEST) return socket.destroy();
+      if (Buffer.byteLength(buffer) > MAX_REQUEST) {
+        socket.removeAllListeners('data');
+        return void socket.end(`${JSON.stringify(tooLarge(Buffer.byteLength(buffer)))}\n`);
+      }
       const newline = buffer.indexOf('\n');
       if (newline < 0) return;
       socket.removeAllListeners('data');
@@ -119,14 +133,26 @@ export async function serveCliChannel(
   };
 }
 
+/**
+ * A new token under a temporary name, then renamed over the old one: a file that already exists
+ * would keep its old mode with writeFileSync, and an older version wrote it 0644.
+ */
+function writePrivate(file: string, content: string): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(temp, content, { flag: 'wx', mode: 0o600 });
+  fs.renameSync(temp, file);
+}
+
 export async function sendToServer(dataDir: string, argv: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
   const token = fs.readFileSync(tokenPath(dataDir), 'utf8').trim();
+  const request = `${JSON.stringify({ token, argv })}\n`;
+  if (Buffer.byteLength(request) > MAX_REQUEST) return tooLarge(Buffer.byteLength(request));
   return new Promise<CliResult>((resolve, reject) => {
     const socket = net.createConnection(socketPathFor(dataDir));
     let response = '';
     socket.setEncoding('utf8');
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('the server did not answer in time')));
-    socket.on('connect', () => socket.write(`${JSON.stringify({ token, argv })}\n`));
+    socket.on('connect', () => socket.write(request));
     socket.on('data', (chunk: string) => {
       response += chunk;
     });

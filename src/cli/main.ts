@@ -4,6 +4,7 @@ import { DataDirLockedError, lockHolder } from '../db/lock.js';
 import { cliDeps, createDeps, workerDeps } from '../deps.js';
 import { startWorkers, waitForEmails } from '../jobs/index.js';
 import { createLogger, stderrDestination } from '../log.js';
+import { cliBackupVerb } from './backup.js';
 import { sendToServer } from './channel.js';
 import { type CliResult, runCli } from './run.js';
 
@@ -27,7 +28,9 @@ async function main(rawArgv: string[]): Promise<number> {
   const argv = absoluteFiles(rawArgv);
   const config = loadConfigOrExit();
   const holder = config.databaseUrl ? null : lockHolder(config.dataDir);
-  const result = holder !== null ? await viaServer(config.dataDir, holder, argv) : await runDirect(config, argv);
+  const result =
+    (await cliBackupVerb(config, argv)) ??
+    (holder !== null ? await viaServer(config.dataDir, holder.pid, argv) : await runDirect(config, argv));
   (result.code === 0 ? process.stdout : process.stderr).write(`${result.output}\n`);
   return result.code;
 }

@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from '../config.js';
+import { secureDataDir } from '../db/data-dir.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 
@@ -9,6 +10,7 @@ async function main(command: string): Promise<number> {
     return 2;
   }
   const { databaseUrl, dataDir } = loadConfigOrExit();
+  if (!databaseUrl) secureDataDir(dataDir);
   const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
   try {
     if (command === 'up') {

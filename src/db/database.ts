@@ -4,7 +4,11 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { type DirLock, lockDataDir } from './lock.js';
+import type { Logger } from '../log.js';
+import { restrictModes } from './data-dir.js';
+import { type DiskGuard, startDiskGuard } from './disk-guard.js';
+import { type DataDirLockLostError, type DirLock, lockDataDir } from './lock.js';
+import { guardedPool, isStorageFailure } from './pool-guard.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -21,6 +25,10 @@ export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite';
   readonly db: Db;
   readonly sql: SqlExecutor;
+  /** Why the database cannot take work right now (e.g. a full disk under PGlite), or null. */
+  problem(): string | null;
+  /** The embedded database's whole data directory as a gzipped tarball; null on PostgreSQL. */
+  dumpDataDir: (() => Promise<Blob>) | null;
   close(): Promise<void>;
 }
 
@@ -36,16 +44,51 @@ export type DatabaseTarget =
 export interface DatabaseOptions {
   /** Called with each statement's SQL after it ran (BEGIN/COMMIT included); the bench counts round trips. */
   onQuery?: (sql: string) => void;
+  /** Where storage failures, a full disk and a lost DATA_DIR lock are reported. */
+  log?: Logger;
+  /** Free bytes on DATA_DIR's volume (tests inject a full disk); default statfs. */
+  freeBytes?: (dir: string) => number;
+}
+
+/**
+ * Nothing may wait on the database forever. A frozen or unreachable server answers nothing: the
+ * connect, each statement (server side) and each query (client side, which also covers a server
+ * that stopped answering altogether) fail after these, and a transaction left open by a stuck
+ * client is ended by the server. Every statement of the app is short; migrations included.
+ */
+export const DB_TIMEOUTS = {
+  connectMs: 5_000,
+  statementMs: 30_000,
+  queryMs: 35_000,
+  idleInTransactionMs: 60_000,
+} as const;
+
+/** Losing the lock means another process writes DATA_DIR now: stop before our writes corrupt it. */
+function exitOnLockLost(log: Logger | undefined): (err: DataDirLockLostError) => void {
+  return (err) => {
+    if (log) log.fatal({ err }, 'DATA_DIR lock lost: exiting before another process and this one both write');
+    else process.stderr.write(`${err.message}; exiting\n`);
+    process.exit(1);
+  };
 }
 
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   if ('url' in target) {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      connectionTimeoutMillis: DB_TIMEOUTS.connectMs,
+      statement_timeout: DB_TIMEOUTS.statementMs,
+      query_timeout: DB_TIMEOUTS.queryMs,
+      idle_in_transaction_session_timeout: DB_TIMEOUTS.idleInTransactionMs,
+    });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     return handle(
       'postgres',
       pool,
+      null,
+      null,
       async () => {
         await pool.end();
       },
@@ -53,13 +96,38 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     );
   }
   let lock: DirLock | null = null;
+  let disk: DiskGuard | null = null;
   let pglite: PGlite;
   if ('dataDir' in target) {
-    lock = lockDataDir(target.dataDir);
+    const { log } = options;
+    lock = await lockDataDir(target.dataDir, {
+      onLost: exitOnLockLost(log),
+      onWait: (o) =>
+        log?.warn(
+          { pid: o.pid, host: o.host, silentMs: o.ageMs },
+          `DATA_DIR is locked (last heartbeat ${Math.round(o.ageMs / 1000)} s ago): waiting to see whether its holder is alive`,
+        ),
+      onTakeover: (o) =>
+        log?.warn(
+          { pid: o.pid, host: o.host, silentMs: o.ageMs },
+          'took over a stale DATA_DIR lock (its holder stopped)',
+        ),
+    });
     try {
-      fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true });
+      fs.mkdirSync(`${target.dataDir}/pgdata`, { recursive: true, mode: 0o700 });
+      disk = startDiskGuard(target.dataDir, {
+        ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
+        onChange: (problem, free) => {
+          if (problem)
+            options.log?.error({ freeBytes: free }, `${problem}: refusing database work until space is freed`);
+          else options.log?.warn({ freeBytes: free }, 'disk space is back: the embedded database takes work again');
+        },
+      });
       pglite = await PGlite.create(`${target.dataDir}/pgdata`, pgliteOptions());
+      // A new database is unpacked with the modes of PGlite's template (0666), whatever the umask.
+      restrictModes(`${target.dataDir}/pgdata`);
     } catch (err) {
+      disk?.stop();
       lock.release();
       throw err;
     }
@@ -71,14 +139,19 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   return handle(
     'pglite',
     pool,
+    disk,
+    () => pglite.dumpDataDir('gzip'),
     async () => {
       // db.destroy() has usually ended the pool already; a second end() rejects, and that rejection
       // used to skip closing PGlite and releasing the DATA_DIR lock below.
       await pool.end().catch(() => {});
-      if (lock) {
-        await pglite.close();
-        lock.release();
-      }
+      disk?.stop();
+      if (!lock) return;
+      // Closing checkpoints, which writes; on a full disk that write is what wedges PGlite. Every
+      // committed transaction is already in the WAL, which the next start replays.
+      if (disk?.problem()) options.log?.warn('disk nearly full: closing without a checkpoint');
+      else await pglite.close();
+      lock.release();
     },
     options,
   );
@@ -87,12 +160,21 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
 function handle(
   kind: DatabaseHandle['kind'],
   pool: pg.Pool,
+  disk: DiskGuard | null,
+  dumpDataDir: DatabaseHandle['dumpDataDir'],
   close: () => Promise<void>,
   options: DatabaseOptions,
 ): DatabaseHandle {
-  const { onQuery } = options;
+  const { onQuery, log } = options;
+  const refusal = () => {
+    const problem = disk?.problem();
+    return problem ? Object.assign(new Error(`database refused: ${problem}`), { code: '53100' }) : null;
+  };
+  const onError = (err: unknown) => {
+    if (isStorageFailure(err)) log?.error({ err }, 'database write failed: storage problem');
+  };
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: guardedPool(pool, { refusal, onError }) }),
     ...(onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql) } : {}),
   });
   let closed = false;
@@ -100,6 +182,8 @@ function handle(
     kind,
     db,
     sql: executorFor(db),
+    problem: () => disk?.problem() ?? null,
+    dumpDataDir,
     close: async () => {
       if (closed) return;
       closed = true;

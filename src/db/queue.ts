@@ -48,6 +48,14 @@ export interface Queue {
     options?: PgBoss.SendOptions,
   ): Promise<void>;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+  /** Per queue: jobs waiting to run (created or retry) and the age of the oldest, in seconds. */
+  stats(): Promise<QueueStat[]>;
+}
+
+export interface QueueStat {
+  queue: JobName;
+  waiting: number;
+  oldestAgeSeconds: number;
 }
 
 /**
@@ -104,6 +112,20 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
     boss,
     enqueue: async (executor, name, data, sendOptions) => {
       await boss.send(name, data as object, { ...sendOptions, db: executorFor(executor) });
+    },
+    stats: async () => {
+      const { rows } = await database.sql.executeSql(
+        `select name, count(*)::int as waiting,
+                coalesce(extract(epoch from now() - min(created_on)), 0)::float8 as age
+           from pgboss.job where state in ('created', 'retry') group by name`,
+        [],
+      );
+      const found = new Map(rows.map((r: { name: string; waiting: number; age: number }) => [r.name, r]));
+      return (Object.keys(DEFAULT_RETRY) as JobName[]).map((queue) => ({
+        queue,
+        waiting: found.get(queue)?.waiting ?? 0,
+        oldestAgeSeconds: found.get(queue)?.age ?? 0,
+      }));
     },
     stop: async ({ graceful = true, timeoutMs = 10_000 } = {}) => {
       await boss.stop({ graceful, timeout: timeoutMs, close: false, wait: true });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmailMessage, Mailer, SendResult } from './mailer.js';
 
@@ -24,12 +25,10 @@ export function createOutboxMailer(dir: string, log: (line: string) => void): Ma
 
 async function writeOne(dir: string, message: EmailMessage, log: (line: string) => void): Promise<SendResult> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const stamp = new Date().toISOString().replace(/:/g, '-');
     const base = path.join(dir, `${stamp}-${message.tag}-${sanitizeRecipient(message.to)}`);
-    const htmlPath = await createExclusive(base, message.html);
-    const txtPath = `${htmlPath.slice(0, -'.html'.length)}.txt`;
-    await writeFile(txtPath, textFile(message), 'utf8');
+    const htmlPath = await publish(base, message.html, textFile(message));
     safeLog(log, `email to ${message.to} written to ${htmlPath}`);
     return { ok: true, messageId: `outbox-${randomUUID()}` };
   } catch (err) {
@@ -44,22 +43,52 @@ async function writeOne(dir: string, message: EmailMessage, log: (line: string) 
 }
 
 /**
- * Creates `<base>.html` without overwriting: two messages to one address within the same
- * millisecond (a batch) would otherwise replace each other. Returns the path written.
+ * Writes both parts in full under hidden temporary names, then gives them their real names. A
+ * write that fails (a full disk) leaves nothing behind, so the retry writes the one and only copy:
+ * no empty file, no .html without its .txt, no duplicate. The .html name is claimed with link(),
+ * which fails if it exists, so two messages to one address in one millisecond keep both.
  */
-async function createExclusive(base: string, content: string): Promise<string> {
+async function publish(base: string, html: string, text: string): Promise<string> {
+  const temp = (ext: string) => path.join(path.dirname(base), `.${path.basename(base)}.${randomUUID()}${ext}.tmp`);
+  const htmlTemp = temp('.html');
+  const txtTemp = temp('.txt');
+  try {
+    await writeFile(htmlTemp, html, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+    await writeFile(txtTemp, text, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+    const htmlPath = await claimName(base, htmlTemp);
+    try {
+      await rename(txtTemp, `${htmlPath.slice(0, -'.html'.length)}.txt`);
+    } catch (err) {
+      await rm(htmlPath, { force: true });
+      throw err;
+    }
+    return htmlPath;
+  } finally {
+    await rm(htmlTemp, { force: true });
+    await rm(txtTemp, { force: true });
+  }
+}
+
+/** Links the finished file to `<base>.html`, or `<base>-2.html`, … if taken. */
+async function claimName(base: string, finished: string): Promise<string> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const candidate = attempt === 1 ? `${base}.html` : `${base}-${attempt}.html`;
     try {
-      const handle = await open(candidate, 'wx');
-      try {
-        await handle.writeFile(content, 'utf8');
-      } finally {
-        await handle.close();
-      }
+      await link(finished, candidate);
       return candidate;
     } catch (err) {
       if (isErrnoException(err) && err.code === 'EEXIST') continue;
+      // A volume without hard links: an exclusive copy still never overwrites.
+      if (isErrnoException(err) && (err.code === 'EPERM' || err.code === 'ENOTSUP')) {
+        try {
+          await copyFile(finished, candidate, constants.COPYFILE_EXCL);
+          return candidate;
+        } catch (copyErr) {
+          if (isErrnoException(copyErr) && copyErr.code === 'EEXIST') continue;
+          await rm(candidate, { force: true });
+          throw copyErr;
+        }
+      }
       throw err;
     }
   }

@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
 import type { DeliveryOutcome, EmailContext, OutcomeRecord } from '../delivery/service.js';
 import { type EmailMessage, POSTMARK_BATCH_LIMIT, renderInvitationEmail, type SendResult } from '../email/index.js';
+import { emailOutcomes } from '../metrics.js';
 import { type AttemptLookupDeps, settleUnsettledAttempts } from './email-attempts.js';
 
 type EmailJob = PgBoss.JobWithMetadata<JobData['email.send']>;
@@ -99,6 +100,7 @@ export async function deliverBatch(deps: EmailWorkerDeps, jobs: EmailJob[]): Pro
   }
 
   await deps.delivery.record(records);
+  for (const r of records) emailOutcomes.inc({ outcome: r.outcome.kind });
   const retry = outcomes.filter((o) => o.outcome.kind === 'retrying');
   if (retry.length)
     await deps.boss.fail(

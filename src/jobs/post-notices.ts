@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
+import { noticesPosted } from '../metrics.js';
 import type { NoticeChannel } from '../notices/channel.js';
 import type { NoticePoster, PostOutcome } from '../notices/poster.js';
 import type { NoticePost, NoticeService } from '../notices/service.js';
@@ -64,6 +65,7 @@ export async function postOne(
   switch (outcome.kind) {
     case 'posted':
       await deps.notices.markPosted(postId, outcome.channel, outcome.ts);
+      noticesPosted.inc({ kind: post.kind });
       if (post.kind !== 'dm') await deps.channel.clearError(outcome.channel);
       deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
       return 'done';

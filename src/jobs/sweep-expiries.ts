@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from '../log.js';
+import { sweepSeconds, timed } from '../metrics.js';
 import type { NoticeService, SweepResult } from '../notices/service.js';
 
 export const SWEEP_QUEUE = 'notices.sweep';
@@ -26,7 +27,7 @@ export async function runSweep(deps: Pick<SweepDeps, 'notices' | 'log' | 'slackE
 
 export async function startSweepWorker(deps: SweepDeps): Promise<void> {
   await deps.boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 }, async () => {
-    await runSweep(deps);
+    await timed(sweepSeconds, () => runSweep(deps));
   });
 }
 

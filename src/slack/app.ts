@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
 import type { SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { LATE_ACK_MS, politeLateAck, politeListenerError } from './slack-ack.js';
 
 /** How long a listener waits for one Slack Web API call (after the ack) before telling the user. */
 export const LISTENER_TIMEOUT_MS = 10_000;
@@ -36,7 +37,16 @@ export function createSlack(
   const authorize = botAuthorize(slack.botToken, clientOptions);
   authorize.warm();
   if (slack.mode === 'http') {
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: web, logger });
+    const receiver = new ExpressReceiver({
+      signingSecret: slack.signingSecret,
+      app: web,
+      logger,
+      // An ack the database held up past Slack's 3 s, or a listener failing before its ack, is answered
+      // politely in time rather than with Bolt's 404 / 500 (src/web/slack-ack.ts).
+      unhandledRequestHandler: politeLateAck(deps.log),
+      unhandledRequestTimeoutMillis: LATE_ACK_MS,
+      processEventErrorHandler: politeListenerError(deps.log),
+    });
     const app = new App({ receiver, authorize, clientOptions: { ...clientOptions, logger }, logger });
     registerListeners(app, deps);
     return { mode: 'http', app, start: async () => {}, stop: async () => {} };

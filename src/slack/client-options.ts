@@ -1,4 +1,5 @@
 import type { WebClientOptions } from '@slack/web-api';
+import { countSlackApiErrors } from '../metrics.js';
 
 /**
  * What every Slack client of the app shares. No WebClient retries: its default retries for ~30
@@ -9,7 +10,7 @@ import type { WebClientOptions } from '@slack/web-api';
 export function slackClientOptions(slackApiUrl: string | null): WebClientOptions {
   return {
     ...(slackApiUrl ? { slackApiUrl } : {}),
-    fetch: ((url: string, init?: RequestInit) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
+    fetch: countSlackApiErrors((url, init) => globalThis.fetch(url, init)) as unknown as WebClientOptions['fetch'],
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };

@@ -1,25 +1,40 @@
 import type { Express } from 'express';
 import type { Logger } from '../log.js';
+import { withTimeout } from './with-timeout.js';
+
+/** A probe must answer within its own timeout (Kubernetes' default is 1 s), database or not. */
+export const READY_TIMEOUT_MS = 800;
 
 export interface HealthDeps {
   kind: string;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
+  /** Why the database cannot take work right now (e.g. a full disk under PGlite), or null. */
+  problem(): string | null;
   log: Logger;
 }
 
 export function registerHealth(web: Express, deps: HealthDeps): void {
-  // Liveness: the process answers. Readiness: it can reach its database.
+  // Liveness: the process answers. Readiness: it can reach its database, and that database can take work.
   web.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   web.get('/readyz', async (_req, res) => {
+    const database = deps.kind;
+    // The reason is a word, not the message: this route is public and messages name paths.
+    const problem = deps.problem();
+    if (problem) {
+      deps.log.warn({ problem }, 'readiness check failed');
+      res.status(503).json({ ok: false, database, reason: 'storage' });
+      return;
+    }
     try {
-      await deps.ping();
-      res.json({ ok: true, database: deps.kind });
+      await withTimeout(deps.ping(), READY_TIMEOUT_MS, 'the database');
+      res.json({ ok: true, database });
     } catch (err) {
       deps.log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ ok: false, database: deps.kind });
+      const timedOut = err instanceof Error && err.message.includes('did not answer');
+      res.status(503).json({ ok: false, database, reason: timedOut ? 'timeout' : 'error' });
     }
   });
 }

@@ -177,7 +177,7 @@ describe('the README flow on the embedded database', () => {
     const second = launch(SERVER, { ...env, PORT: String(await freePort()) });
     const exit = await second.waitForExit(30_000);
     expect(exit.code, second.output()).toBe(1);
-    expect(second.output()).toContain(`Another process (pid ${server.pid})`);
+    expect(second.output()).toContain(`Another process (pid ${server.pid} on host`);
     expect(second.output()).toContain(dataDir);
     expect(second.output()).not.toMatch(/\n\s+at /);
     // And the first one is unharmed.
