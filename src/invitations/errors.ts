@@ -1,5 +1,8 @@
 import { shortUtc } from '../text/dates.js';
 
+/** Adapters tell "the database could not be reached" from a bug, without knowing the database. */
+export { databaseUnavailable } from '../db/pg-errors.js';
+
 /** Every way an operation can be refused. Adapters map these to Slack text, HTML pages and CLI output. */
 export type ErrorCode =
   | 'invalid_email'

@@ -1,14 +1,18 @@
 import type { App as BoltApp, webApi } from '@slack/bolt';
+import { databaseUnavailable } from '../invitations/errors.js';
 import type { Actor, Clock } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
 import type { NoticeService } from '../notices/service.js';
 import { SlackDirectory } from './admins.js';
-import { SLACK_SLOW_TEXT, UNEXPECTED_TEXT } from './errors.js';
+import { DATABASE_DOWN_TEXT, SLACK_SLOW_TEXT, STILL_WORKING_TEXT, UNEXPECTED_TEXT } from './errors.js';
 import { slackUnavailable } from './web-errors.js';
 
 export type App = BoltApp;
+
+/** After this long without an answer, the admin is told it is on its way. */
+export const STILL_WORKING_MS = 8_000;
 export type WebClient = webApi.WebClient;
 
 /** What the Slack listeners are given: the services they drive, and nothing of the database. */
@@ -49,14 +53,23 @@ export async function afterAck(
   tell: (text: string) => Promise<unknown>,
   work: () => Promise<unknown>,
 ): Promise<void> {
+  const told = (text: string) =>
+    tell(text).catch((e: unknown) => ctx.log.warn({ err: e }, 'could not tell the user about a delay or failure'));
+  // A slow database (or Slack) keeps the admin waiting: say so once, then answer when ready.
+  const slow = setTimeout(() => void told(STILL_WORKING_TEXT), STILL_WORKING_MS);
+  slow.unref();
   try {
     await work();
   } catch (err) {
-    const slack = slackUnavailable(err);
-    ctx.log.error({ err, what }, slack ? 'Slack did not answer' : 'slack listener failed');
-    await tell(slack ? SLACK_SLOW_TEXT : UNEXPECTED_TEXT).catch((e: unknown) =>
-      ctx.log.warn({ err: e }, 'could not tell the user about a failure'),
-    );
+    const text = slackUnavailable(err)
+      ? SLACK_SLOW_TEXT
+      : databaseUnavailable(err)
+        ? DATABASE_DOWN_TEXT
+        : UNEXPECTED_TEXT;
+    ctx.log.error({ err, what }, text === UNEXPECTED_TEXT ? 'slack listener failed' : 'a service did not answer');
+    await told(text);
+  } finally {
+    clearTimeout(slow);
   }
 }
 

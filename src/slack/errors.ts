@@ -11,3 +11,11 @@ export const UNEXPECTED_TEXT = ':warning: Something went wrong on our side. Plea
 
 /** Said when Slack itself did not answer in time (or failed) while we worked on the request. */
 export const SLACK_SLOW_TEXT = ':hourglass: Slack did not answer in time. Please try again in a moment.';
+
+/** Said when the database could not be reached or could not write: nothing was done. */
+export const DATABASE_DOWN_TEXT =
+  ':warning: The database did not answer, so nothing was changed. Please try again in a moment.';
+
+/** Said once when an answer is slow in coming; the answer itself follows when it is ready. */
+export const STILL_WORKING_TEXT =
+  ':hourglass_flowing_sand: Still working on it: the database is slow to answer. The result will follow here.';
