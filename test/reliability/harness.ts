@@ -1,62 +1,8 @@
 import nodeHttp from 'node:http';
 import { sql } from 'kysely';
-import { ADMIN, adminActor, startTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
-import { type PostmarkFake, postmarkFake } from '../support/postmark.js';
-import { type SlackFake, slackFake, startMsw } from '../support/slack.js';
+import type { TestApp } from '../support/app.js';
 
-export const ADMIN_ID = 'UADMIN';
-export const ADMIN2_ID = 'UADMIN2';
-export const ADMIN2 = 'second@example.com';
-export const MEMBER_ID = 'UMEMBER';
-export const MEMBER = 'member@example.com';
-
-export interface Rig {
-  app: TestApp;
-  slack: SlackFake;
-  postmark: PostmarkFake;
-  msw: ReturnType<typeof startMsw>;
-  close(): Promise<void>;
-}
-
-/**
- * One app with Slack (HTTP mode, msw fake Web API) and optionally Postmark (msw fake), two Active
- * admins (UADMIN, UADMIN2) and one Active member (UMEMBER) known to the fake `users.info`.
- */
-export async function startRig(options: TestAppOptions = {}): Promise<Rig> {
-  const slack = slackFake();
-  const postmark = postmarkFake();
-  const msw = startMsw(...slack.handlers, ...postmark.handlers);
-  const app = await startTestApp({ slack: true, ...options });
-  slack.users.set(ADMIN_ID, ADMIN);
-  slack.users.set(ADMIN2_ID, ADMIN2);
-  slack.users.set(MEMBER_ID, MEMBER);
-  await makeActive(app, ADMIN2, 'admin');
-  await makeActive(app, MEMBER, 'member');
-  return {
-    app,
-    slack,
-    postmark,
-    msw,
-    close: async () => {
-      await app.close();
-      msw.close();
-    },
-  };
-}
-
-/** Invites then activates a user directly (as if they had accepted). */
-export async function makeActive(app: TestApp, email: string, role: 'admin' | 'member'): Promise<void> {
-  const r = await app.deps.service.invite(adminActor, [{ email, role }]);
-  if (!r.ok || !r.value[0]?.result.ok) throw new Error(`could not invite ${email}`);
-  const db = app.deps.database.db;
-  await db
-    .updateTable('invitations')
-    .set({ state: 'accepted' })
-    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email))
-    .where('state', '=', 'pending')
-    .execute();
-  await db.updateTable('users').set({ state: 'active', role }).where('email', '=', email).execute();
-}
+export { ADMIN_ID, ADMIN2, ADMIN2_ID, MEMBER, MEMBER_ID, makeActive, type Rig, startRig } from '../support/rig.js';
 
 /** Row counts of every table a request could change, plus the audit trail length and queued jobs. */
 export async function stateCounts(app: TestApp): Promise<Record<string, number>> {

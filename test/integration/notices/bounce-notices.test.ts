@@ -1,25 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
+import { adminActor, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { postmarkFake } from '../../support/postmark.js';
-import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
-import { ADMIN_ID, CHANNEL, clickNotice, lineOf, MEMBER_ID, noticeSlack, settle } from './helpers.js';
+import { useMsw } from '../../support/rig.js';
+import { blockKitViolations, eventually, slackFake } from '../../support/slack.js';
+import { CHANNEL, clickNotice, lineOf, MEMBER_ID, noticeSlack, settle } from './helpers.js';
 
 const fake = slackFake();
 const slack = noticeSlack(fake);
 const postmark = postmarkFake();
 const AUTH = `Basic ${Buffer.from('postmark:hook-password').toString('base64')}`;
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
 
-beforeAll(() => {
-  msw = startMsw(...slack.handlers, ...fake.handlers, ...postmark.handlers);
-  fake.users.set(ADMIN_ID, ADMIN);
-  fake.users.set(MEMBER_ID, 'member@example.com');
-});
-afterAll(() => msw?.close());
+useMsw(fake, [...slack.handlers, ...postmark.handlers]);
 beforeEach(async () => {
-  fake.reset();
   slack.reset();
   postmark.reset();
   app = await startTestApp({

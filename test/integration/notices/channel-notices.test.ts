@@ -1,26 +1,20 @@
 import { HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requestSweep } from '../../../src/jobs/sweep-expiries.js';
 import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, adminActor, outbox, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
 import { DAY, HOUR } from '../../support/clock.js';
-import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
+import { useMsw } from '../../support/rig.js';
+import { blockKitViolations, eventually, slackFake } from '../../support/slack.js';
 import { ADMIN_ID, CHANNEL, clickNotice, lineOf, MEMBER_ID, noticeSlack, settle, sweepAndSettle } from './helpers.js';
 
 const fake = slackFake();
 const slack = noticeSlack(fake);
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
 
-beforeAll(() => {
-  // Ours first: they answer chat.postMessage / chat.update / users.lookupByEmail before the generic fake.
-  msw = startMsw(...slack.handlers, ...fake.handlers);
-  fake.users.set(ADMIN_ID, ADMIN);
-  fake.users.set(MEMBER_ID, 'member@example.com');
-});
-afterAll(() => msw?.close());
+// Ours first: they answer chat.postMessage / chat.update / users.lookupByEmail before the generic fake.
+useMsw(fake, slack.handlers);
 beforeEach(async () => {
-  fake.reset();
   slack.reset();
   // One app (and database) per test: time only moves forward, so earlier tests' invitations would expire into later digests.
   app = await startTestApp({ slack: true, env: { NOTICE_CHANNEL: CHANNEL, RESEND_COOLDOWN: 'off' } });

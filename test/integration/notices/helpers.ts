@@ -6,8 +6,10 @@ import { SLACK_API_URL, type TestApp } from '../../support/app.js';
 import { payloadBody, type SlackFake, signedRequest, TEAM_ID } from '../../support/slack.js';
 
 export const CHANNEL = 'C0NOTICE1';
-export const ADMIN_ID = 'UADMIN';
-export const MEMBER_ID = 'UMEMBER';
+
+import { ADMIN_ID } from '../../support/rig.js';
+
+export { ADMIN_ID, MEMBER_ID } from '../../support/rig.js';
 
 type Obj = Record<string, any>;
 type Answer = (args: Obj) => Response | Obj;

@@ -1,5 +1,6 @@
 import { ACTION } from '../../../src/slack/ids.js';
 import { adminActor, type TestApp, rowOf as viewOf } from '../../support/app.js';
+import { ADMIN_ID } from '../../support/rig.js';
 import {
   blockAction,
   commandBody,
@@ -9,8 +10,7 @@ import {
   signedRequest,
 } from '../../support/slack.js';
 
-export const ADMIN_ID = 'UADMIN';
-export const MEMBER_ID = 'UMEMBER';
+export { ADMIN_ID, MEMBER_ID } from '../../support/rig.js';
 
 type Obj = Record<string, any>;
 

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids.js';
-import { ADMIN, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, outbox, type TestApp } from '../../support/app.js';
+import { useSlackApp } from '../../support/rig.js';
 import {
   blockAction,
   blockKitViolations,
@@ -9,26 +10,13 @@ import {
   payloadBody,
   signedRequest,
   slackFake,
-  startMsw,
   viewSubmission,
 } from '../../support/slack.js';
 import { ADMIN_ID, command, invite, MEMBER_ID, optionValue, press, rowOf, snapshot } from './helpers.js';
 
 const fake = slackFake();
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
-beforeAll(async () => {
-  msw = startMsw(...fake.handlers);
-  app = await startTestApp({ slack: true });
-  fake.users.set(ADMIN_ID, ADMIN);
-  fake.users.set(MEMBER_ID, 'member@example.com');
-  await invite(app, 'home-one@example.com', 'Home One');
-});
-afterAll(async () => {
-  await app?.close();
-  msw?.close();
-});
-beforeEach(() => fake.reset());
+useSlackApp(fake, (a) => (app = a), { setup: (a) => invite(a, 'home-one@example.com', 'Home One').then(() => {}) });
 
 const published = () =>
   eventually(() => {

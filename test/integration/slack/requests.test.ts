@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, startTestApp, type TestApp } from '../../support/app.js';
-import {
-  blockKitViolations,
-  commandBody,
-  eventually,
-  sign,
-  signedRequest,
-  slackFake,
-  startMsw,
-} from '../../support/slack.js';
+import { adminActor, type TestApp } from '../../support/app.js';
+import { useSlackApp } from '../../support/rig.js';
+import { blockKitViolations, commandBody, eventually, sign, signedRequest, slackFake } from '../../support/slack.js';
 import { ADMIN_ID, command, press } from './helpers.js';
 
 const fake = slackFake();
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
-beforeAll(async () => {
-  msw = startMsw(...fake.handlers);
-  // No workers: 500 invitation emails are not what this file is about.
-  app = await startTestApp({ slack: true, workers: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: 'off' } });
-  fake.users.set(ADMIN_ID, ADMIN);
-});
-afterAll(async () => {
-  await app?.close();
-  msw?.close();
-});
-beforeEach(() => fake.reset());
+// No workers: 500 invitation emails are not what this file is about.
+useSlackApp(fake, (a) => (app = a), { workers: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: 'off' } });
 
 describe('request verification', () => {
   const body = () => commandBody({ text: 'list', userId: ADMIN_ID, responseUrl: fake.responseUrl().url });

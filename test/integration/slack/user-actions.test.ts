@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION, BLOCK } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, outbox, startTestApp, type TestApp, userResultOf } from '../../support/app.js';
+import { adminActor, outbox, type TestApp, userResultOf } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
-import { eventually, slackFake, startMsw } from '../../support/slack.js';
+import { ADMIN2, makeActive, useSlackApp } from '../../support/rig.js';
+import { eventually, slackFake } from '../../support/slack.js';
 import {
   ADMIN_ID,
   command,
@@ -17,26 +18,8 @@ import {
 } from './helpers.js';
 
 const fake = slackFake();
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
-beforeAll(async () => {
-  msw = startMsw(...fake.handlers);
-  app = await startTestApp({ slack: true });
-  fake.users.set(ADMIN_ID, ADMIN);
-  fake.users.set(MEMBER_ID, 'member@example.com');
-  fake.users.set('UADMIN2', 'second@example.com');
-  await app.deps.service.invite(adminActor, [{ email: 'second@example.com', role: 'admin' }]);
-  await app.deps.database.db
-    .updateTable('users')
-    .set({ state: 'active' })
-    .where('email', '=', 'second@example.com')
-    .execute();
-});
-afterAll(async () => {
-  await app?.close();
-  msw?.close();
-});
-beforeEach(() => fake.reset());
+useSlackApp(fake, (a) => (app = a), { setup: (a) => makeActive(a, ADMIN2, 'admin') });
 
 /** Opens the list and returns the row of `email` plus the list's response_url. */
 async function listRow(email: string, userId = ADMIN_ID) {

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, outbox, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
-import { blockKitViolations, eventually, slackFake, startMsw } from '../../support/slack.js';
-import { ADMIN_ID, command, invite, MEMBER_ID, menuLabels, rowOf, snapshot } from './helpers.js';
+import { useSlackApp } from '../../support/rig.js';
+import { blockKitViolations, slackFake } from '../../support/slack.js';
+import { command, invite, MEMBER_ID, menuLabels, rowOf, snapshot } from './helpers.js';
 
 const fake = slackFake();
-let msw: ReturnType<typeof startMsw>;
 let app: TestApp;
-beforeAll(async () => {
-  msw = startMsw(...fake.handlers);
-  app = await startTestApp({ slack: true });
-  fake.users.set(ADMIN_ID, ADMIN);
-  fake.users.set(MEMBER_ID, 'member@example.com');
+useSlackApp(fake, (a) => {
+  app = a;
 });
-afterAll(async () => {
-  await app?.close();
-  msw?.close();
-});
-beforeEach(() => fake.reset());
 
 describe('/users list', () => {
   it('acknowledges at once, then answers with a header, one row per user and exactly the allowed ••• options', async () => {

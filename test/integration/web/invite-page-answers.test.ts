@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formTokens } from '../../../src/web/security.js';
 import { accept, app, csrfOf, get, invite, ORIGIN, post, snapshot, url, useInviteApp } from './invite-helpers.js';
 
 // Accepting and declining: same-origin POSTs with the form token, once.

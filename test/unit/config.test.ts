@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
