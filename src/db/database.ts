@@ -134,7 +134,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   } else {
     pglite = target.pglite;
   }
-  // ONE connection over PGlite: inside a transaction only its `trx` may be used (see STACK.md).
+  // ONE connection over PGlite: inside a transaction only its `trx` may be used (see docs/stack-notes.md).
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
   return handle(
     'pglite',
