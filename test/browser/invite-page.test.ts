@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminActor, outbox, startTestApp, type TestApp } from '../support/app.js';
+import { CHROMIUM, chromiumRequired, hasChromium, INSTALL_CHROMIUM } from '../support/chromium.js';
 import { DAY } from '../support/clock.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[browser tests] SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)`);
+if (!hasChromium && chromiumRequired) {
+  it('Chromium is installed (required in CI)', () => {
+    throw new Error(`${CHROMIUM} is missing: ${INSTALL_CHROMIUM}`);
+  });
+}
 
 // Screenshots always get taken (a page that cannot render fails here); they replace the ones in
 // docs/screenshots only when asked, so a plain `npm test` leaves the work tree clean.
