@@ -135,7 +135,26 @@ export interface NoticesTable {
   handled_at: Timestamp | null;
 }
 
+/** One Slack installation (a workspace, or a Grid org for an org-wide install), bound to one account. */
+export interface InstallationsTable {
+  id: Generated<string>;
+  install_key: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  is_enterprise_install: boolean;
+  account_id: string;
+  bot_user_id: string | null;
+  installer_user_id: string | null;
+  /** AES-256-GCM of the installation JSON (tokens included); null once uninstalled. */
+  secret: string | null;
+  source: 'oauth' | 'env';
+  installed_at: Timestamp;
+  updated_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
+  installations: InstallationsTable;
   accounts: AccountsTable;
   users: UsersTable;
   invitations: InvitationsTable & InvitationSendTable;

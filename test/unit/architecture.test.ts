@@ -16,7 +16,7 @@ const ENTRY = new Set([
 ]);
 /** Cross-cutting leaves anyone may use: text helpers, the logger, the metrics registry. */
 const LEAVES = ['text', 'log', 'metrics'];
-const SERVICES = ['invitations', 'delivery', 'notices'];
+const SERVICES = ['invitations', 'delivery', 'notices', 'installations'];
 const ALLOWED: Record<string, readonly string[]> = {
   text: [],
   log: [],
@@ -26,6 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   invitations: ['db', ...LEAVES],
   delivery: ['invitations', 'db', 'email', ...LEAVES],
   notices: ['invitations', 'db', ...LEAVES],
+  installations: ['invitations', 'db', ...LEAVES],
   commands: ['invitations', ...LEAVES],
   slack: [...SERVICES, 'commands', 'config', ...LEAVES],
   web: [...SERVICES, ...LEAVES],

@@ -1,0 +1,119 @@
+import type { Db } from '../db/database.js';
+import { ensureAdmin } from '../invitations/bootstrap.js';
+import { ok, type Result } from '../invitations/errors.js';
+import type { Clock } from '../invitations/invitation.js';
+import { normalizeEmail } from '../text/email.js';
+import type { Sealer } from './crypto.js';
+import * as repo from './repository.js';
+
+/** Where an installation lives: a workspace, or (org-wide install) an Enterprise Grid org. */
+export interface InstallTarget {
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+}
+
+/** The row key of an install target. */
+export const installKey = (t: InstallTarget): string =>
+  t.isEnterpriseInstall ? `E:${t.enterpriseId ?? ''}` : `T:${t.teamId ?? ''}`;
+
+/**
+ * The keys to look a request up by, most specific first: a workspace's own installation, then its
+ * org's org-wide one (one install serves every workspace of the org).
+ */
+export function lookupKeys(t: InstallTarget): string[] {
+  if (t.isEnterpriseInstall) return t.enterpriseId ? [`E:${t.enterpriseId}`] : [];
+  return [...(t.teamId ? [`T:${t.teamId}`] : []), ...(t.enterpriseId ? [`E:${t.enterpriseId}`] : [])];
+}
+
+export interface Installed {
+  accountId: string;
+  /** The installation as the Slack SDK stores it (tokens included); null for the env-token install. */
+  payload: string | null;
+  source: 'oauth' | 'env';
+}
+
+/** For a new installation: the account it creates (named by the installer) or an existing one. */
+export type Binding = { create: { name: string; adminEmail: string | null } } | { accountId: string };
+
+/**
+ * Slack installations, each bound to exactly one Marketplace account. Tokens are sealed at rest
+ * (crypto.ts) with the install key as context. A reinstall or a token rotation keeps the binding;
+ * uninstalling deletes the tokens and keeps the binding, so requests for it are no longer served.
+ */
+export class InstallationService {
+  constructor(private readonly deps: { db: Db; clock: Clock; sealer: Sealer }) {}
+
+  async install(p: {
+    target: InstallTarget;
+    botUserId: string | null;
+    installerUserId: string | null;
+    payload: string | null;
+    source: 'oauth' | 'env';
+    binding: Binding;
+  }): Promise<Result<{ accountId: string; created: boolean }>> {
+    const key = installKey(p.target);
+    const now = this.deps.clock();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const known = await repo.byKey(trx, key);
+      let accountId = known?.account_id;
+      let created = false;
+      if (!accountId) {
+        if ('accountId' in p.binding) accountId = p.binding.accountId;
+        else {
+          const name = p.binding.create.name.trim().slice(0, 100);
+          accountId = await repo.createAccount(trx, name);
+          if (!accountId) {
+            return {
+              ok: false,
+              error: { code: 'invalid_input', detail: `An account named "${name}" exists already.` },
+            };
+          }
+          created = true;
+          const email = p.binding.create.adminEmail ? normalizeEmail(p.binding.create.adminEmail) : null;
+          if (email) await ensureAdmin(trx, accountId, email, now, 'Slack install');
+        }
+      }
+      const secret = p.payload === null ? null : this.deps.sealer.seal(p.payload, key);
+      await repo.upsert(trx, {
+        install_key: key,
+        team_id: p.target.teamId,
+        enterprise_id: p.target.enterpriseId,
+        is_enterprise_install: p.target.isEnterpriseInstall,
+        account_id: accountId,
+        bot_user_id: p.botUserId,
+        installer_user_id: p.installerUserId,
+        secret,
+        source: p.source,
+        installed_at: now,
+        updated_at: now,
+        revoked_at: null,
+      });
+      return ok({ accountId, created });
+    });
+  }
+
+  /** The live installation serving a request from `target`, or null (unknown or uninstalled). */
+  async find(target: InstallTarget): Promise<Installed | null> {
+    const row = await repo.firstLive(this.deps.db, lookupKeys(target));
+    if (!row) return null;
+    const payload = row.secret === null ? null : this.deps.sealer.open(row.secret, row.install_key);
+    return { accountId: row.account_id, payload, source: row.source };
+  }
+
+  /** `app_uninstalled` / `tokens_revoked`: the tokens are deleted; returns how many installations ended. */
+  async uninstall(target: InstallTarget): Promise<number> {
+    return repo.revoke(this.deps.db, [installKey(target)], this.deps.clock());
+  }
+
+  /** The CLI's `bind`: serve an installation with an existing account instead of the one it made. */
+  async bind(target: InstallTarget, accountName: string): Promise<Result<{ accountId: string }>> {
+    const accountId = await repo.accountIdByName(this.deps.db, accountName);
+    if (!accountId)
+      return { ok: false, error: { code: 'invalid_input', detail: `No account is named "${accountName}".` } };
+    const bound = await repo.rebind(this.deps.db, installKey(target), accountId, this.deps.clock());
+    return bound
+      ? ok({ accountId })
+      : { ok: false, error: { code: 'invalid_input', detail: `No installation for ${installKey(target)}.` } };
+  }
+}
