@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 
 describe('RESEND_COOLDOWN and ACCOUNT_HOURLY_EMAIL_CAP', () => {
   it('default to 10 minutes and 200 per hour', () => {
