@@ -34,10 +34,11 @@ export async function seedUsers(
       when u.state = 'invited' then now() - interval '1 day'
       else now() - interval '25 days' end`;
   await sql`
-    insert into users (account_id, email, name, role, state, created_at, activated_at)
+    insert into users (account_id, email, name, role, state, created_at, activated_at, state_changed_at)
     select ${accountId}::bigint, 'u' || lpad(g::text, 7, '0') || '@bench.test', 'User ' || g, 'member',
       ${state},
-      now() - interval '30 days', ${mode === 'mixed' ? sql`case when g % 10 < 4 then now() - interval '20 days' end` : null}
+      now() - interval '30 days', ${mode === 'mixed' ? sql`case when g % 10 < 4 then now() - interval '20 days' end` : null},
+      now() - interval '20 days'
     from generate_series(${from}::int, ${to}::int) g`.execute(db);
   // One invitation per seeded user: pending (valid or expired), accepted or cancelled.
   await sql`
