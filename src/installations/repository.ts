@@ -76,3 +76,8 @@ export async function createAccount(db: Executor, name: string): Promise<string 
     .executeTakeFirst();
   return row?.id;
 }
+
+export async function accountName(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('accounts').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
+}

@@ -106,6 +106,10 @@ export class InstallationService {
     return repo.revoke(this.deps.db, [installKey(target)], this.deps.clock());
   }
 
+  async accountName(accountId: string): Promise<string> {
+    return (await repo.accountName(this.deps.db, accountId)) ?? '';
+  }
+
   /** The CLI's `bind`: serve an installation with an existing account instead of the one it made. */
   async bind(target: InstallTarget, accountName: string): Promise<Result<{ accountId: string }>> {
     const accountId = await repo.accountIdByName(this.deps.db, accountName);

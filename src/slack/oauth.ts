@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthorizeResult } from '@slack/bolt';
+import { type Installation, type InstallationQuery, InstallProvider } from '@slack/oauth';
+import { WebClient } from '@slack/web-api';
+import type { InstallationService, InstallTarget } from '../installations/service.js';
+import { describeError } from '../invitations/errors.js';
+import type { Logger } from '../log.js';
+import { boltLogger } from './bolt-logger.js';
+import { slackClientOptions } from './client-options.js';
+import { BOT_SCOPES } from './ids.js';
+
+/** Where Slack sends the browser back (src/web/slack-install.ts serves it). */
+const REDIRECT_PATH = '/slack/oauth_redirect';
+
+export interface OAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  publicBaseUrl: string;
+  slackApiUrl: string | null;
+}
+
+/** What the install pages need: start the OAuth dance, finish it, and say how it went. */
+export interface Installer {
+  /** Redirects the browser to Slack's consent screen, remembering the account name it will create. */
+  start(req: IncomingMessage, res: ServerResponse, accountName: string): Promise<void>;
+  finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    done: { installed(where: string, accountName: string): void; failed(reason: string): void },
+  ): Promise<void>;
+  /** Bolt's authorize: the installation's tokens (rotated when due) and the account it serves. */
+  authorize(source: InstallationQuery<boolean>): Promise<AuthorizeResult>;
+}
+
+const targetOf = (q: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean;
+}): InstallTarget => ({
+  teamId: q.isEnterpriseInstall ? null : (q.teamId ?? null),
+  enterpriseId: q.enterpriseId ?? null,
+  isEnterpriseInstall: q.isEnterpriseInstall === true,
+});
+
+/**
+ * "Add to Slack" for any number of workspaces and Enterprise Grid orgs, with Slack's own installer
+ * (@slack/oauth's InstallProvider: state verification, token rotation) over our installation store
+ * (src/installations/: sealed tokens, one account per installation).
+ */
+export function createInstaller(settings: OAuthSettings, installations: InstallationService, log: Logger): Installer {
+  const clientOptions = slackClientOptions(settings.slackApiUrl);
+  const redirectUri = `${settings.publicBaseUrl}${REDIRECT_PATH}`;
+  /** The installer's Slack profile email, asked with the new bot token: they become the first admin. */
+  const installerEmail = async (i: Installation): Promise<string | null> => {
+    if (!i.bot?.token) return null;
+    const info = await new WebClient(i.bot.token, clientOptions).users.info({ user: i.user.id });
+    return info.user?.profile?.email ?? null;
+  };
+  const provider = new InstallProvider({
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    stateSecret: settings.stateSecret,
+    directInstall: true,
+    installUrlOptions: { scopes: [...BOT_SCOPES], redirectUri },
+    clientOptions,
+    logger: boltLogger(log),
+    installationStore: {
+      storeInstallation: async (installation) => {
+        const i = installation as Installation;
+        const target = targetOf({
+          teamId: i.team?.id,
+          enterpriseId: i.enterprise?.id,
+          isEnterpriseInstall: i.isEnterpriseInstall === true,
+        });
+        const name = i.metadata?.trim() || i.team?.name || i.enterprise?.name || 'Marketplace account';
+        const r = await installations.install({
+          target,
+          botUserId: i.bot?.userId ?? null,
+          installerUserId: i.user.id,
+          payload: JSON.stringify(i),
+          source: 'oauth',
+          binding: { create: { name, adminEmail: await installerEmail(i) } },
+        });
+        if (!r.ok) throw Object.assign(new Error(describeError(r.error)), { code: 'account_refused' });
+      },
+      fetchInstallation: async (query) => {
+        const found = await installations.find(targetOf(query));
+        if (!found?.payload) throw new Error('this workspace has no installation of the app');
+        return JSON.parse(found.payload) as Installation;
+      },
+      deleteInstallation: async (query) => {
+        await installations.uninstall(targetOf(query));
+      },
+    },
+  });
+
+  return {
+    start: (req, res, accountName) =>
+      provider.handleInstallPath(req, res, undefined, {
+        scopes: [...BOT_SCOPES],
+        redirectUri,
+        metadata: accountName.slice(0, 100),
+      }),
+    finish: (req, res, done) =>
+      provider.handleCallback(req, res, {
+        successAsync: async (installation) => {
+          const i = installation as Installation;
+          const found = await installations.find(
+            targetOf({
+              teamId: i.team?.id,
+              enterpriseId: i.enterprise?.id,
+              isEnterpriseInstall: i.isEnterpriseInstall === true,
+            }),
+          );
+          done.installed(
+            i.team?.name ?? i.enterprise?.name ?? 'your workspace',
+            found ? await installations.accountName(found.accountId) : '',
+          );
+        },
+        failureAsync: async (error) => {
+          log.warn({ code: error.code }, 'Slack install failed');
+          done.failed(
+            error.code === 'account_refused'
+              ? error.message
+              : 'Slack did not confirm the installation (it may have been cancelled, or the link was used twice). Please start again.',
+          );
+        },
+      }),
+    authorize: async (source) => {
+      const auth = await provider.authorize(source);
+      const found = await installations.find(targetOf(source));
+      if (!found) throw new Error('this workspace has no installation of the app');
+      return {
+        ...auth,
+        accountId: found.accountId,
+        homeTeamId: source.isEnterpriseInstall ? null : (source.teamId ?? null),
+        homeEnterpriseId: source.enterpriseId ?? null,
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, Response } from 'express';
+import type { Logger } from '../log.js';
+import { installedPage, installFailedPage, installPage } from './html/install-views.js';
+import { type Page, renderPage } from './html/layout.js';
+import { pageSecurityHeaders } from './security.js';
+
+export const INSTALL_PATH = '/slack/install';
+export const INSTALL_START_PATH = '/slack/install/start';
+export const REDIRECT_PATH = '/slack/oauth_redirect';
+
+/** Slack's OAuth dance, as the pages need it (src/slack/oauth.ts implements it). */
+export interface InstallFlow {
+  start(req: IncomingMessage, res: ServerResponse, accountName: string): Promise<void>;
+  finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    done: { installed(where: string, accountName: string): void; failed(reason: string): void },
+  ): Promise<void>;
+}
+
+/**
+ * "Add to Slack" (OAuth mode only): a page where the installer names the Marketplace account, the
+ * redirect to Slack (with a signed state cookie), and the page Slack sends the browser back to.
+ */
+export function registerSlackInstall(web: Express, flow: InstallFlow, log: Logger): void {
+  const send = (res: Response, page: Page) => res.status(page.status).type('html').send(renderPage(page));
+  web.get(INSTALL_PATH, pageSecurityHeaders, (_req, res) => send(res, installPage(INSTALL_START_PATH)));
+  web.get(INSTALL_START_PATH, pageSecurityHeaders, async (req, res, next) => {
+    const name = typeof req.query.account === 'string' ? req.query.account.trim() : '';
+    if (!name || name.length > 100) {
+      return send(res, installPage(INSTALL_START_PATH, 'Give the account a name of at most 100 characters.'));
+    }
+    await flow.start(req, res, name).catch(next);
+  });
+  web.get(REDIRECT_PATH, pageSecurityHeaders, async (req, res, next) => {
+    await flow
+      .finish(req, res, {
+        installed: (where, accountName) => send(res, installedPage(where, accountName)),
+        failed: (reason) => send(res, installFailedPage(reason)),
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'Slack install callback failed');
+        next(err);
+      });
+  });
+}
