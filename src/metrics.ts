@@ -75,7 +75,7 @@ type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
  */
 export function countSlackApiErrors(fetch: Fetch): Fetch {
   return async (url, init) => {
-    const method = String(url).split('?')[0]!.split('/').pop() || 'unknown';
+    const method = String(url).split('?')[0]?.split('/').pop() || 'unknown';
     let response: Response;
     try {
       response = await fetch(url, init);

@@ -18,7 +18,7 @@ export type Executor = Db | Trx;
 
 /** The shape pg-boss wants for its `db` option; lets it share our pool (and our transactions). */
 export interface SqlExecutor {
-  executeSql(text: string, values: unknown[]): Promise<{ rows: any[] }>;
+  executeSql(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 export interface DatabaseHandle {
@@ -198,7 +198,7 @@ export function executorFor(executor: Executor): SqlExecutor {
   return {
     executeSql: async (text, values) => {
       const result = await executor.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows as any[] };
+      return { rows: result.rows as Record<string, unknown>[] };
     },
   };
 }

@@ -120,7 +120,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
            from pgboss.job where state in ('created', 'retry') group by name`,
         [],
       );
-      const found = new Map(rows.map((r: { name: string; waiting: number; age: number }) => [r.name, r]));
+      const found = new Map(rows.map((r) => [String(r.name), { waiting: Number(r.waiting), age: Number(r.age) }]));
       return (Object.keys(DEFAULT_RETRY) as JobName[]).map((queue) => ({
         queue,
         waiting: found.get(queue)?.waiting ?? 0,

@@ -2,9 +2,9 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as c
 
 /** Parses "90s", "1m", "24h", "7d", "500ms" into milliseconds; null when the text is not one of those. */
 export function parseDuration(text: string): number | null {
-  const match = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase() as keyof typeof UNIT_MS];
+  const [, amount, unit] = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/i.exec(text) ?? [];
+  if (!amount || !unit) return null;
+  const value = Number(amount) * UNIT_MS[unit.toLowerCase() as keyof typeof UNIT_MS];
   return value > 0 && Number.isSafeInteger(value) ? value : null;
 }
 

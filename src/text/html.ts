@@ -44,6 +44,5 @@ export function safeHttpUrl(value: string): string {
  * break the layout or look like an extra header.
  */
 export function singleLine(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  return value.replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }

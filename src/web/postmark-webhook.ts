@@ -40,7 +40,10 @@ export function registerPostmarkWebhook(web: Express, deps: WebhookDeps): void {
     // Both compared every time (no short cut), over fixed-length digests: timing reveals nothing.
     const userOk = timingSafeEqual(digest(given?.user ?? ''), expected.user);
     const passwordOk = timingSafeEqual(digest(given?.password ?? ''), expected.password);
-    if (given && userOk && passwordOk) return next();
+    if (given && userOk && passwordOk) {
+      next();
+      return;
+    }
     deps.log.warn({ ip: req.ip, hadCredentials: given !== null }, 'postmark webhook: rejected credentials');
     res
       .status(401)
@@ -87,7 +90,10 @@ export function registerPostmarkWebhook(web: Express, deps: WebhookDeps): void {
   /** Body-reading errors of this route only (too large, bad encoding): a 4xx, logged, never a crash. */
   const bodyErrors = (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     const status = httpStatusOf(err);
-    if (status >= 500 || res.headersSent) return next(err);
+    if (status >= 500 || res.headersSent) {
+      next(err);
+      return;
+    }
     const type = typeof err === 'object' && err && 'type' in err ? String(err.type) : 'unreadable body';
     deps.log.warn({ reason: type, status }, 'postmark webhook: bad request');
     res
@@ -116,9 +122,9 @@ function digest(text: string): Buffer {
 
 /** RFC 7617 Basic credentials; null when the header is missing or not Basic. */
 function basicCredentials(header: string | undefined): { user: string; password: string } | null {
-  const match = /^\s*basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const [, encoded] = /^\s*basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header ?? '') ?? [];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
