@@ -30,7 +30,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute();
   await sql`create index installations_by_account on installations (account_id)`.execute(db);
-
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -68,7 +68,7 @@ const url = (what: string, { base = true } = {}) =>
 const duration = (example: string) =>
   optional
     .refine((v) => v === undefined || parseDuration(v) !== null, `must be a duration like ${example}`)
-    .transform((v) => (v === undefined ? undefined : parseDuration(v)!));
+    .transform((v) => (v === undefined ? undefined : (parseDuration(v) ?? undefined)));
 
 const schema = z.object({
   NODE_ENV: optional,
@@ -157,7 +157,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   const slack = e.SLACK_BOT_TOKEN
     ? e.SLACK_APP_TOKEN
       ? { mode: 'socket' as const, appToken: e.SLACK_APP_TOKEN, botToken: e.SLACK_BOT_TOKEN }
-      : { mode: 'http' as const, signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN }
+      : { mode: 'http' as const, signingSecret: e.SLACK_SIGNING_SECRET ?? '', botToken: e.SLACK_BOT_TOKEN }
     : null;
   const config: Config = {
     production,
@@ -172,7 +172,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
           serverToken: e.POSTMARK_SERVER_TOKEN,
           apiUrl: e.POSTMARK_API_URL ?? null,
           messageStream: e.POSTMARK_MESSAGE_STREAM ?? 'outbound',
-          from: e.EMAIL_FROM!,
+          from: e.EMAIL_FROM ?? '', // crossFieldErrors requires it with a server token
         }
       : null,
     accountName: e.ACCOUNT_NAME ?? 'My Marketplace account',
@@ -184,9 +184,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     marketplaceUrl: e.MARKETPLACE_URL ?? 'https://marketplace.example.com/sign-in',
     reminderBeforeMs: e.REMINDER_BEFORE === 'off' ? null : parseDuration(e.REMINDER_BEFORE ?? '24h'),
     postmarkWebhook: e.POSTMARK_WEBHOOK_USER
-      ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD! }
+      ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD ?? '' }
       : null,
-    resendCooldownMs: e.RESEND_COOLDOWN === 'off' ? 0 : parseDuration(e.RESEND_COOLDOWN ?? '10m')!,
+    resendCooldownMs: e.RESEND_COOLDOWN === 'off' ? 0 : (parseDuration(e.RESEND_COOLDOWN ?? '10m') ?? 600_000),
     accountHourlyEmailCap: e.ACCOUNT_HOURLY_EMAIL_CAP === 'off' ? null : Number(e.ACCOUNT_HOURLY_EMAIL_CAP ?? 200),
     metricsToken: e.METRICS_TOKEN ?? null,
   };

@@ -1,5 +1,5 @@
-import { describeError } from '../invitations/errors.js';
 import type { InstallationService } from '../installations/service.js';
+import { describeError } from '../invitations/errors.js';
 import { isEnterpriseId, isTeamId } from '../text/ids.js';
 import type { CliResult } from './run.js';
 
@@ -18,12 +18,23 @@ export async function bindVerb(
   if (argv[0] !== 'bind') return null;
   const target = argv[1] ?? '';
   const at = argv.indexOf('--account');
-  const name = at > 0 ? argv.slice(at + 1).join(' ').trim() : '';
+  const name =
+    at > 0
+      ? argv
+          .slice(at + 1)
+          .join(' ')
+          .trim()
+      : '';
   const usage = (why: string): CliResult => ({ output: `${why}\n${USAGE}`, code: 2, queuedEmail: false });
-  if (!isTeamId(target) && !isEnterpriseId(target)) return usage(`"${target.slice(0, 30)}" is not a Slack team or org id.`);
+  if (!isTeamId(target) && !isEnterpriseId(target))
+    return usage(`"${target.slice(0, 30)}" is not a Slack team or org id.`);
   if (!name) return usage('Name the account with --account.');
   if (!actorEmail || !(await deps.isAdminOf(name, actorEmail))) {
-    return { output: `Only an Active admin of "${name}" can bind a workspace to it (use --as).`, code: 1, queuedEmail: false };
+    return {
+      output: `Only an Active admin of "${name}" can bind a workspace to it (use --as).`,
+      code: 1,
+      queuedEmail: false,
+    };
   }
   const org = target.startsWith('E');
   const r = await deps.installations.bind(

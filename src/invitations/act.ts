@@ -87,7 +87,7 @@ export async function act<T>(
         account: spec.account ?? false,
       });
       const admin = locked.actor;
-      if (!admin || admin.state !== 'active' || admin.role !== 'admin') fail('not_admin');
+      if (admin?.state !== 'active' || admin.role !== 'admin') fail('not_admin');
       const value = await work(trx, { admin, target: locked.target });
       await options.within?.(trx);
       const page = options.redraw ? await listUsers(trx, actor.accountId, options.redraw, ctx.clock()) : null;

@@ -20,7 +20,13 @@ export async function ensureAdmins(
 }
 
 /** One address made an Active admin of one account, in the caller's transaction; `why` names the source. */
-export async function ensureAdmin(trx: Executor, accountId: string, email: string, now: Date, why: string): Promise<void> {
+export async function ensureAdmin(
+  trx: Executor,
+  accountId: string,
+  email: string,
+  now: Date,
+  why: string,
+): Promise<void> {
   const user = await findUser(trx, accountId, { email });
   if (user?.state === 'active' && user.role === 'admin') return;
   if (user) {

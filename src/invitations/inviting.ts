@@ -110,7 +110,7 @@ export function inviting(ctx: ServiceContext) {
         target: null,
         account: true,
       });
-      if (!admin || admin.state !== 'active' || admin.role !== 'admin') {
+      if (admin?.state !== 'active' || admin.role !== 'admin') {
         await trx.rollback().execute();
         await refuse(ctx.db, actor, 'invite', { code: 'not_admin' }, ctx.clock());
         return { ok: false, error: { code: 'not_admin' } };

@@ -52,7 +52,7 @@ export async function postOne(
 ): Promise<'done' | 'retry'> {
   const { postId } = job.data;
   const post = await deps.notices.post(postId);
-  if (!post || post.state !== 'pending') return 'done';
+  if (post?.state !== 'pending') return 'done';
   if (!deps.poster) {
     (deps.once ?? ((_k, w) => w()))('no-slack', () =>
       deps.log.info('Slack is not configured: channel notices and DMs are skipped'),

@@ -134,7 +134,7 @@ export class NoticeService {
   async recordBounce(trx: Executor, invitationId: string): Promise<string | null> {
     const now = this.deps.clock();
     const parties = await repo.invitationParties(trx, this.deps.accountId, invitationId);
-    if (!parties || parties.state !== 'pending') return null;
+    if (parties?.state !== 'pending') return null;
     const channel = await this.deps.channel.current(trx);
     if (!channel) return null;
     const noticeId = await repo.claimAnswer(trx, {

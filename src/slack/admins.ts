@@ -24,7 +24,7 @@ export class SlackDirectory {
     const now = this.clock().getTime();
     const hit = this.emails.get(userId);
     if (hit && hit.until > now) return hit.email;
-    let user;
+    let user: Awaited<ReturnType<WebClient['users']['info']>>['user'];
     try {
       user = (await client.users.info({ user: userId })).user;
     } catch (err) {

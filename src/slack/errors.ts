@@ -1,9 +1,9 @@
 import { type DomainError, describeError } from '../invitations/errors.js';
-import { escape } from './mrkdwn.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 
 /** THE mapping of a domain refusal to Slack text: the shared wording, escaped for mrkdwn. */
 export function slackErrorText(error: DomainError): string {
-  return `:warning: ${escape(describeError(error))}`;
+  return `:warning: ${escapeMrkdwn(describeError(error))}`;
 }
 
 /** Said when something unexpected broke; details go to the log, never to Slack. */

@@ -4,7 +4,7 @@ import { shortUtc } from '../text/dates.js';
  * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through
  * `escape` so that `<!channel>` or `<@U1>` renders as text instead of pinging people.
  */
-export function escape(text: string): string {
+export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -16,7 +16,7 @@ export function truncate(text: string, max: number): string {
 
 /** Truncated then escaped: escaping can lengthen text, so cut first, on the human-visible text. */
 export function userText(text: string, max: number): string {
-  return escape(truncate(text, max));
+  return escapeMrkdwn(truncate(text, max));
 }
 
 /** Slack renders this in each viewer's own time zone. */

@@ -76,7 +76,7 @@ async function shoot(name: string) {
   await page.setViewportSize(DESKTOP);
 }
 
-const heading = () => page.locator('h1').innerText();
+const heading = () => page.locator('h1').textContent();
 
 describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
   beforeAll(async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     const res = await page.goto(link);
     expect(res!.status()).toBe(200);
     expect(await heading()).toBe("You're invited to join Acme Marketplace");
-    expect(await page.locator('body').innerText()).toContain('admin@example.com');
+    expect(await page.locator('body').textContent()).toContain('admin@example.com');
     // The stylesheet applied under the CSP: the card has its white background.
     expect(await page.locator('.card').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
       'rgb(255, 255, 255)',
@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     await page.getByLabel('First name').fill('   ');
     await page.getByRole('button', { name: 'Accept invitation' }).click();
     await page.waitForLoadState();
-    expect(await page.locator('.errors').innerText()).toContain('Enter your first name.');
+    expect(await page.locator('.errors').textContent()).toContain('Enter your first name.');
     expect(await page.getByLabel('First name').getAttribute('aria-invalid')).toBe('true');
     await shoot('error');
     expect((await userState('blank@example.com')).state).toBe('invited');

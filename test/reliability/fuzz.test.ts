@@ -8,7 +8,6 @@ import { parseInviteForm } from '../../src/slack/listeners/views/invite-submit.j
 import { decodeRow, decodeState } from '../../src/slack/values.js';
 import { checkNames } from '../../src/text/names.js';
 import { readFields } from '../../src/web/invite-page-form.js';
-import { formTokens } from '../../src/web/security.js';
 import { adminActor } from '../support/app.js';
 import { blockAction, commandBody, payloadBody, signedRequest, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';

@@ -24,8 +24,9 @@ afterAll(async () => {
 
 /** Every piece of text that Slack would render as mrkdwn, from any message, modal or Home view. */
 function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => mrkdwnTexts(v, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) mrkdwnTexts(v, out);
+  } else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
     if (typeof o.text === 'string' && o.type === undefined) out.push(o.text); // a message's top-level text

@@ -128,15 +128,13 @@ function rich(p: Paragraph): string {
 }
 
 function renderText(copy: Copy, link: string, hello: string): string {
-  return (
-    [
-      hello,
-      ...copy.paragraphs.map(plain),
-      `${BUTTON_LABEL}:\n${link}`,
-      plain(copy.expiry),
-      `--\n${plain(copy.footer)}`,
-    ].join('\n\n') + '\n'
-  );
+  return `${[
+    hello,
+    ...copy.paragraphs.map(plain),
+    `${BUTTON_LABEL}:\n${link}`,
+    plain(copy.expiry),
+    `--\n${plain(copy.footer)}`,
+  ].join('\n\n')}\n`;
 }
 
 const P_STYLE = 'margin:0 0 16px;';

@@ -1,5 +1,5 @@
 import type { Changed, Invited } from '../../invitations/service.js';
-import { escape, slackDate, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
 
 /**
  * What an admin is told after an action, built from the values the action just wrote (no second
@@ -9,7 +9,7 @@ const whom = (v: { email: string }): string => userText(v.email, 254);
 
 export const confirm = {
   link: (v: Invited & { link: string }) =>
-    `:link: Invitation link for ${whom(v)} (only you can see this; expires ${slackDate(v.expiresAt)}):\n${escape(v.link)}`,
+    `:link: Invitation link for ${whom(v)} (only you can see this; expires ${slackDate(v.expiresAt)}):\n${escapeMrkdwn(v.link)}`,
   resent: (v: Invited) =>
     `:white_check_mark: Invitation resent to ${whom(v)} — same link, still expires ${slackDate(v.expiresAt)}.`,
   sentNew: (v: Invited) =>

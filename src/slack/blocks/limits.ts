@@ -1,4 +1,4 @@
-import { escape as escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
 
 /**
  * Slack's documented Block Kit limits, in one table. Slack refuses a whole message or view

@@ -3,19 +3,21 @@ import type { HistoryEntry } from '../../invitations/invitation.js';
 import type { InviteOutcome } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { CALLBACK } from '../ids.js';
-import { escape, slackDate, truncate, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, slackDate, truncate, userText } from '../mrkdwn.js';
 import { type KnownBlock, mrkdwn, plain, type View } from './types.js';
 
 const SECTION_MAX = 3000;
 
 /** A short error plus the usage, never a stack trace. `error` is the grammar's plain text. */
 export function usageText(error: string | null): string {
-  const usage = `\`\`\`${escape(USAGE)}\`\`\``;
-  return error ? `:warning: ${escape(error)}\n${usage}` : `Manage the users of this Marketplace account:\n${usage}`;
+  const usage = `\`\`\`${escapeMrkdwn(USAGE)}\`\`\``;
+  return error
+    ? `:warning: ${escapeMrkdwn(error)}\n${usage}`
+    : `Manage the users of this Marketplace account:\n${usage}`;
 }
 
 function historyLine(e: HistoryEntry): string {
-  const outcome = e.outcome === 'ok' ? '' : ` — refused (${escape(e.outcome)})`;
+  const outcome = e.outcome === 'ok' ? '' : ` — refused (${escapeMrkdwn(e.outcome)})`;
   return `• ${slackDate(e.at)} — ${userText(e.action, 40)} by ${userText(e.actor, 120)}${outcome}`;
 }
 

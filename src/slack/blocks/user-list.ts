@@ -1,6 +1,6 @@
 import { LIST_FILTERS, type ListFilter, type ListPage, STATUS_LABEL, STATUSES } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { escape, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
 import { channelProblemText } from './notice.js';
 import { type ActionsBlock, type Button, type KnownBlock, mrkdwn, plain } from './types.js';
@@ -128,5 +128,5 @@ export function listBlocks(view: ListView): KnownBlock[] {
 export function listFallback(view: Pick<ListView, 'accountName' | 'page'>): string {
   const { counts } = view.page;
   // Notification text is mrkdwn too: the account name must not ping or link from here either.
-  return `Users of ${escape(view.accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
+  return `Users of ${escapeMrkdwn(view.accountName)}: ${counts.invited} invited, ${counts.expired} expired, ${counts.active} active`;
 }

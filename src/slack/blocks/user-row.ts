@@ -1,7 +1,7 @@
 import { describeDelivery, isDeliveryProblem } from '../../delivery/summary.js';
 import { type Action, menuActions, STATUS_LABEL, type UserView } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { escape, slackDate, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
 import { encodeRow, type ListState } from '../values.js';
 import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 
@@ -63,7 +63,7 @@ export function userRowText(user: UserView): string {
   if (inv?.inviter) lines.push(`Invited by ${userText(inv.inviter.name ?? inv.inviter.email, MAX_NAME)}`);
   if (inv) {
     // Escape (and bound) the provider's words, not the date token describeDelivery puts around them.
-    const detail = inv.delivery.detail && escape(inv.delivery.detail.slice(0, 300));
+    const detail = inv.delivery.detail && escapeMrkdwn(inv.delivery.detail.slice(0, 300));
     const delivery = describeDelivery({ ...inv.delivery, detail }, slackDate);
     lines.push(isDeliveryProblem(inv.delivery.state) ? `:warning: ${delivery}` : delivery);
   }

@@ -44,7 +44,7 @@ async function sentInvitation(email: string): Promise<{ id: string; messageId: s
 function hardBounce(m: { id: string; messageId: string }, email: string) {
   return {
     RecordType: 'Bounce',
-    ID: 4323372036854775807,
+    ID: 4323372036854775,
     Type: 'HardBounce',
     TypeCode: 1,
     Name: 'Hard bounce',

@@ -73,7 +73,7 @@ function bounceEvent(
   email: string,
   type = 'HardBounce',
   bouncedAt = at(1),
-  id = 4323372036854775807,
+  id = 4323372036854775,
 ) {
   return {
     RecordType: 'Bounce',

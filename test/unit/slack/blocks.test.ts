@@ -5,7 +5,7 @@ import { inviteSummary, usageText } from '../../../src/slack/blocks/messages.js'
 import { listBlocks, PAGE_SIZE } from '../../../src/slack/blocks/user-list.js';
 import { confirmPrompt, userRow } from '../../../src/slack/blocks/user-row.js';
 import { ACTION } from '../../../src/slack/ids.js';
-import { escape, slackDate, truncate } from '../../../src/slack/mrkdwn.js';
+import { escapeMrkdwn, slackDate, truncate } from '../../../src/slack/mrkdwn.js';
 import { decodeRow, decodeState, encodeRow, encodeState } from '../../../src/slack/values.js';
 import { blockKitViolations } from '../../support/slack.js';
 
@@ -208,7 +208,7 @@ describe('messages and helpers', () => {
   });
 
   it('escape, truncate and state codes', () => {
-    expect(escape('a & <b>')).toBe('a &amp; &lt;b&gt;');
+    expect(escapeMrkdwn('a & <b>')).toBe('a &amp; &lt;b&gt;');
     expect(truncate('😀😀😀', 2)).toBe('😀…');
     expect(decodeState(encodeState({ filter: 'active', page: 42 }))).toEqual({ filter: 'active', page: 42 });
     for (const junk of ['', 'q1', 'a0', 'a', 'a1234567', '99|x|y|a1', '1|1 OR 1=1||a1', '1|1||a1|x']) {

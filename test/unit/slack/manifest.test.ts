@@ -10,7 +10,7 @@ import { registerListeners } from '../../../src/slack/listeners/index.js';
  * maps, quoted or plain scalars). Enough to compare the manifests with the code, without a package.
  */
 type Node = string | boolean | Node[] | { [key: string]: Node };
-export function parseYaml(text: string): Node {
+function parseYaml(text: string): Node {
   const lines = text
     .split('\n')
     .map((l) => l.replace(/\s+#.*$|^\s*#.*$/, ''))
