@@ -103,17 +103,18 @@ function statusCounts(raw: Record<string, string | number>): Record<UserStatus, 
   return out;
 }
 
-function matchesFilter(filter: ListFilter, now: Date) {
-  switch (filter) {
+function matchesFilter(query: Pick<ListQuery, 'filter' | 'userId'>, now: Date) {
+  switch (query.filter) {
     case 'all':
       // Erased people are tombstones kept for the audit trail, not users: they have their own filter.
-      return sql<boolean>`u.state <> 'deleted'`;
+      // One user asked for by id is shown whatever they are, so an erasure redraws its row in place.
+      return query.userId ? sql<boolean>`true` : sql<boolean>`u.state <> 'deleted'`;
     case 'invited':
       return sql<boolean>`u.state = 'invited' and i.expires_at > ${now}`;
     case 'expired':
       return sql<boolean>`u.state = 'invited' and i.expires_at <= ${now}`;
     default:
-      return sql<boolean>`u.state = ${filter}`;
+      return sql<boolean>`u.state = ${query.filter}`;
   }
 }
 
@@ -145,7 +146,7 @@ function total(filter: ListFilter, c: Record<UserStatus, number>): number {
  */
 export async function listUsers(db: Executor, accountId: string, query: ListQuery, now: Date): Promise<ListPage> {
   const text = query.text?.trim() || null;
-  let q = viewQuery(db, accountId).where(matchesFilter(query.filter, now)).select(counts(accountId, now));
+  let q = viewQuery(db, accountId).where(matchesFilter(query, now)).select(counts(accountId, now));
   if (text) q = q.where(matchesText(text));
   if (query.userId) q = q.where('u.id', '=', query.userId);
   const narrowed = Boolean(text || query.userId);
@@ -180,7 +181,7 @@ async function countMatches(db: Executor, accountId: string, query: ListQuery, n
     .selectFrom('users as u')
     .leftJoin('invitations as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.state', '=', 'pending'))
     .where('u.account_id', '=', accountId)
-    .where(matchesFilter(query.filter, now))
+    .where(matchesFilter(query, now))
     .where(query.text ? matchesText(query.text) : sql<boolean>`true`)
     .where(query.userId ? sql<boolean>`u.id = ${query.userId}` : sql<boolean>`true`)
     .select(sql<string>`count(*)`.as('n'))

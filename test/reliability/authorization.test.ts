@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, type Action } from '../../src/invitations/invitation.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { decodeRow } from '../../src/slack/values.js';
 import { ADMIN, adminActor, userResultOf } from '../support/app.js';
 import {
   blockAction,
@@ -12,7 +13,7 @@ import {
   viewSubmission,
 } from '../support/slack.js';
 import { figure } from './figures.js';
-import { ADMIN2, ADMIN2_ID, MEMBER_ID, type Rig, startRig, stateCounts } from './harness.js';
+import { ADMIN2, ADMIN2_ID, MEMBER_ID, makeActive, type Rig, startRig, stateCounts } from './harness.js';
 
 // Scenario 9: a member, an admin whose role was revoked between the list and the click, and users
 // of another workspace (one whose profile email is our admin's) try every command and action.
@@ -21,6 +22,10 @@ const FOREIGN_ID = 'UFOREIGN';
 const OTHER_TEAM = 'T0OTHER';
 let victim: { id: string; invitationId: string };
 let expired: { id: string; invitationId: string };
+/** People who have joined, for the actions on them: Active, Blocked and Disabled (removed). */
+let joined: Record<'active' | 'blocked' | 'gone', { id: string; invitationId: string }>;
+const THIRD = { email: 'third@example.com', id: 'UTHIRD' };
+const FOURTH = { email: 'fourth@example.com', id: 'UFOURTH' };
 beforeAll(async () => {
   rig = await startRig();
   // The worst case: the stranger's profile email IS an admin's.
@@ -43,6 +48,26 @@ beforeAll(async () => {
   if (!v.ok || !o.ok) throw new Error('setup');
   victim = { id: v.value.id, invitationId: v.value.invitation!.id };
   expired = { id: o.value.id, invitationId: o.value.invitation!.id };
+  const s = rig.app.deps.service;
+  for (const email of ['active@example.com', 'blocked@example.com', 'gone@example.com']) {
+    await makeActive(rig.app, email, 'member');
+  }
+  for (const { email, id } of [THIRD, FOURTH]) {
+    await makeActive(rig.app, email, 'admin');
+    rig.slack.users.set(id, email);
+  }
+  if (!(await s.block(adminActor, { email: 'blocked@example.com' })).ok) throw new Error('setup');
+  if (!(await s.remove(adminActor, { email: 'gone@example.com' })).ok) throw new Error('setup');
+  const idOf = async (email: string) => {
+    const r = await userResultOf(rig.app, email);
+    if (!r.ok) throw new Error('setup');
+    return { id: r.value.id, invitationId: '' };
+  };
+  joined = {
+    active: await idOf('active@example.com'),
+    blocked: await idOf('blocked@example.com'),
+    gone: await idOf('gone@example.com'),
+  };
   await rig.app.settleEmails();
 });
 afterAll(async () => {
@@ -89,6 +114,9 @@ function click(who: Who, action: Record<string, unknown>, responseUrl: string, h
   return payloadBody(p);
 }
 
+/** A row's menu value as the list drew it (see src/slack/values.ts). */
+const row = (action: Action, u = victim) => `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
+
 function attempts(who: Who): { name: string; body: string; contentType?: string; respondId: number }[] {
   const list: { name: string; body: string; contentType?: string; respondId: number }[] = [];
   const add = (name: string, make: (url: string) => string, contentType?: string) => {
@@ -109,10 +137,23 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
     'history victim@example.com',
     'notify C0NOTICE1',
     'notify off',
+    // The actions on people who have joined, finding, and Invite again (invite of a removed person).
+    'list blocked',
+    'list all 1',
+    'find example',
+    'find victim',
+    'victim@example.com',
+    'active@example.com',
+    'role active@example.com admin',
+    'block active@example.com',
+    'unblock blocked@example.com',
+    'remove active@example.com',
+    'erase active@example.com',
+    'erase victim@example.com',
+    'invite gone@example.com',
   ]) {
     add(`/users ${text}`, (url) => command(who, text, url));
   }
-  const row = (action: Action, u = victim) => `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
   const menu = (value: string) => ({
     type: 'overflow',
     action_id: ACTION.userMenu,
@@ -136,7 +177,27 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
     add(`Cancel keep${where}`, (url) => click(who, button(ACTION.promptKeep, row('cancel')), url, home));
     add(`Next page${where}`, (url) => click(who, button(`${ACTION.page}:next`, 'a2'), url, home));
     add(`Invite user button${where}`, (url) => click(who, button(ACTION.inviteButton, 'a1'), url, home));
+    const { active, blocked, gone } = joined;
+    add(`••• Change role${where}`, (url) => click(who, menu(row('change_role', active)), url, home));
+    add(`••• Block user${where}`, (url) => click(who, menu(row('block', active)), url, home));
+    add(`••• Unblock user${where}`, (url) => click(who, menu(row('unblock', blocked)), url, home));
+    add(`••• Remove from account${where}`, (url) => click(who, menu(row('remove', active)), url, home));
+    add(`••• Invite again${where}`, (url) => click(who, menu(row('invite_again', gone)), url, home));
+    add(`Make admin confirm${where}`, (url) =>
+      click(who, button(ACTION.promptConfirm, `${row('change_role', active)}|a`), url, home),
+    );
+    for (const action of ['block', 'remove', 'erase'] as const) {
+      add(`${action} confirm${where}`, (url) =>
+        click(who, button(ACTION.promptConfirm, row(action, active)), url, home),
+      );
+    }
+    add(`unblock confirm${where}`, (url) =>
+      click(who, button(ACTION.promptConfirm, row('unblock', blocked)), url, home),
+    );
   }
+  add('Home search', (url) =>
+    click(who, { type: 'plain_text_input', action_id: ACTION.homeSearch, value: 'example' }, url, true),
+  );
   add('Home filter', (url) =>
     click(
       who,
@@ -185,7 +246,7 @@ function attempts(who: Who): { name: string; body: string; contentType?: string;
 
 /** Anything a successful request would leave in what the requester sees. */
 const LEAK =
-  /\/invite\/[A-Za-z0-9_-]{10}|victim@example\.com|old@example\.com|user_row:|Invitations: [1-9]|cancelled;|resent to|New invitation sent|notices will be posted|turned off|History of/;
+  /\/invite\/[A-Za-z0-9_-]{10}|victim@example\.com|old@example\.com|(active|blocked|gone)@example\.com|user_row:|Invitations: [1-9]|cancelled;|resent to|New invitation sent|Invitation sent|notices will be posted|turned off|History of|is now an|is blocked|unblocked|removed from|erased|:question:/;
 
 async function tryAll(who: Who): Promise<{ attempts: number; succeeded: string[] }> {
   const before = await stateCounts(rig.app);
@@ -239,6 +300,23 @@ describe('authorization: every command and action, by people who may not', () =>
     expect(r.succeeded).toEqual([]);
   });
 
+  it('an admin blocked, or removed, after drawing the list: refused at once, everything', async () => {
+    for (const [who, act] of [
+      [THIRD, 'block'],
+      [FOURTH, 'remove'],
+    ] as const) {
+      const { url, id } = rig.slack.responseUrl();
+      await signedRequest(rig.app, command({ label: who.email, userId: who.id, team: TEAM_ID }, 'list', url));
+      expect(
+        JSON.stringify(await eventually(() => rig.slack.respondedTo(id)[0] ?? Promise.reject(new Error('none')))),
+      ).toContain('user_row:');
+      expect((await rig.app.deps.service[act](adminActor, { email: who.email })).ok).toBe(true);
+      const r = await tryAll({ label: act, userId: who.id, team: TEAM_ID });
+      figure('S9 authorization', `${act}ed admin`, { attempts: r.attempts, succeeded: r.succeeded.length });
+      expect(r.succeeded).toEqual([]);
+    }
+  });
+
   it("a user of another workspace whose profile email is an admin's", async () => {
     const r = await tryAll({ label: 'other workspace', userId: FOREIGN_ID, team: OTHER_TEAM });
     figure('S9 authorization', 'other workspace', { attempts: r.attempts, succeeded: r.succeeded.length });
@@ -259,5 +337,24 @@ describe('authorization: every command and action, by people who may not', () =>
     );
     const answer = await eventually(() => rig.slack.respondedTo(id)[0] ?? Promise.reject(new Error('none')));
     expect(JSON.stringify(answer)).toContain('History of victim@example.com');
+    // The clicks above were well-formed: each decodes to the action and person it names.
+    for (const [action, u] of [
+      ['change_role', joined.active],
+      ['block', joined.active],
+      ['unblock', joined.blocked],
+      ['invite_again', joined.gone],
+    ] as const) {
+      expect(decodeRow(row(action, u))).toMatchObject({ action, userId: u.id });
+    }
+    for (const [text, shown] of [
+      ['find victim', 'victim@example.com'],
+      ['block active@example.com', ':question: *Block'],
+      ['erase victim@example.com', ':question: *Erase'],
+    ] as const) {
+      const next = rig.slack.responseUrl();
+      await signedRequest(rig.app, command({ label: 'admin', userId: 'UADMIN', team: TEAM_ID }, text, next.url));
+      const seen = await eventually(() => rig.slack.respondedTo(next.id)[0] ?? Promise.reject(new Error('none')));
+      expect(JSON.stringify(seen)).toContain(shown);
+    }
   });
 });
