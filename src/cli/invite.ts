@@ -1,5 +1,12 @@
 import fs from 'node:fs';
-import { type Command, parseAddresses, type Rejected } from '../commands/index.js';
+import {
+  type Command,
+  exceedsLimit,
+  mergeAddresses,
+  type ParsedAddresses,
+  parseAddresses,
+  TOO_MANY_TEXT,
+} from '../commands/index.js';
 import { describeError } from '../invitations/errors.js';
 import type { Actor } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
@@ -8,7 +15,7 @@ import { cleanForTerminal as clean } from './format.js';
 import type { CliResult } from './run.js';
 
 /** A file of addresses (CSV with a header, or one address per line); what it says, or why it cannot be read. */
-function readPeople(file: string): ReturnType<typeof parseAddresses> | string {
+function readPeople(file: string): ParsedAddresses | string {
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) return `${file} is not a file.`;
@@ -29,14 +36,14 @@ export async function inviteFromCommand(
   actor: Actor,
   command: Extract<Command, { kind: 'invite' }>,
 ): Promise<CliResult> {
-  let people = command.people;
-  let rejected: Rejected[] = command.rejected;
+  let list: ParsedAddresses = command;
   if (command.file) {
     const fromFile = readPeople(command.file);
     if (typeof fromFile === 'string') return { output: clean(fromFile), code: 2, queuedEmail: false };
-    people = [...people, ...fromFile.people];
-    rejected = [...rejected, ...fromFile.rejected];
+    list = mergeAddresses(command, fromFile);
   }
+  if (exceedsLimit(list)) return { output: TOO_MANY_TEXT, code: 2, queuedEmail: false };
+  const { people, rejected } = list;
   if (!people.length && !rejected.length) {
     return { output: 'Give at least one email address, or --file people.csv.', code: 2, queuedEmail: false };
   }

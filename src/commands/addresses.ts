@@ -28,6 +28,34 @@ export function describeRejected(r: Rejected, echo = (input: string) => `"${inpu
 /** True when the list was cut at {@link MAX_INVITE_EMAILS}: refuse it whole and say so. */
 export const exceedsLimit = (parsed: { rejected: readonly Rejected[] }): boolean =>
   parsed.rejected.some((r) => r.reason === TOO_MANY);
+/** What the admin is told instead: half a list invited is worse than none (who was left out?). */
+export const TOO_MANY_TEXT = `Too many email addresses; invite at most ${MAX_INVITE_EMAILS} at a time.`;
+
+export interface ParsedAddresses {
+  people: Invitee[];
+  rejected: Rejected[];
+}
+
+/**
+ * Two lists read separately (addresses typed, then a file's) as one request: a person in both is a
+ * duplicate, and the limit counts them together.
+ */
+export function mergeAddresses(first: ParsedAddresses, second: ParsedAddresses): ParsedAddresses {
+  const seen = new Set(first.people.map((p) => p.email));
+  const people = [...first.people];
+  const rejected = [...first.rejected];
+  for (const p of second.people) {
+    if (seen.has(p.email)) rejected.push({ input: p.display, reason: DUPLICATE });
+    else if (people.length >= MAX_INVITE_EMAILS) {
+      rejected.push({ input: p.display, reason: TOO_MANY });
+      break;
+    } else {
+      seen.add(p.email);
+      people.push(p);
+    }
+  }
+  return { people, rejected: [...rejected, ...second.rejected] };
+}
 
 class Outcomes {
   readonly people: Invitee[] = [];
@@ -127,7 +155,7 @@ function fromTable(table: Table, out: Outcomes): void {
 }
 
 /** Every address in `text` (free text or CSV), each accepted or rejected with its reason. */
-export function parseAddresses(text: string): { people: Invitee[]; rejected: Rejected[] } {
+export function parseAddresses(text: string): ParsedAddresses {
   const out = new Outcomes();
   const table = asTable(text);
   if (table) fromTable(table, out);

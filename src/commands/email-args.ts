@@ -1,4 +1,4 @@
-import { exceedsLimit, MAX_INVITE_EMAILS, parseAddresses } from './addresses.js';
+import { exceedsLimit, parseAddresses, TOO_MANY_TEXT } from './addresses.js';
 import { fixDashes, isOption, type Token, tokenize, unquote } from './args.js';
 import { fail, failRejected, ok, quote } from './result.js';
 import type { EmailCommandKind, ParseResult, Role } from './types.js';
@@ -73,7 +73,7 @@ export function parseInvite(rest: string): ParseResult {
   }
   const parsed = parseAddresses(without(rest, cut));
   // Half a list invited is worse than none: the admin would have to work out who was left.
-  if (exceedsLimit(parsed)) return fail(`Too many email addresses; invite at most ${MAX_INVITE_EMAILS} at a time.`);
+  if (exceedsLimit(parsed)) return fail(TOO_MANY_TEXT);
   return ok({ kind: 'invite', people: parsed.people, rejected: parsed.rejected, role: role ?? 'member', file });
 }
 

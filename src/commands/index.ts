@@ -13,9 +13,12 @@ export {
   exceedsLimit,
   formatAddresses,
   MAX_INVITE_EMAILS,
+  mergeAddresses,
+  type ParsedAddresses,
   parseAddresses,
   shorten,
   TOO_MANY,
+  TOO_MANY_TEXT,
 } from './addresses.js';
 export { type ChannelParse, parseChannel } from './channel.js';
 export { MAX_FIND, parseCommand } from './grammar.js';

@@ -11,7 +11,14 @@ export const BOT_EVENTS = ['app_home_opened'] as const;
  * commands: /users. chat:write: confirmations, DMs. users:read + users:read.email: who is clicking
  * (admin check by profile email). im:write: open a DM for summaries when there is no channel.
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'im:write'] as const;
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'users:read.email',
+  'im:write',
+  'files:read',
+] as const;
 
 export const ACTION = {
   /** The ••• overflow on a user row. */
@@ -39,6 +46,8 @@ export const ACTION = {
   inviteEmails: 'emails',
   inviteName: 'name',
   inviteRole: 'role',
+  /** The invite modal's CSV file (a file_input: needs files:read to download what was uploaded). */
+  inviteFile: 'file',
 } as const;
 
 export const CALLBACK = {
@@ -59,6 +68,7 @@ export const BLOCK = {
   inviteEmails: 'invite_emails',
   inviteName: 'invite_name',
   inviteRole: 'invite_role',
+  inviteFile: 'invite_file',
   noticeHead: 'notice_head',
   noticeMore: 'notice_more',
   /** The buttons under a bounce notice's line. */

@@ -1,3 +1,4 @@
+import { MAX_INVITE_EMAILS } from '../../commands/index.js';
 import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import { mrkdwn, plain, type View } from './types.js';
 
@@ -24,8 +25,9 @@ export function inviteModal(origin: InviteOrigin): View {
       {
         type: 'input',
         block_id: BLOCK.inviteEmails,
+        optional: true,
         label: plain('Email addresses'),
-        hint: plain('One or more, separated by spaces, commas or new lines.'),
+        hint: plain('Paste a list: separated by spaces, commas, semicolons or new lines, with names or without.'),
         element: {
           type: 'plain_text_input',
           action_id: ACTION.inviteEmails,
@@ -33,6 +35,14 @@ export function inviteModal(origin: InviteOrigin): View {
           max_length: 3000,
           placeholder: plain('alice@example.com, bob@example.com'),
         },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK.inviteFile,
+        optional: true,
+        label: plain('Or a CSV file'),
+        hint: plain(`A header row naming email, and optionally name and role. At most ${MAX_INVITE_EMAILS} people.`),
+        element: { type: 'file_input', action_id: ACTION.inviteFile, filetypes: ['csv', 'txt'], max_files: 1 },
       },
       {
         type: 'input',

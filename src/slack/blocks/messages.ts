@@ -55,13 +55,16 @@ export function inviteSummary(
   rejected: readonly Rejected[] = [],
 ): { text: string; blocks: KnownBlock[] } {
   const sent = outcomes.filter((o) => o.result.ok);
-  const refused = rejected.map((r) => `:warning: ${userText(r.input, 100)} — ${userText(r.reason, 200)}`);
-  const lines = outcomes.map((o) =>
-    o.result.ok
-      ? `:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.expiresAt)}`
-      : `${slackErrorText(o.result.error)}`,
-  );
-  lines.push(...refused);
+  // What was NOT done comes first: a long list is cut at the end, and the admin must see every reason.
+  const lines = [
+    ...outcomes.flatMap((o) => (o.result.ok ? [] : [slackErrorText(o.result.error)])),
+    ...rejected.map((r) => `:warning: ${userText(r.input, 100)} — ${userText(r.reason, 200)}`),
+    ...outcomes.flatMap((o) =>
+      o.result.ok
+        ? [`:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.expiresAt)}`]
+        : [],
+    ),
+  ];
   const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length + rejected.length} not sent.`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
   let chunk = '';

@@ -2,6 +2,7 @@ import type { NoticeLine, NoticePost } from '../../notices/service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { slackDate, userText } from '../mrkdwn.js';
 import { encodeNoticeRef } from './notice-values.js';
+import { renewAllActions } from './renew-all.js';
 import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 
 /**
@@ -71,6 +72,9 @@ function digest(kind: 'expiry' | 'reminder', lines: NoticeLine[], ctx: RenderCon
       ? `:hourglass: *${count} to ${account} expired* without being accepted. Admins can send a new invitation from each line.`
       : `:alarm_clock: *${count} to ${account} will expire soon* and ${lines.length === 1 ? 'has' : 'have'} not been accepted yet.`;
   const blocks: KnownBlock[] = [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(head) }];
+  // One click (behind a confirm dialog) instead of one per line, once there is more than one.
+  const waiting = lines.filter((l) => l.open && !l.handled).length;
+  if (kind === 'expiry' && waiting > 1) blocks.push(renewAllActions(waiting));
   for (const line of lines.slice(0, MAX_LINES)) blocks.push(digestLine(kind, line));
   const more = lines.length - MAX_LINES;
   if (more > 0) {

@@ -12,26 +12,29 @@ export function renewAllBlocks(expired: number): { text: string; blocks?: KnownB
     text,
     blocks: [
       { type: 'section', block_id: BLOCK.renewAll, text: mrkdwn(`:hourglass: *${text}*`) },
+      renewAllActions(expired),
+    ],
+  };
+}
+
+/** The button itself, also under the expiry digest in the notice channel. */
+export function renewAllActions(expired: number): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: `${BLOCK.renewAll}:actions`,
+    elements: [
       {
-        type: 'actions',
-        block_id: `${BLOCK.renewAll}:actions`,
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION.renewAll,
-            style: 'primary',
-            text: plain(`Send new invitation to all ${expired}`),
-            value: String(expired),
-            confirm: {
-              title: plain('Send new invitations?'),
-              text: mrkdwn(
-                `Each of the ${expired} expired invitations gets a new 7-day link by email; the old links stay dead.`,
-              ),
-              confirm: plain('Send them'),
-              deny: plain('Not now'),
-            },
-          },
-        ],
+        type: 'button',
+        action_id: ACTION.renewAll,
+        style: 'primary',
+        text: plain(`Send new invitation to all ${expired}`),
+        value: String(expired),
+        confirm: {
+          title: plain('Send new invitations?'),
+          text: mrkdwn(`Each of the ${expired} expired invitations gets a new link by email; the old links stay dead.`),
+          confirm: plain('Send them'),
+          deny: plain('Not now'),
+        },
       },
     ],
   };

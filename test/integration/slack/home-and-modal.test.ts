@@ -123,8 +123,9 @@ describe('the invite modal', () => {
     });
     expect(opened.trigger_id).toBe('trigger.1');
     expect(opened.view.callback_id).toBe(CALLBACK.inviteModal);
-    expect(opened.view.blocks.map((b: any) => b.block_id).slice(0, 3)).toEqual([
+    expect(opened.view.blocks.map((b: any) => b.block_id).slice(0, 4)).toEqual([
       BLOCK.inviteEmails,
+      BLOCK.inviteFile,
       BLOCK.inviteName,
       BLOCK.inviteRole,
     ]);
@@ -155,7 +156,7 @@ describe('the invite modal', () => {
     const meta = JSON.stringify({ responseUrl: null, home: null });
     expect((await submit(values(''), meta)).body).toEqual({
       response_action: 'errors',
-      errors: { [BLOCK.inviteEmails]: 'Enter at least one email address.' },
+      errors: { [BLOCK.inviteEmails]: 'Enter email addresses or attach a CSV file.' },
     });
     const bad = await submit(values('nope@'), meta);
     expect(bad.body.errors[BLOCK.inviteEmails]).toContain('nope@: not a valid email address');

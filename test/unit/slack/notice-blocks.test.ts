@@ -41,6 +41,17 @@ describe('expiry digest blocks', () => {
     expect(blockKitViolations(m.blocks as never, 50)).toEqual([]);
     expect(m.blocks.filter((b) => b.type === 'section' && 'accessory' in b && b.accessory)).toHaveLength(MAX_LINES);
     expect(JSON.stringify(m.blocks.at(-1))).toContain(`…and ${1000 - MAX_LINES} more`);
+    // One button for all of them, under the heading, behind Slack's confirm dialog.
+    const all = m.blocks[1] as {
+      type: string;
+      elements: { action_id: string; text: { text: string }; confirm?: object }[];
+    };
+    expect(all.type).toBe('actions');
+    expect(all.elements[0]).toMatchObject({
+      action_id: ACTION.renewAll,
+      text: { text: 'Send new invitation to all 1000' },
+    });
+    expect(all.elements[0]?.confirm).toBeDefined();
     for (const b of m.blocks) if (b.type === 'section') expect(b.text!.text.length).toBeLessThan(3000);
   });
 
