@@ -17,6 +17,7 @@ import { createInvitationService, type InvitationService } from './invitations/s
 import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
+import { SlackConnection } from './notices/connection.js';
 import { NoticeService } from './notices/service.js';
 import type { SlackDeps } from './slack/context.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
@@ -42,6 +43,8 @@ export interface Deps {
   delivery: DeliveryService;
   notices: NoticeService;
   channel: NoticeChannel;
+  /** Whether Slack still takes the bot token (recorded on the account). */
+  connection: SlackConnection;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
       notices,
       channel,
+      connection: new SlackConnection({ db: database.db, clock, accountId }),
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
@@ -140,6 +144,7 @@ export function workerDeps(deps: Deps): WorkerDeps {
     mailer: deps.mailer,
     notices: deps.notices,
     channel: deps.channel,
+    connection: deps.connection,
     log: deps.log,
     clock: deps.clock,
     adminEmails: deps.config.adminEmails,
@@ -152,6 +157,7 @@ export function slackDeps(deps: Deps): SlackDeps {
     service: deps.service,
     notices: deps.notices,
     channel: deps.channel,
+    connection: deps.connection,
     log: deps.log,
     clock: deps.clock,
     accountName: deps.config.accountName,

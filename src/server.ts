@@ -30,6 +30,10 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
     kind: deps.database.kind,
     ping: async () => void (await deps.database.sql.executeSql('select 1', [])),
     problem: () => deps.database.problem(),
+    slack: () =>
+      config.slack
+        ? deps.connection.state().then((d) => (d ? { disconnectedAt: d.at, reason: d.reason } : null))
+        : null,
     log,
   });
   registerMetrics(web, { token: config.metricsToken, queueStats: () => deps.queue.stats(), log });

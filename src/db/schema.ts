@@ -24,6 +24,9 @@ export interface AccountsTable {
   notice_channel_by_slack_id: Generated<string | null>;
   notice_channel_by_email: Generated<string | null>;
   notice_channel_at: Generated<Date | null>;
+  /** Slack refused the bot token (uninstalled, revoked): when, and Slack's word (see src/notices/connection.ts). */
+  slack_disconnected_at: Generated<Date | null>;
+  slack_disconnected_reason: Generated<string | null>;
 }
 
 export interface UsersTable {

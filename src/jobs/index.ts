@@ -4,6 +4,7 @@ import type { Mailer } from '../email/index.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
+import type { SlackConnection } from '../notices/connection.js';
 import type { NoticePoster } from '../notices/poster.js';
 import type { NoticeService } from '../notices/service.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
@@ -28,6 +29,7 @@ export interface WorkerDeps {
   mailer: Mailer;
   notices: NoticeService;
   channel: NoticeChannel;
+  connection: SlackConnection;
   log: Logger;
   clock: Clock;
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
@@ -66,7 +68,14 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
   };
   await startSweepWorker(common);
   await startAnsweredWorker(common);
-  await startPostWorker({ ...common, poster, channel: deps.channel, clock: deps.clock, adminEmails: deps.adminEmails });
+  await startPostWorker({
+    ...common,
+    poster,
+    channel: deps.channel,
+    connection: deps.connection,
+    clock: deps.clock,
+    adminEmails: deps.adminEmails,
+  });
 }
 
 /**

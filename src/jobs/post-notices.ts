@@ -4,6 +4,7 @@ import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
 import { noticesPosted } from '../metrics.js';
 import type { NoticeChannel } from '../notices/channel.js';
+import type { SlackConnection } from '../notices/connection.js';
 import type { NoticePoster, PostOutcome } from '../notices/poster.js';
 import type { NoticePost, NoticeService } from '../notices/service.js';
 
@@ -18,6 +19,8 @@ export interface NoticeJobDeps {
   channel: NoticeChannel;
   /** null when Slack is not configured: posts are then skipped (said once in the log). */
   poster: NoticePoster | null;
+  /** Whether Slack still takes the bot token: while not, posts are dropped, not retried. */
+  connection: SlackConnection;
   log: Logger;
   clock: Clock;
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
@@ -60,6 +63,12 @@ export async function postOne(
     await deps.notices.markSkipped(postId, 'Slack is not configured');
     return 'done';
   }
+  const down = await deps.connection.state();
+  if (down) {
+    deps.log.info({ postId, reason: down.reason }, 'Slack is disconnected: notice dropped');
+    await deps.notices.markSkipped(postId, `Slack is disconnected (${down.reason})`);
+    return 'done';
+  }
   const attempts = await deps.notices.countAttempt(postId);
   const outcome = await deps.poster.post(post, deps.clock());
   switch (outcome.kind) {
@@ -85,6 +94,16 @@ async function settleFailure(
   attempts: number,
   failure: Exclude<PostOutcome, { kind: 'posted' | 'skipped' }>,
 ): Promise<'done' | 'retry'> {
+  if (failure.kind === 'disconnected') {
+    // No retry can succeed with a dead token: record it (later posts stop before calling Slack).
+    if (await deps.connection.disconnect(failure.error))
+      deps.log.warn(
+        { error: failure.error },
+        'Slack refused the bot token: notices stop until a working token is back',
+      );
+    await deps.notices.markSkipped(post.id, `Slack is disconnected (${failure.error})`);
+    return 'done';
+  }
   if (failure.kind !== 'permanent' && attempts >= MAX_ATTEMPTS) {
     await deps.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
     deps.log.error({ postId: post.id, attempts }, 'notice not posted: gave up');

@@ -7,6 +7,8 @@ export type PostOutcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'transient'; reason: string }
+  /** Slack refused the token (uninstalled, revoked): see SlackConnection. */
+  | { kind: 'disconnected'; error: string }
   | { kind: 'permanent'; error: string; channelProblem: boolean };
 
 /**

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { botAuthorize } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
-import type { SlackDeps } from './context.js';
+import { recordDeadToken, type SlackDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
 import { LATE_ACK_MS, politeLateAck, politeListenerError } from './slack-ack.js';
 
@@ -34,7 +34,17 @@ export function createSlack(
   // time to answer (users.info at 3.5 s still delivers the list), and a dead one a clear message.
   const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: LISTENER_TIMEOUT_MS };
   const logger = boltLogger(deps.log);
-  const authorize = botAuthorize(slack.botToken, clientOptions);
+  // auth.test is THE check of the token: at start (warm) and until it first succeeds. A working token
+  // ends a recorded disconnection (a new token after a reinstall and restart); a refused one records it.
+  const authorize = botAuthorize(slack.botToken, clientOptions, {
+    works: () => {
+      deps.connection.reconnect().then(
+        (back) => back && deps.log.info('Slack accepts the bot token again: notices resume'),
+        (err: unknown) => deps.log.error({ err }, 'could not record that Slack is connected'),
+      );
+    },
+    refused: (error) => void recordDeadToken(deps, error),
+  });
   authorize.warm();
   if (slack.mode === 'http') {
     const receiver = new ExpressReceiver({

@@ -1,5 +1,6 @@
 import type { AuthorizeResult } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { classifySlackError } from './web-errors.js';
 
 /** How long a request may wait for the bot's identity before it is answered "Slack is slow". */
 export const AUTHORIZE_WAIT_MS = 1_500;
@@ -17,7 +18,18 @@ export interface BotAuthorize {
  * forgotten, and a request never waits on Slack for long before its ack: past AUTHORIZE_WAIT_MS it
  * goes on marked `slackUnavailable`, and the team guard answers it politely without acting.
  */
-export function botAuthorize(botToken: string, clientOptions: WebClientOptions): BotAuthorize {
+export interface TokenHooks {
+  /** auth.test answered ok: the token works (again). */
+  works(): void;
+  /** auth.test was refused for the token itself (invalid_auth, token_revoked, account_inactive…). */
+  refused(error: string): void;
+}
+
+export function botAuthorize(
+  botToken: string,
+  clientOptions: WebClientOptions,
+  hooks: TokenHooks = { works: () => {}, refused: () => {} },
+): BotAuthorize {
   const client = new WebClient(botToken, clientOptions);
   let known: AuthorizeResult | null = null;
   let pending: Promise<AuthorizeResult> | null = null;
@@ -35,7 +47,13 @@ export function botAuthorize(botToken: string, clientOptions: WebClientOptions):
           homeTeamId: r.team_id ?? null,
           homeEnterpriseId: r.enterprise_id ?? null,
         };
+        hooks.works();
         return known;
+      })
+      .catch((err: unknown) => {
+        const failure = classifySlackError(err);
+        if (failure.kind === 'disconnected') hooks.refused(failure.error);
+        throw err;
       })
       .finally(() => {
         pending = null;

@@ -4,10 +4,11 @@ import type { Actor, Clock } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
+import type { SlackConnection } from '../notices/connection.js';
 import type { NoticeService } from '../notices/service.js';
 import { SlackDirectory } from './admins.js';
 import { DATABASE_DOWN_TEXT, SLACK_SLOW_TEXT, STILL_WORKING_TEXT, UNEXPECTED_TEXT } from './errors.js';
-import { slackUnavailable } from './web-errors.js';
+import { classifySlackError, slackUnavailable } from './web-errors.js';
 
 export type App = BoltApp;
 
@@ -20,6 +21,8 @@ export interface SlackDeps {
   service: InvitationService;
   notices: NoticeService;
   channel: NoticeChannel;
+  /** Where a refused bot token is recorded (and read, for App Home). */
+  connection: SlackConnection;
   log: Logger;
   clock: Clock;
   accountName: string;
@@ -61,6 +64,7 @@ export async function afterAck(
   try {
     await work();
   } catch (err) {
+    await noteDeadToken(ctx, err);
     const text = slackUnavailable(err)
       ? SLACK_SLOW_TEXT
       : databaseUnavailable(err)
@@ -70,6 +74,22 @@ export async function afterAck(
     await told(text);
   } finally {
     clearTimeout(slow);
+  }
+}
+
+/** Slack refused our token in the middle of a listener's work: recorded, so notices stop too. */
+export async function noteDeadToken(ctx: Pick<SlackDeps, 'connection' | 'log'>, err: unknown): Promise<void> {
+  const failure = classifySlackError(err);
+  if (failure.kind === 'disconnected') await recordDeadToken(ctx, failure.error);
+}
+
+/** Records (once) that Slack refused the bot token with `error`; never throws. */
+export async function recordDeadToken(ctx: Pick<SlackDeps, 'connection' | 'log'>, error: string): Promise<void> {
+  try {
+    if (await ctx.connection.disconnect(error))
+      ctx.log.warn({ error }, 'Slack refused the bot token: notices stop until a working token is back');
+  } catch (e) {
+    ctx.log.error({ err: e }, 'could not record that Slack refused the bot token');
   }
 }
 

@@ -1,22 +1,26 @@
 import { shortUtc } from '../text/dates.js';
+import { fitEmail, fitMrkdwn } from './blocks/limits.js';
+
+export { escapeMrkdwn } from './escape.js';
 
 /**
- * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through
- * `escape` so that `<!channel>` or `<@U1>` renders as text instead of pinging people.
+ * Text helpers for Slack mrkdwn. Every piece of user text is escaped (src/slack/escape.ts) and cut
+ * so that its ESCAPED length, in UTF-16 units as Slack counts, stays within `max`: cutting first and
+ * escaping after could triple the length of a name full of `&` and break a Block Kit limit.
  */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Cuts to `max` characters (code points, so an emoji is never split), marking the cut with "…". */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-/** Truncated then escaped: escaping can lengthen text, so cut first, on the human-visible text. */
 export function userText(text: string, max: number): string {
-  return escapeMrkdwn(truncate(text, max));
+  return fitMrkdwn(text, max);
+}
+
+/**
+ * Room for an email address in a sentence: every valid address escaped (at most 64 `&` in the local
+ * part, 5 characters each, plus a 189-character domain) fits whole; anything longer loses its middle.
+ */
+export const EMAIL_ROOM = 600;
+
+/** An email address for mrkdwn: escaped, whole when valid, its middle elided past `max`. */
+export function emailText(email: string, max = EMAIL_ROOM): string {
+  return fitEmail(email, max, { escape: true });
 }
 
 /** Slack renders this in each viewer's own time zone. */

@@ -8,7 +8,7 @@ import { slackErrorText } from './errors.js';
 import type { ListState } from './values.js';
 
 /** What a surface shows besides the rows. */
-export type Extras = Pick<ListView, 'notice' | 'prompt' | 'channelProblem'>;
+export type Extras = Pick<ListView, 'notice' | 'prompt' | 'channelProblem' | 'disconnected'>;
 
 export interface Message {
   text: string;
@@ -73,6 +73,7 @@ export async function publishHome(
   }
   // Home is not on the 3-second path, so it can afford to look up the notice channel's health.
   const channelProblem = extras.channelProblem ?? (await ctx.channel.problem());
-  const home = adminHome({ ...view(ctx, actor, loaded.value, state, extras), channelProblem });
+  const disconnected = await ctx.connection.state();
+  const home = adminHome({ ...view(ctx, actor, loaded.value, state, extras), channelProblem, disconnected });
   await client.views.publish({ user_id: userId, view: home });
 }

@@ -2,7 +2,11 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import { SLACK_SLOW_TEXT } from './errors.js';
 
+/** Events Slack sends when our token dies: auth.test then fails, yet they must still be heard. */
+const LIFECYCLE = new Set(['app_uninstalled', 'tokens_revoked']);
+
 type Body = {
+  event?: { type?: string };
   team_id?: string;
   team?: { id?: string } | null;
   user?: { team_id?: string };
@@ -28,8 +32,12 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
     const body = args.body as Body;
     const team = body.team_id ?? body.team?.id ?? body.user?.team_id;
     const enterprise = body.enterprise?.id ?? body.enterprise_id ?? null;
-    // Slack did not tell us who the bot is in time: act on nothing, but say why.
-    if (args.context.slackUnavailable) return answerOnly(args, SLACK_SLOW_TEXT);
+    // Slack did not tell us who the bot is in time: act on nothing, but say why. An uninstall is
+    // the exception: auth.test fails BECAUSE of it, and the signed event is what we must record.
+    if (args.context.slackUnavailable) {
+      if (LIFECYCLE.has(body.event?.type ?? '')) return args.next();
+      return answerOnly(args, SLACK_SLOW_TEXT);
+    }
     // Our own team and org, from the authorize step (auth.test of the bot token); the check above
     // stops every request that has none, so this one never falls open.
     const expected: Home = {

@@ -7,10 +7,20 @@ import { ErrorCode } from '@slack/web-api';
 export type SlackFailure =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'transient'; reason: string }
+  /** The token itself is dead: nothing will work until a working token is back. */
+  | { kind: 'disconnected'; error: string }
   | { kind: 'permanent'; error: string; channelProblem: boolean };
 
 /** Slack errors that say "retry later", not "this will never work". */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+/** The app was uninstalled, its token revoked, or its workspace or user deactivated. */
+export const TOKEN_DEAD: ReadonlySet<string> = new Set([
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+]);
 /** The channel itself is the problem: the admins must act (invite the bot, pick another channel). */
 const CHANNEL_PROBLEMS = new Set([
   'channel_not_found',
@@ -34,6 +44,7 @@ export function classifySlackError(err: unknown): SlackFailure {
     case ErrorCode.PlatformError: {
       const error = e.data?.error ?? 'unknown_error';
       if (TRANSIENT.has(error)) return { kind: 'transient', reason: error };
+      if (TOKEN_DEAD.has(error)) return { kind: 'disconnected', error };
       return { kind: 'permanent', error, channelProblem: CHANNEL_PROBLEMS.has(error) };
     }
     case ErrorCode.HTTPError:
@@ -52,5 +63,7 @@ export function classifySlackError(err: unknown): SlackFailure {
  */
 export function slackUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('slack_') && classifySlackError(err).kind !== 'permanent';
+  if (typeof code !== 'string' || !code.startsWith('slack_')) return false;
+  const kind = classifySlackError(err).kind;
+  return kind === 'transient' || kind === 'rate_limited';
 }

@@ -11,7 +11,21 @@ export interface HealthDeps {
   ping(): Promise<void>;
   /** Why the database cannot take work right now (e.g. a full disk under PGlite), or null. */
   problem(): string | null;
+  /**
+   * Slack's state for this account, or null when Slack is not configured. Shown, never a reason to
+   * be unready: invite pages and email work without Slack.
+   */
+  slack(): Promise<{ disconnectedAt: Date; reason: string } | null> | null;
   log: Logger;
+}
+
+async function slackState(deps: HealthDeps): Promise<Record<string, unknown> | 'not configured'> {
+  const pending = deps.slack();
+  if (!pending) return 'not configured';
+  const down = await withTimeout(pending, READY_TIMEOUT_MS, 'the database');
+  return down
+    ? { connected: false, reason: down.reason, since: down.disconnectedAt.toISOString() }
+    : { connected: true };
 }
 
 export function registerHealth(web: Express, deps: HealthDeps): void {
@@ -30,7 +44,7 @@ export function registerHealth(web: Express, deps: HealthDeps): void {
     }
     try {
       await withTimeout(deps.ping(), READY_TIMEOUT_MS, 'the database');
-      res.json({ ok: true, database });
+      res.json({ ok: true, database, slack: await slackState(deps) });
     } catch (err) {
       deps.log.warn({ err }, 'readiness check failed');
       const timedOut = err instanceof Error && err.message.includes('did not answer');

@@ -1,11 +1,11 @@
 import type { Changed, Invited } from '../../invitations/service.js';
-import { escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
+import { emailText, escapeMrkdwn, slackDate } from '../mrkdwn.js';
 
 /**
  * What an admin is told after an action, built from the values the action just wrote (no second
  * read). mrkdwn; every user-supplied value escaped.
  */
-const whom = (v: { email: string }): string => userText(v.email, 254);
+const whom = (v: { email: string }): string => emailText(v.email);
 
 export const confirm = {
   link: (v: Invited & { link: string }) =>

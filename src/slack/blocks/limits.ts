@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn } from '../escape.js';
 
 /**
  * Slack's documented Block Kit limits, in one table. Slack refuses a whole message or view
@@ -144,4 +144,31 @@ export function fitSentence(
   const fixed = sentence('').length;
   if (fixed > max) return fitText(sentence(''), max);
   return sentence(fitText(userText, max - fixed, options));
+}
+
+/**
+ * Whole lines joined with "\n" within `max`: lines that would not fit are left out and `omitted(n)`
+ * (the app's own short words) says how many, so no line is ever cut through an escape or a date token.
+ * `keep: 'last'` keeps the newest lines of a trail instead of the first.
+ */
+export function joinLines(
+  lines: readonly string[],
+  max: number,
+  omitted: (n: number) => string,
+  keep: 'first' | 'last' = 'first',
+): string {
+  const ordered = keep === 'first' ? lines : [...lines].reverse();
+  const out: string[] = [];
+  let used = -1;
+  for (const [i, line] of ordered.entries()) {
+    const left = ordered.length - i - 1;
+    const room = max - (left > 0 ? omitted(left).length + 1 : 0);
+    if (used + 1 + line.length > room) {
+      out.push(omitted(ordered.length - i));
+      break;
+    }
+    out.push(line);
+    used += 1 + line.length;
+  }
+  return (keep === 'first' ? out : out.reverse()).join('\n');
 }

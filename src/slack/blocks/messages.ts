@@ -3,10 +3,13 @@ import type { HistoryEntry } from '../../invitations/invitation.js';
 import type { InviteOutcome } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { CALLBACK } from '../ids.js';
-import { escapeMrkdwn, slackDate, truncate, userText } from '../mrkdwn.js';
+import { emailText, escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
+import { fitText, joinLines, LIMITS } from './limits.js';
 import { type KnownBlock, mrkdwn, plain, type View } from './types.js';
 
-const SECTION_MAX = 3000;
+const SECTION_MAX = LIMITS.sectionText;
+/** One result line of a batch: already escaped words, bounded so a section holds several. */
+const LINE_MAX = 1000;
 
 /** A short error plus the usage, never a stack trace. `error` is the grammar's plain text. */
 export function usageText(error: string | null): string {
@@ -17,26 +20,22 @@ export function usageText(error: string | null): string {
 }
 
 function historyLine(e: HistoryEntry): string {
-  const outcome = e.outcome === 'ok' ? '' : ` — refused (${escapeMrkdwn(e.outcome)})`;
+  const outcome = e.outcome === 'ok' ? '' : ` — refused (${userText(e.outcome, 100)})`;
   return `• ${slackDate(e.at)} — ${userText(e.action, 40)} by ${userText(e.actor, 120)}${outcome}`;
 }
 
 /** History as mrkdwn lines, newest last, cut to fit one section. */
 export function historyText(email: string, entries: HistoryEntry[]): string {
-  const head = `*History of ${userText(email, 254)}*`;
+  const head = `*History of ${emailText(email)}*`;
   if (entries.length === 0) return `${head}\nNothing recorded yet.`;
-  const lines: string[] = [];
-  let length = head.length;
   // Keep the newest entries when the whole trail does not fit.
-  for (const line of entries.map(historyLine).reverse()) {
-    if (length + line.length + 1 > SECTION_MAX - 40) {
-      lines.push('• … older entries omitted');
-      break;
-    }
-    lines.push(line);
-    length += line.length + 1;
-  }
-  return [head, ...lines.reverse()].join('\n');
+  const trail = joinLines(
+    entries.map(historyLine),
+    SECTION_MAX - head.length - 1,
+    (n) => `• … ${n} older entries omitted`,
+    'last',
+  );
+  return `${head}\n${trail}`;
 }
 
 export function historyModal(email: string, entries: HistoryEntry[]): View {
@@ -57,20 +56,21 @@ export function inviteSummary(
   const sent = outcomes.filter((o) => o.result.ok);
   // What was NOT done comes first: a long list is cut at the end, and the admin must see every reason.
   const lines = [
-    ...outcomes.flatMap((o) => (o.result.ok ? [] : [slackErrorText(o.result.error)])),
-    ...rejected.map((r) => `:warning: ${userText(r.input, 100)} — ${userText(r.reason, 200)}`),
+    // The shared wording may quote user input at any length: the only line cut after escaping.
+    ...outcomes.flatMap((o) => (o.result.ok ? [] : [fitText(slackErrorText(o.result.error), LINE_MAX)])),
+    ...rejected.map((r) => `:warning: ${userText(r.input, 300)} — ${userText(r.reason, 600)}`),
     ...outcomes.flatMap((o) =>
       o.result.ok
-        ? [`:white_check_mark: ${userText(o.email, 254)} — invited, expires ${slackDate(o.result.value.expiresAt)}`]
+        ? [`:white_check_mark: ${emailText(o.email)} — invited, expires ${slackDate(o.result.value.expiresAt)}`]
         : [],
     ),
   ];
   const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length + rejected.length} not sent.`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
   let chunk = '';
+  // Every line is bounded (≤ LINE_MAX), so whole lines are packed into sections; none is cut here.
   for (const line of lines) {
-    const cut = truncate(line, 600);
-    if (chunk.length + cut.length + 1 > SECTION_MAX) {
+    if (chunk.length + line.length + 1 > SECTION_MAX) {
       blocks.push({ type: 'section', text: mrkdwn(chunk) });
       chunk = '';
       if (blocks.length >= 45) {
@@ -78,7 +78,7 @@ export function inviteSummary(
         return { text, blocks };
       }
     }
-    chunk = chunk ? `${chunk}\n${cut}` : cut;
+    chunk = chunk ? `${chunk}\n${line}` : line;
   }
   if (chunk) blocks.push({ type: 'section', text: mrkdwn(chunk) });
   return { text, blocks };

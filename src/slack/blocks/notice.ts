@@ -1,6 +1,7 @@
 import type { NoticeLine, NoticePost } from '../../notices/service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
-import { slackDate, userText } from '../mrkdwn.js';
+import { emailText, slackDate, userText } from '../mrkdwn.js';
+import { fitSentence, LIMITS } from './limits.js';
 import { encodeNoticeRef } from './notice-values.js';
 import { renewAllActions } from './renew-all.js';
 import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
@@ -8,7 +9,8 @@ import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 /**
  * Channel notices as Block Kit, pure. A digest shows at most MAX_LINES lines with a button each —
  * 1 header + 20 lines + 1 footer = 22 blocks, far under the 50 of a message, and each line's text is
- * bounded (name ≤ 80, email ≤ 254) far under the 3000 of a section — however many invitations expired.
+ * bounded (escaped name ≤ 200, email ≤ EMAIL_ROOM) far under the 3000 of a section — however many
+ * invitations expired.
  */
 export const MAX_LINES = 20;
 
@@ -24,15 +26,19 @@ export interface NoticeMessage {
 
 const SLACK_USER = /^[UW][A-Z0-9]{1,20}$/;
 const by = (id: string): string => (SLACK_USER.test(id) ? `<@${id}>` : 'an admin');
+/** Room for a person's name (escaped): an 80-character name always shows whole. */
+const NAME_ROOM = 200;
+/** Room for the email provider's words about a bounce (escaped; providers send up to thousands). */
+const DETAIL_ROOM = 1500;
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 function who(line: NoticeLine): string {
-  const email = userText(line.invitee.email, 254);
-  return line.invitee.name ? `*${userText(line.invitee.name, 80)}*  ${email}` : `*${email}*`;
+  const email = emailText(line.invitee.email);
+  return line.invitee.name ? `*${userText(line.invitee.name, NAME_ROOM)}*  ${email}` : `*${email}*`;
 }
 
 const inviterText = (line: NoticeLine): string =>
-  line.inviter ? `invited by ${userText(line.inviter.name ?? line.inviter.email, 80)}` : 'invited by an admin';
+  line.inviter ? `invited by ${userText(line.inviter.name ?? line.inviter.email, NAME_ROOM)}` : 'invited by an admin';
 
 /** Which lines a post shows now: a line handled from its button stays (saying so); others only while they can be acted on. */
 export function visibleLines(post: Pick<NoticePost, 'kind' | 'lines'>, now: Date): NoticeLine[] {
@@ -103,9 +109,12 @@ function news(line: NoticeLine, ctx: RenderContext, dm: boolean): NoticeMessage 
  * channel: Copy invitation link tells it only to the admin who clicks.
  */
 function bounce(line: NoticeLine): NoticeMessage {
-  const email = userText(line.invitee.email, 254);
+  const email = emailText(line.invitee.email);
   // Provider wording often ends with its own full stop; the sentence adds one.
-  const reason = userText((line.deliveryDetail ?? 'the address cannot receive email').replace(/[.\s]+$/, ''), 300);
+  const reason = userText(
+    (line.deliveryDetail ?? 'the address cannot receive email').replace(/[.\s]+$/, ''),
+    DETAIL_ROOM,
+  );
   const body = `:warning: The invitation email to *${email}* bounced: ${reason}.`;
   const section: SectionBlock = {
     type: 'section',
@@ -137,7 +146,15 @@ function bounce(line: NoticeLine): NoticeMessage {
             value,
             confirm: {
               title: plain('Cancel this invitation?'),
-              text: mrkdwn(`The invitation to ${email} will be cancelled and its link will stop working.`),
+              // 300 characters in all: a long address loses its middle here, and only here.
+              text: mrkdwn(
+                fitSentence(
+                  LIMITS.confirmText,
+                  (who) => `The invitation to ${who} will be cancelled and its link will stop working.`,
+                  line.invitee.email,
+                  { escape: true, elide: 'middle' },
+                ),
+              ),
               confirm: plain('Cancel invitation'),
               deny: plain('Keep it'),
               style: 'danger',

@@ -1,6 +1,6 @@
 import { LIST_FILTERS, type ListFilter, type ListPage, STATUS_LABEL, STATUSES } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { escapeMrkdwn, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
 import { encodeState, type ListState } from '../values.js';
 import { channelProblemText } from './notice.js';
 import { type ActionsBlock, type Button, type KnownBlock, mrkdwn, plain } from './types.js';
@@ -27,6 +27,8 @@ export interface ListView {
   surface: 'message' | 'home';
   /** A recorded failure to post to the notice channel, shown so an admin can fix it. */
   channelProblem?: { channel: string; error: string } | null;
+  /** Slack refused the bot token (recorded by SlackConnection): notices are paused. App Home only. */
+  disconnected?: { at: Date; reason: string } | null;
 }
 
 export const FILTER_LABEL: Record<ListFilter, string> = { ...STATUS_LABEL, all: 'All users' };
@@ -104,6 +106,7 @@ export function listBlocks(view: ListView): KnownBlock[] {
     controls(view),
   ];
   if (view.surface === 'home') blocks.push(searchBox(view));
+  if (view.disconnected) blocks.push({ type: 'context', elements: [mrkdwn(disconnectedText(view.disconnected))] });
   if (view.channelProblem) {
     const text = channelProblemText(view.channelProblem.channel, view.channelProblem.error, null);
     blocks.push({ type: 'context', elements: [mrkdwn(text)] });
@@ -122,6 +125,15 @@ export function listBlocks(view: ListView): KnownBlock[] {
     else blocks.push(userRow(user, view.state, user.email?.toLowerCase() === viewer));
   });
   return blocks;
+}
+
+/** Why notices stopped, and how an admin brings them back. */
+export function disconnectedText(d: { at: Date; reason: string }): string {
+  return (
+    `:electric_plug: Slack refused this app's token (\`${userText(d.reason, 60)}\`) on ${slackDate(d.at)}, ` +
+    'so channel notices and DMs are paused and dropped. Reinstall the app and restart it with its new bot token; ' +
+    'invitations, emails and invite pages are not affected.'
+  );
 }
 
 /** Notification / screen-reader text for the message. */

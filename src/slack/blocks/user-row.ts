@@ -1,8 +1,9 @@
 import { describeDelivery, isDeliveryProblem } from '../../delivery/summary.js';
 import { type Action, menuActions, STATUS_LABEL, type UserView } from '../../invitations/invitation.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
+import { emailText, slackDate, userText } from '../mrkdwn.js';
 import { encodeRow, type ListState } from '../values.js';
+import { fitSentence, LIMITS } from './limits.js';
 import { type KnownBlock, mrkdwn, plain, type SectionBlock } from './types.js';
 
 /** The ••• labels, worded exactly as on the Marketplace "Users" page. */
@@ -20,19 +21,18 @@ export const MENU_LABEL: Record<Action, string> = {
   history: 'View history',
 };
 
-// Room for the longest name and email plus the fixed words, well under the 3000-char section limit.
-const MAX_NAME = 80;
-const MAX_EMAIL = 254;
-/** Who a confirm dialog names: its whole text must stay within Slack's 300 characters. */
-const DIALOG_NAME = 60;
+// Escaped lengths: an 80-character name shows whole, and name + email + inviter + provider detail +
+// a prompt's question stay well under the 3000 of a section (the property test checks it).
+const NAME_ROOM = 200;
+const DETAIL_ROOM = 600;
 
 export const rowBlockId = (userId: string): string => `${BLOCK.userRowPrefix}${userId}`;
 
 /** "Ann Lee  ann@example.com", or an erased user's anonymous id. */
-export function who(user: Pick<UserView, 'id' | 'email' | 'name'>, max = MAX_EMAIL): string {
+export function who(user: Pick<UserView, 'id' | 'email' | 'name'>): string {
   if (user.email === null) return `Erased user #${user.id}`;
-  const email = userText(user.email, max);
-  return user.name ? `*${userText(user.name, MAX_NAME)}*  ${email}` : `*${email}*`;
+  const email = emailText(user.email);
+  return user.name ? `*${userText(user.name, NAME_ROOM)}*  ${email}` : `*${email}*`;
 }
 
 /** The one line that says where the user stands, e.g. "Active · joined 2 Dec" or "Declined 3 Dec". */
@@ -60,10 +60,10 @@ export function userRowText(user: UserView): string {
   const role = user.role === 'admin' ? 'Admin' : 'Member';
   const lines = [who(user), user.status === 'deleted' ? standing(user) : `${role} · ${standing(user)}`];
   const inv = user.invitation;
-  if (inv?.inviter) lines.push(`Invited by ${userText(inv.inviter.name ?? inv.inviter.email, MAX_NAME)}`);
+  if (inv?.inviter) lines.push(`Invited by ${userText(inv.inviter.name ?? inv.inviter.email, NAME_ROOM)}`);
   if (inv) {
     // Escape (and bound) the provider's words, not the date token describeDelivery puts around them.
-    const detail = inv.delivery.detail && escapeMrkdwn(inv.delivery.detail.slice(0, 300));
+    const detail = inv.delivery.detail && userText(inv.delivery.detail, DETAIL_ROOM);
     const delivery = describeDelivery({ ...inv.delivery, detail }, slackDate);
     lines.push(isDeliveryProblem(inv.delivery.state) ? `:warning: ${delivery}` : delivery);
   }
@@ -108,48 +108,48 @@ export const CONFIRMABLE: ReadonlySet<Action> = new Set<Confirmable>([
 
 interface PromptText {
   question: string;
-  dialog: string;
+  /** The confirm dialog's sentence around the address (`slot`); fitted to Slack's 300 below. */
+  dialog: (slot: string) => string;
   button: string;
 }
 
 function promptText(action: Confirmable, user: UserView): PromptText {
-  const name = userText(user.name ?? user.email ?? `#${user.id}`, DIALOG_NAME);
-  const address = userText(user.email ?? `#${user.id}`, DIALOG_NAME);
+  const name = userText(user.name ?? user.email ?? `#${user.id}`, NAME_ROOM);
   switch (action) {
     case 'cancel':
       return {
         question: `Cancel the invitation to ${name}? Their link will stop working.`,
-        dialog: `The invitation to ${address} will stop working. You can invite them again later.`,
+        dialog: (address) => `The invitation to ${address} will stop working. You can invite them again later.`,
         button: 'Cancel invitation',
       };
     case 'block':
       return {
         question: `Block ${name}? They lose access to the account until they are unblocked.`,
-        dialog: `${address} will lose access to the account until an admin unblocks them.`,
+        dialog: (address) => `${address} will lose access to the account until an admin unblocks them.`,
         button: 'Block user',
       };
     case 'remove':
       return {
         question: `Remove ${name} from the account? Their record and history stay, and they can be invited again.`,
-        dialog: `${address} will lose access to the account. You can invite them again later.`,
+        dialog: (address) => `${address} will lose access to the account. You can invite them again later.`,
         button: 'Remove',
       };
     case 'change_role':
       return user.role === 'admin'
         ? {
             question: `Make ${name} a member? They lose admin rights at once.`,
-            dialog: `${address} will no longer be able to manage users.`,
+            dialog: (address) => `${address} will no longer be able to manage users.`,
             button: 'Make member',
           }
         : {
             question: `Make ${name} an admin? They will be able to manage every user of the account.`,
-            dialog: `${address} will be able to invite, block, remove and erase users.`,
+            dialog: (address) => `${address} will be able to invite, block, remove and erase users.`,
             button: 'Make admin',
           };
     case 'erase':
       return {
         question: `Erase the personal data of ${name}? Email, name and links are deleted for good; the history keeps only an anonymous id.`,
-        dialog: `The email, name and links of ${address} will be deleted. This cannot be undone.`,
+        dialog: (address) => `The email, name and links of ${address} will be deleted. This cannot be undone.`,
         button: 'Erase',
       };
   }
@@ -181,7 +181,13 @@ export function confirmPrompt(user: UserView, action: Confirmable, state: ListSt
           value,
           confirm: {
             title: plain(`${text.button}?`),
-            text: mrkdwn(text.dialog),
+            // A 254-character address loses its middle here, and only here: the dialog allows 300.
+            text: mrkdwn(
+              fitSentence(LIMITS.confirmText, text.dialog, user.email ?? `#${user.id}`, {
+                escape: true,
+                elide: 'middle',
+              }),
+            ),
             confirm: plain(text.button),
             deny: plain('Keep it'),
             style: 'danger',

@@ -5,7 +5,7 @@ import { inviteSummary, usageText } from '../../../src/slack/blocks/messages.js'
 import { listBlocks, PAGE_SIZE } from '../../../src/slack/blocks/user-list.js';
 import { confirmPrompt, userRow } from '../../../src/slack/blocks/user-row.js';
 import { ACTION } from '../../../src/slack/ids.js';
-import { escapeMrkdwn, slackDate, truncate } from '../../../src/slack/mrkdwn.js';
+import { emailText, escapeMrkdwn, slackDate, userText } from '../../../src/slack/mrkdwn.js';
 import { decodeRow, decodeState, encodeRow, encodeState } from '../../../src/slack/values.js';
 import { blockKitViolations } from '../../support/slack.js';
 
@@ -207,9 +207,14 @@ describe('messages and helpers', () => {
     expect(blockKitViolations(blocks as any[], 50)).toEqual([]);
   });
 
-  it('escape, truncate and state codes', () => {
+  it('escape, fit and state codes', () => {
     expect(escapeMrkdwn('a & <b>')).toBe('a &amp; &lt;b&gt;');
-    expect(truncate('😀😀😀', 2)).toBe('😀…');
+    // The limit counts the ESCAPED text, in UTF-16 units, and never splits an emoji or an escape.
+    expect(userText('😀😀😀', 3)).toBe('😀…');
+    expect(userText('&&&', 6)).toBe('&amp;…');
+    const long = `${'&'.repeat(64)}@${'x'.repeat(189)}`;
+    expect(emailText(long)).toBe(escapeMrkdwn(long));
+    expect(emailText(long, 40)).toMatch(/^(&amp;)+…x+$/);
     expect(decodeState(encodeState({ filter: 'active', page: 42 }))).toEqual({ filter: 'active', page: 42 });
     for (const junk of ['', 'q1', 'a0', 'a', 'a1234567', '99|x|y|a1', '1|1 OR 1=1||a1', '1|1||a1|x']) {
       expect(decodeRow(junk)).toBeNull();

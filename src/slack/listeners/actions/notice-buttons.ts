@@ -11,7 +11,7 @@ import { decodeNoticeRef, type NoticeRef } from '../../blocks/notice-values.js';
 import { type App, afterAck, ephemeral, type SlackContext, type WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, COMMAND } from '../../ids.js';
-import { slackDate, userText } from '../../mrkdwn.js';
+import { emailText, slackDate, userText } from '../../mrkdwn.js';
 
 /** Refusals that mean "someone already dealt with this line" rather than "you did something wrong". */
 const HANDLED: ReadonlySet<DomainError['code']> = new Set([
@@ -98,7 +98,7 @@ async function onClick(
   if (!r) return slackErrorText({ code: 'invalid_input' });
   if (!r.ok) {
     return HANDLED.has(r.error.code)
-      ? `:information_source: Already handled: the invitation to ${userText(r.error.email ?? 'this user', 254)} changed since this notice was posted ` +
+      ? `:information_source: Already handled: the invitation to ${emailText(r.error.email ?? 'this user')} changed since this notice was posted ` +
           `(a new invitation was sent, or it was accepted, declined or cancelled). See \`${COMMAND} list\`.`
       : slackErrorText(r.error);
   }
