@@ -17,6 +17,7 @@ import { createInvitationService, type InvitationService } from './invitations/s
 import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
+import { createNewInvitationRequests, type NewInvitationRequests } from './notices/requests.js';
 import { NoticeService } from './notices/service.js';
 import type { SlackDeps } from './slack/context.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
@@ -42,6 +43,8 @@ export interface Deps {
   delivery: DeliveryService;
   notices: NoticeService;
   channel: NoticeChannel;
+  /** "Ask for a new invitation" from an expired invite page. */
+  requests: NewInvitationRequests;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       channel,
       reminderBeforeMs: config.reminderBeforeMs,
     });
+    const invitee = createInviteeService({ db: database.db, queue, clock, links });
     // A bounce is announced in the notice channel only when Slack is configured (like other notices).
     const onBounced = (options.bounceNotices ?? config.slack !== null) ? notices.recordBounce.bind(notices) : null;
     return {
@@ -117,10 +121,11 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       links,
       formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
       service: createInvitationService(context),
-      invitee: createInviteeService({ db: database.db, queue, clock, links }),
+      invitee,
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
       notices,
       channel,
+      requests: createNewInvitationRequests({ db: database.db, queue, clock, accountId, channel, invitee }),
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
