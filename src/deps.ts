@@ -18,6 +18,7 @@ import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
 import { SlackConnection } from './notices/connection.js';
+import { createNewInvitationRequests, type NewInvitationRequests } from './notices/requests.js';
 import { NoticeService } from './notices/service.js';
 import type { SlackDeps } from './slack/context.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
@@ -45,6 +46,8 @@ export interface Deps {
   channel: NoticeChannel;
   /** Whether Slack still takes the bot token (recorded on the account). */
   connection: SlackConnection;
+  /** "Ask for a new invitation" from an expired invite page. */
+  requests: NewInvitationRequests;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       channel,
       reminderBeforeMs: config.reminderBeforeMs,
     });
+    const invitee = createInviteeService({ db: database.db, queue, clock, links });
     // A bounce is announced in the notice channel only when Slack is configured (like other notices).
     const onBounced = (options.bounceNotices ?? config.slack !== null) ? notices.recordBounce.bind(notices) : null;
     return {
@@ -120,11 +124,12 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       links,
       formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
       service: createInvitationService(context),
-      invitee: createInviteeService({ db: database.db, queue, clock, links }),
+      invitee,
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
       notices,
       channel,
       connection: new SlackConnection({ db: database.db, clock, accountId }),
+      requests: createNewInvitationRequests({ db: database.db, queue, clock, accountId, channel, invitee }),
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();

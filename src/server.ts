@@ -48,6 +48,7 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
   const slack = createSlack(config, slackDeps(deps), web);
   registerInvitePages(web, {
     invitee: deps.invitee,
+    requests: deps.requests,
     formTokens: deps.formTokens,
     publicBaseUrl: config.publicBaseUrl,
     marketplaceUrl: config.marketplaceUrl,

@@ -105,7 +105,8 @@ export interface EmailEventsTable {
   outcome: string;
 }
 
-export type NoticeKind = 'expiry' | 'reminder' | 'accepted' | 'declined' | 'bounced';
+/** `asked`: the invitee asked for a new invitation from the expired page. */
+export type NoticeKind = 'expiry' | 'reminder' | 'accepted' | 'declined' | 'bounced' | 'asked';
 export type NoticePostKind = 'expiry' | 'reminder' | 'news' | 'dm';
 export type NoticePostState = 'pending' | 'posted' | 'failed' | 'skipped';
 

@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../db/database.js';
+import type { Db, Executor, Trx } from '../db/database.js';
 import type { Enqueue } from '../db/queue.js';
 import type { InvitationRow } from '../db/schema.js';
 import { checkNames, type NameCheck } from '../text/names.js';
@@ -14,6 +14,14 @@ export interface InvitationDetails {
   inviter: Person | null;
   sentAt: Date;
   expiresAt: Date;
+}
+
+/** An expired invitation someone asks to renew (see `whileExpired`). */
+export interface ExpiredInvitation {
+  id: string;
+  accountId: string;
+  userId: string;
+  email: string;
 }
 
 export type LinkResult<T> = Result<T> & {
@@ -67,8 +75,8 @@ function detailsQuery(db: Executor, publicId: string) {
  * then the invitation (the order admin actions use), so a double submit finds it already answered.
  */
 export function createInviteeService(deps: InviteeDeps) {
-  /** The invitation behind a token, if it can still be answered; otherwise a link_* failure. */
-  async function resolve(db: Executor, token: string, lock: boolean) {
+  /** The invitation behind a token and what a page says about it; unknown, erased or blocked: a failure. */
+  async function locate(db: Executor, token: string) {
     const publicId = deps.links.verify(token);
     const row = publicId ? await detailsQuery(db, publicId) : undefined;
     // Unknown, forged and erased links get the same answer: a page must not reveal what exists.
@@ -83,6 +91,16 @@ export function createInviteeService(deps: InviteeDeps) {
     // Blocked or removed since: the link says only that access is gone, never why.
     if (row.user_state === 'blocked' || row.user_state === 'disabled')
       throw new DetailedFailure('link_no_access', details);
+    return { row, details };
+  }
+
+  /** The invitation behind a token, if it can still be answered; otherwise a link_* failure. */
+  async function resolve(db: Executor, token: string, lock: boolean) {
+    return check(db, await locate(db, token), lock);
+  }
+
+  async function check(db: Executor, found: Awaited<ReturnType<typeof locate>>, lock: boolean) {
+    const { row, details } = found;
     let state = row.state;
     if (lock) {
       await db.selectFrom('users').select('id').where('id', '=', row.user_id).forNoKeyUpdate().execute();
@@ -146,6 +164,40 @@ export function createInviteeService(deps: InviteeDeps) {
 
   return {
     open,
+
+    /**
+     * Runs `record` in a transaction holding the invitation's row, only while the link is expired and
+     * nothing replaced it (what an invitee may ask a new invitation for); otherwise the link's failure,
+     * or `not_expired` for a link that still works.
+     */
+    async whileExpired<T>(
+      token: string,
+      record: (trx: Trx, invitation: ExpiredInvitation) => Promise<T>,
+    ): Promise<LinkResult<T>> {
+      try {
+        return await deps.db.transaction().execute(async (trx) => {
+          const found = await locate(trx, token);
+          const usable = await check(trx, found, true).then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof DetailedFailure && err.error.code === 'link_expired') return false;
+              throw err;
+            },
+          );
+          if (usable) fail('not_expired');
+          const { row, details } = found;
+          const value = await record(trx, {
+            id: row.id,
+            accountId: row.account_id,
+            userId: row.user_id,
+            email: details.invitee.email,
+          });
+          return { ...ok(value), details };
+        });
+      } catch (err) {
+        return asResult(err);
+      }
+    },
 
     /** Accepts with the names the invitee typed; unusable names are refused per field (invalid_input). */
     async accept(

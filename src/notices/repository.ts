@@ -58,10 +58,10 @@ export async function claimDue(
   return result.rows.length;
 }
 
-/** Records an answer (or a bounce) once; returns the new notice id, or null when it was already recorded. */
+/** Records an answer (or a bounce, or an invitee's request) once; returns the new notice id, or null when it was already recorded. */
 export async function claimAnswer(
   db: Executor,
-  p: { accountId: string; invitationId: string; kind: 'accepted' | 'declined' | 'bounced'; now: Date },
+  p: { accountId: string; invitationId: string; kind: 'accepted' | 'declined' | 'bounced' | 'asked'; now: Date },
 ): Promise<string | null> {
   const row = await db
     .insertInto('notices')
@@ -284,4 +284,16 @@ export async function chooseChannel(
  */
 export async function lockAccount(db: Executor, accountId: string): Promise<void> {
   await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
+}
+
+/** How many invitees of the account asked for a new invitation since `since` (the rate limit). */
+export async function countAskedSince(db: Executor, accountId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('notices')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'asked')
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -42,6 +42,8 @@ export const ACTION = {
   /** On a bounce notice: the link, told only to the clicking admin; and cancel (with a confirm dialog). */
   noticeCopyLink: 'notice_copy_link',
   noticeCancel: 'notice_cancel',
+  /** On an invitee's request for a new invitation (channel notice or DM to the inviter). */
+  noticeAskedSendNew: 'notice_asked_send_new',
   /** Inside the invite modal. */
   inviteEmails: 'emails',
   inviteName: 'name',

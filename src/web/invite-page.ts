@@ -2,7 +2,9 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import type { InviteeService } from '../invitations/invitee.js';
 import { INVITE_PATH } from '../invitations/links.js';
 import type { Logger } from '../log.js';
+import type { NewInvitationRequests } from '../notices/requests.js';
 import { formatDuration } from '../text/duration.js';
+import { expiredPage, isAsked } from './html/expired-views.js';
 import {
   type Answer,
   badRequestPage,
@@ -25,12 +27,14 @@ import { crossSiteReason, type FormTokens, pageSecurityHeaders, redactPath } fro
  *   GET|HEAD /invite/<token>          the invitation, or what became of it; never writes
  *   POST     /invite/<token>/accept   first + last name; then 303 back to the page
  *   POST     /invite/<token>/decline
+ *   POST     /invite/<token>/ask      an expired link: ask the administrators for a new invitation
  * GET is safe because mail scanners and link previews fetch links; only a same-origin POST with
  * the form token answers. After an answer the browser is redirected (POST-redirect-GET) so a
  * reload shows the outcome instead of posting again.
  */
 export interface InvitePageDeps {
   invitee: InviteeService;
+  requests: NewInvitationRequests;
   formTokens: FormTokens;
   publicBaseUrl: string;
   marketplaceUrl: string;
@@ -65,6 +69,11 @@ export function registerInvitePages(web: Express, deps: InvitePageDeps): void {
             splitName(opened.value.invitee.name),
           ),
         );
+      }
+      const target = { path: pathOf(token), csrf: tokens.issue(token) };
+      if (opened.error.code === 'link_expired' && opened.details) {
+        const asked = req.query.asked;
+        return send(res, expiredPage(opened.details, ctx, target, isAsked(asked) ? asked : null));
       }
       const answered = req.query.answered;
       send(
@@ -142,6 +151,20 @@ export function registerInvitePages(web: Express, deps: InvitePageDeps): void {
       if (result.ok) deps.log.info('invitation declined on the invite page');
       if (!result.ok && result.error.code === 'link_invalid') return send(res, invalidPage());
       seeOutcome(res, token, result.ok ? 'declined' : null);
+    })
+    .options(allow('POST'))
+    .all(methodNotAllowed('POST', (req) => pathOf(tokenOf(req))));
+
+  router
+    .route('/:token/ask')
+    .post(...guard([]), async (req, res) => {
+      const token = tokenOf(req);
+      const result = await deps.requests.ask(token);
+      if (!result.ok && result.error.code === 'link_invalid') return send(res, invalidPage());
+      if (result.ok) deps.log.info({ outcome: result.value }, 'new invitation asked for on the invite page');
+      // Passed on or held back by the rate limit: the same answer, so the page reveals nothing.
+      const asked = result.ok ? (result.value === 'already' ? 'again' : 'sent') : null;
+      res.redirect(303, `${pathOf(token)}${asked ? `?asked=${asked}` : ''}`);
     })
     .options(allow('POST'))
     .all(methodNotAllowed('POST', (req) => pathOf(tokenOf(req))));

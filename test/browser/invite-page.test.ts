@@ -207,18 +207,40 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     expect((await app.deps.service.sendNew(adminActor, { email: 'renewed@example.com' })).ok).toBe(true);
     expect(await latestLink('renewed@example.com')).not.toBe(replaced);
 
-    const cases: [string, string, number, string][] = [
-      ['expired', expired, 200, 'Invitation expired'],
-      ['replaced', replaced, 200, 'A newer invitation was sent to you'],
-      ['cancelled', cancelled, 200, 'This invitation was cancelled'],
-      ['invalid', `${base}/invite/not-a-real-link`, 404, 'This invitation link is not valid'],
+    // Only the expired page offers something to do: Ask for a new invitation.
+    const cases: [string, string, number, string, number][] = [
+      ['expired', expired, 200, 'Invitation expired', 1],
+      ['replaced', replaced, 200, 'A newer invitation was sent to you', 0],
+      ['cancelled', cancelled, 200, 'This invitation was cancelled', 0],
+      ['invalid', `${base}/invite/not-a-real-link`, 404, 'This invitation link is not valid', 0],
     ];
-    for (const [name, link, status, title] of cases) {
+    for (const [name, link, status, title, buttons] of cases) {
       const res = await page.goto(link);
       expect([name, res!.status()]).toEqual([name, status]);
       expect(await heading()).toBe(title);
-      expect(await page.getByRole('button').count()).toBe(0);
+      expect(await page.getByRole('button').count()).toBe(buttons);
       await shoot(name);
     }
+  });
+
+  it('asks for a new invitation from the expired page, once', async () => {
+    const link = await invite('asker@example.com');
+    app.clock.advance(8 * DAY);
+    await page.goto(link);
+    const ask = page.getByRole('button', { name: 'Ask for a new invitation' });
+    await ask.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${link}?asked=sent`);
+    expect(await heading()).toBe('Request sent');
+    expect(await page.getByRole('status').textContent()).toContain('asked the administrators of');
+    expect(await page.getByRole('button').count()).toBe(0);
+    await shoot('asked');
+
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Ask for a new invitation' }).click();
+    await page.waitForURL(`${link}?asked=again`);
+    expect(await heading()).toBe('You already asked');
+    const asked = await app.deps.database.db.selectFrom('notices').select('kind').where('kind', '=', 'asked').execute();
+    expect(asked).toHaveLength(1);
   });
 });

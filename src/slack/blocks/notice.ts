@@ -166,8 +166,43 @@ function bounce(line: NoticeLine): NoticeMessage {
   };
 }
 
+/**
+ * An invitee asked for a new invitation from the expired page: who, and the button that sends it.
+ * Once sent from here the line says by whom; the link never appears (it goes by email).
+ */
+function asked(line: NoticeLine, ctx: RenderContext, dm: boolean): NoticeMessage {
+  const account = userText(ctx.accountName, 100);
+  const facts =
+    `:raising_hand: ${who(line)} asks for a new invitation to ${account}.\n` +
+    `The invitation expired ${slackDate(line.expiresAt)} (${dm ? 'you invited them' : inviterText(line)}).`;
+  const section: SectionBlock = {
+    type: 'section',
+    block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`,
+    text: mrkdwn(facts),
+  };
+  const text = `${line.invitee.email} asks for a new invitation to ${ctx.accountName}`;
+  if (line.handled) {
+    section.text = mrkdwn(
+      `${facts}\n:white_check_mark: Answered: new invitation sent by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`,
+    );
+    return { text, blocks: [section] };
+  }
+  const value = encodeNoticeRef({ userId: line.userId, invitationId: line.invitationId });
+  section.accessory = {
+    type: 'button',
+    action_id: ACTION.noticeAskedSendNew,
+    style: 'primary',
+    text: plain('Send new invitation'),
+    value,
+  };
+  return { text, blocks: [section] };
+}
+
 /** The message for a post as things stand now, or null when nothing is left worth saying. */
 export function noticeMessage(post: Pick<NoticePost, 'kind' | 'lines'>, ctx: RenderContext): NoticeMessage | null {
+  const request = post.lines.find((l) => l.kind === 'asked');
+  // Nothing to ask any more once the invitation was replaced, answered or cancelled elsewhere.
+  if (request) return request.handled || request.open ? asked(request, ctx, post.kind === 'dm') : null;
   if (post.kind === 'news') {
     const bounced = post.lines.find((l) => l.kind === 'bounced');
     // Nothing to do once the invitation was answered, replaced or cancelled elsewhere.

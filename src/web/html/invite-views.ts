@@ -21,20 +21,20 @@ export interface NameForm {
 }
 
 export interface FormTarget {
-  /** `/invite/<token>`; the forms post to `<path>/accept` and `<path>/decline`. */
+  /** `/invite/<token>`; the forms post to `<path>/accept`, `<path>/decline` and `<path>/ask`. */
   path: string;
   csrf: string;
 }
 
 export type Answer = 'accepted' | 'declined';
 
-const who = (p: Person): string => {
+export const who = (p: Person): string => {
   const name = p.name ? singleLine(p.name) : '';
   return name ? `${name} (${p.email})` : p.email;
 };
 
 /** The person to ask for a new invitation: the inviter if known, otherwise any administrator. */
-const askWhom = (d: InvitationDetails): Html =>
+export const askWhom = (d: InvitationDetails): Html =>
   d.inviter ? html`You were invited by <strong>${who(d.inviter)}</strong>.` : html``;
 
 export function splitName(name: string | null): { firstName: string; lastName: string } {
@@ -96,7 +96,7 @@ ${field('lastName', 'Last name', 'family-name', false)}
   };
 }
 
-/** The page for an invitation that can no longer be answered, in the words its state calls for. */
+/** The page for an invitation that can no longer be answered, in the words its state calls for (expired: expired-views.ts). */
 export function closedPage(
   code: ErrorCode,
   d: InvitationDetails | undefined,
@@ -143,14 +143,6 @@ ${go}`,
 <p>The invitation for <strong>${d.invitee.email}</strong> to join <strong>${account}</strong> was declined, so this link no longer works.</p>
 <p class="hint">If you want to join after all, ask an administrator of ${account} to invite you again. ${askWhom(d)}</p>`,
           };
-    case 'link_expired':
-      return {
-        ...base,
-        title: 'Invitation expired',
-        body: html`<h1>Invitation expired</h1>
-<p>This invitation has expired. Invitations must be accepted within ${ctx.ttl} of being sent. Ask an administrator of <strong>${account}</strong> to send you a new invitation.</p>
-<p class="hint">${askWhom(d)} The invitation was sent on ${formatDate(d.sentAt)} and expired on ${formatDate(d.expiresAt)}.</p>`,
-      };
     case 'link_superseded':
       return {
         ...base,

@@ -137,3 +137,30 @@ describe('Slack error classes', () => {
     expect(classifySlackError(new Error('socket hang up')).kind).toBe('transient');
   });
 });
+
+describe('new invitation request blocks', () => {
+  const asked = (over: Partial<NoticeLine> = {}) => line(7, { kind: 'asked', ...over });
+
+  it('names the invitee, offers Send new invitation, and stays within limits for any input', () => {
+    const long = asked({ invitee: { email: `${'x'.repeat(240)}@example.com`, name: '*N*'.repeat(200) } });
+    for (const kind of ['news', 'dm'] as const) {
+      const m = noticeMessage({ kind, lines: [long] }, ctx);
+      expect(m?.text).toContain('asks for a new invitation to Acme <Market>');
+      expect(blockKitViolations((m?.blocks ?? []) as never, 50)).toEqual([]);
+      expect(JSON.stringify(m?.blocks)).toContain(ACTION.noticeAskedSendNew);
+    }
+    expect(noticeMessage({ kind: 'dm', lines: [asked()] }, ctx)?.blocks[0]).toMatchObject({
+      text: { text: expect.stringContaining('(you invited them)') },
+    });
+  });
+
+  it('says who answered it, and is not posted once the invitation changed elsewhere', () => {
+    const handled = noticeMessage(
+      { kind: 'news', lines: [asked({ open: false, handled: { by: 'UADMIN', at: now } })] },
+      ctx,
+    );
+    expect(JSON.stringify(handled)).toContain('Answered: new invitation sent by <@UADMIN>');
+    expect(JSON.stringify(handled)).not.toContain(ACTION.noticeAskedSendNew);
+    expect(noticeMessage({ kind: 'news', lines: [asked({ open: false })] }, ctx)).toBeNull();
+  });
+});

@@ -42,6 +42,12 @@ const CLICKS: Record<string, Click> = {
     handles: true,
     run: (s, actor, ref, o) => s.sendNew(actor, ref, o).then(said(confirm.sentNew)),
   },
+  // An invitee's request from the expired page: the same Send new invitation, marking the request answered.
+  [ACTION.noticeAskedSendNew]: {
+    kind: 'asked',
+    handles: true,
+    run: (s, actor, ref, o) => s.sendNew(actor, ref, o).then(said(confirm.sentNew)),
+  },
   [ACTION.noticeResend]: {
     kind: 'reminder',
     handles: true,
