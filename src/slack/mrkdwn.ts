@@ -1,4 +1,5 @@
 import { shortUtc } from '../text/dates.js';
+import { stripUnsafe } from '../text/names.js';
 
 /**
  * Text helpers for Slack mrkdwn. Anything a user typed (names, emails, account name) goes through
@@ -14,9 +15,13 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-/** Truncated then escaped: escaping can lengthen text, so cut first, on the human-visible text. */
+/**
+ * One line of user text, truncated then escaped: escaping can lengthen text, so cut first, on the
+ * human-visible text. Line breaks, controls and bidi overrides go too: not every piece of user text
+ * was cleaned when stored (a bounce's reason is the remote mail server's words).
+ */
 export function userText(text: string, max: number): string {
-  return escapeMrkdwn(truncate(text, max));
+  return escapeMrkdwn(truncate(stripUnsafe(text.replace(/\s+/g, ' ')), max));
 }
 
 /** Slack renders this in each viewer's own time zone. */
