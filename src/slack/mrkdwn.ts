@@ -1,4 +1,5 @@
 import { shortUtc } from '../text/dates.js';
+import { stripUnsafe } from '../text/names.js';
 import { fitEmail, fitMrkdwn } from './blocks/limits.js';
 
 export { escapeMrkdwn } from './escape.js';
@@ -7,9 +8,12 @@ export { escapeMrkdwn } from './escape.js';
  * Text helpers for Slack mrkdwn. Every piece of user text is escaped (src/slack/escape.ts) and cut
  * so that its ESCAPED length, in UTF-16 units as Slack counts, stays within `max`: cutting first and
  * escaping after could triple the length of a name full of `&` and break a Block Kit limit.
+ *
+ * `userText` makes one line of it. Line breaks, controls and bidi overrides go too: not every piece of user
+ * text was cleaned when stored (a bounce's reason is the remote mail server's words).
  */
 export function userText(text: string, max: number): string {
-  return fitMrkdwn(text, max);
+  return fitMrkdwn(stripUnsafe(text.replace(/\s+/g, ' ')), max);
 }
 
 /**

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForNotices } from '../../src/jobs/index.js';
+import { runSweep } from '../../src/jobs/sweep-expiries.js';
+import type { NoticeLine, NoticePostKind } from '../../src/notices/service.js';
+import { channelProblemText, noticeMessage } from '../../src/slack/blocks/notice.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { cleanName } from '../../src/text/names.js';
 import { adminActor } from '../support/app.js';
+import { DAY } from '../support/clock.js';
 import { eventually, payloadBody, signedRequest, viewSubmission } from '../support/slack.js';
 import { figure } from './figures.js';
 import { ADMIN_ID, type Rig, rawRequest, startRig } from './harness.js';
+import { CONTROL, mrkdwnTexts, slackProblems } from './mrkdwn-safety.js';
 
 // Scenario 8: hostile names, emails and account name are shown as text everywhere: nothing pings,
 // links or renders as markup in Slack, on the invite page, or in the emails.
@@ -21,34 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.close();
 });
-
-/** Every piece of text that Slack would render as mrkdwn, from any message, modal or Home view. */
-function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    for (const v of value) mrkdwnTexts(v, out);
-  } else if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
-    if (typeof o.text === 'string' && o.type === undefined) out.push(o.text); // a message's top-level text
-    for (const [k, v] of Object.entries(o)) if (k !== 'text' || typeof v !== 'string') mrkdwnTexts(v, out);
-  }
-  return out;
-}
-
-// Our own mrkdwn tokens: dates and the notice channel. Any other <…> is a mention, a link or a command.
-const OWN_TOKEN = /<!date\^\d+\^[^|>]*\|[^>]*>|<#C0NOTICE1>/g;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-function slackProblems(text: string): string[] {
-  const problems: string[] = [];
-  const rest = text.replace(OWN_TOKEN, '');
-  if (/[<>]/.test(rest))
-    problems.push(
-      `raw < or >: ${JSON.stringify(rest.slice(Math.max(0, rest.search(/[<>]/) - 30), rest.search(/[<>]/) + 30))}`,
-    );
-  if (CONTROL.test(text)) problems.push(`control character in ${JSON.stringify(text.slice(0, 80))}`);
-  return problems;
-}
 
 describe('output safety', () => {
   it('Slack: list, confirmations, history, cancel prompt and invite summary render hostile text as text', async () => {
@@ -189,5 +168,62 @@ describe('output safety', () => {
     }
     figure('S8 output safety', 'email + invite page', { emails: mails.length, pages, problems: problems.length });
     expect([...new Set(problems)]).toEqual([]);
+  });
+});
+
+describe('output safety of channel notices', () => {
+  // Every kind a notice can take, as the database gives it: the name was cleaned when stored.
+  const person = { name: cleanName(NAME), email: EMAILS[1] ?? '' };
+  const line = (kind: NoticeLine['kind'], handled: boolean): NoticeLine => ({
+    kind,
+    invitationId: '00000000-0000-4000-8000-000000000001',
+    userId: '1',
+    invitee: person,
+    inviter: person,
+    expiresAt: new Date('2026-12-08T09:00:00Z'),
+    deliveryDetail: `${NAME} <!channel>`,
+    open: true,
+    handled: handled ? { by: ADMIN_ID, at: new Date('2026-12-08T10:00:00Z') } : null,
+  });
+  const KINDS: [NoticePostKind, NoticeLine['kind']][] = [
+    ['expiry', 'expiry'],
+    ['reminder', 'reminder'],
+    ['news', 'accepted'],
+    ['news', 'declined'],
+    ['news', 'bounced'],
+    ['dm', 'accepted'],
+    ['dm', 'declined'],
+  ];
+
+  it('every notice kind renders a hostile account name as text, in its notification text too', () => {
+    const now = new Date('2026-12-07T09:00:00Z');
+    const messages = KINDS.flatMap(([kind, lineKind]) =>
+      [false, true].map((handled) => ({
+        kind: `${kind}/${lineKind}${handled ? '/handled' : ''}`,
+        message: noticeMessage({ kind, lines: [line(lineKind, handled)] }, { accountName: ACCOUNT, now }),
+      })),
+    );
+    const problems = messages.flatMap(({ kind, message }) =>
+      message ? mrkdwnTexts(message).flatMap((t) => slackProblems(t).map((p) => `${kind}: ${p}`)) : [`${kind}: none`],
+    );
+    problems.push(...slackProblems(channelProblemText('C0NOTICE1', `${NAME} <!channel>`, ADMIN_ID)));
+    // The account name shows, escaped, in the notification text of every kind that names it (all but bounces).
+    const named = messages.filter(({ message }) => message?.text.includes('&lt;!channel&gt;'));
+    figure('S8 output safety', 'notices (rendered)', { messages: messages.length, named: named.length });
+    expect(problems).toEqual([]);
+    expect(named.length).toBe(messages.length - 2);
+  });
+
+  it('the expiry digest posted to the channel escapes the account name in text and blocks', async () => {
+    rig.slack.reset();
+    rig.app.clock.advance(8 * DAY);
+    await runSweep({ notices: rig.app.deps.notices, log: rig.app.deps.log, slackEnabled: true });
+    expect(await waitForNotices(rig.app.deps.queue.boss, 15_000)).toBe(0);
+    const posts = rig.slack.callsTo('chat.postMessage').filter((p) => p.channel === 'C0NOTICE1');
+    const digest = posts.find((p) => String(p.text).includes('expired'));
+    expect(digest?.text).toContain('to &lt;!channel&gt; &lt;@U123&gt;');
+    const problems = mrkdwnTexts(posts).flatMap(slackProblems);
+    figure('S8 output safety', 'notices (posted)', { posts: posts.length, problems: problems.length });
+    expect(problems).toEqual([]);
   });
 });

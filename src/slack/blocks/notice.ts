@@ -87,8 +87,8 @@ function digest(kind: 'expiry' | 'reminder', lines: NoticeLine[], ctx: RenderCon
     const list = kind === 'expiry' ? `${COMMAND} list expired` : `${COMMAND} list invited`;
     blocks.push({ type: 'context', block_id: BLOCK.noticeMore, elements: [mrkdwn(`…and ${more} more — \`${list}\``)] });
   }
-  const text =
-    kind === 'expiry' ? `${count} to ${ctx.accountName} expired` : `${count} to ${ctx.accountName} will expire soon`;
+  // The notification `text` is mrkdwn too: the account name is escaped here exactly as in the blocks.
+  const text = kind === 'expiry' ? `${count} to ${account} expired` : `${count} to ${account} will expire soon`;
   return { text, blocks };
 }
 
@@ -100,7 +100,7 @@ function news(line: NoticeLine, ctx: RenderContext, dm: boolean): NoticeMessage 
   const body = dm
     ? `${icon} ${who(line)} ${verb} your invitation to ${account}.`
     : `${icon} ${who(line)} ${verb} the invitation to ${account} (${inviterText(line)}).`;
-  const text = `${line.invitee.email} ${verb} ${dm ? 'your' : 'the'} invitation to ${ctx.accountName}`;
+  const text = `${userText(line.invitee.email, 254)} ${verb} ${dm ? 'your' : 'the'} invitation to ${account}`;
   return { text, blocks: [{ type: 'section', block_id: BLOCK.noticeHead, text: mrkdwn(body) }] };
 }
 
@@ -121,7 +121,7 @@ function bounce(line: NoticeLine): NoticeMessage {
     block_id: `${BLOCK.noticeLinePrefix}${line.invitationId}`,
     text: mrkdwn(`${body} Share the link another way or cancel the invitation.`),
   };
-  const text = `The invitation email to ${line.invitee.email} bounced`;
+  const text = `The invitation email to ${email} bounced`;
   if (line.handled) {
     section.text = mrkdwn(
       `${body}\n:white_check_mark: Invitation cancelled by ${by(line.handled.by)} at ${slackDate(line.handled.at)}`,

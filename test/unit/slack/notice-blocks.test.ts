@@ -92,7 +92,8 @@ describe('expiry digest blocks', () => {
       },
       ctx,
     )!;
-    expect(m.text).toBe('1 invitation to Acme <Market> will expire soon');
+    // The notification text is mrkdwn too: escaped as in the blocks.
+    expect(m.text).toBe('1 invitation to Acme &lt;Market&gt; will expire soon');
     expect(JSON.stringify(m.blocks)).toContain(ACTION.noticeResend);
     expect(noticeMessage({ kind: 'reminder', lines: [line(2, { kind: 'reminder' })] }, ctx)).toBeNull();
   });
@@ -100,7 +101,7 @@ describe('expiry digest blocks', () => {
   it('news for the channel and the inviter', () => {
     const l = line(1, { kind: 'declined', open: false });
     expect(noticeMessage({ kind: 'news', lines: [l] }, ctx)!.text).toBe(
-      'u1@example.com declined the invitation to Acme <Market>',
+      'u1@example.com declined the invitation to Acme &lt;Market&gt;',
     );
     expect(JSON.stringify(noticeMessage({ kind: 'dm', lines: [{ ...l, kind: 'accepted' }] }, ctx)!.blocks)).toContain(
       'accepted your invitation',
