@@ -7,6 +7,7 @@ import * as bounceNotices from './2026-12-05T09-00-00-bounce-notices.js';
 import * as usersPage from './2026-12-06T09-00-00-users-page.js';
 import * as sendAttempts from './2026-12-06T11-00-00-send-attempts.js';
 import * as installations from './2026-12-06T16-00-00-installations.js';
+import * as emailQueue from './2026-12-07T13-00-00-email-queue.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T09-00-00-users-page': usersPage,
   '2026-12-06T11-00-00-send-attempts': sendAttempts,
   '2026-12-06T16-00-00-installations': installations,
+  '2026-12-07T13-00-00-email-queue': emailQueue,
 };

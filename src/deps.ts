@@ -9,6 +9,7 @@ import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
 import type { ServiceContext } from './invitations/act.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
+import { releaseQueuedEmails } from './invitations/email-queue.js';
 import { type Clock, systemClock } from './invitations/invitation.js';
 import { createInviteeService, type InviteeService } from './invitations/invitee.js';
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
@@ -143,6 +144,7 @@ export function workerDeps(deps: Deps): WorkerDeps {
     log: deps.log,
     clock: deps.clock,
     adminEmails: deps.config.adminEmails,
+    releaseEmails: () => releaseQueuedEmails({ db: deps.database.db, queue: deps.queue, clock: deps.clock }),
   };
 }
 
