@@ -8,6 +8,7 @@ import * as usersPage from './2026-12-06T09-00-00-users-page.js';
 import * as sendAttempts from './2026-12-06T11-00-00-send-attempts.js';
 import * as installations from './2026-12-06T16-00-00-installations.js';
 import * as emailQueue from './2026-12-07T13-00-00-email-queue.js';
+import * as inviteeReminders from './2026-12-07T13-30-00-invitee-reminders.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T11-00-00-send-attempts': sendAttempts,
   '2026-12-06T16-00-00-installations': installations,
   '2026-12-07T13-00-00-email-queue': emailQueue,
+  '2026-12-07T13-30-00-invitee-reminders': inviteeReminders,
 };

@@ -60,6 +60,8 @@ export interface InvitationsTable {
   message_id: string | null;
   /** Its email waits for the hourly cap until then (app clock); null once handed to the worker. */
   email_due_at: Timestamp | null;
+  /** When the invitee was reminded before expiry (INVITEE_REMINDER_BEFORE); null = not yet. */
+  invitee_reminded_at: Timestamp | null;
 }
 
 /**

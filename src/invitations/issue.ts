@@ -8,7 +8,7 @@ import type { Actor } from './invitation.js';
 import { newPublicId } from './links.js';
 import { inviteAudited, replaceInvitationAudited } from './repository.js';
 
-export type EmailKind = 'invitation' | 'resend' | 'new-invitation';
+export type EmailKind = 'invitation' | 'resend' | 'new-invitation' | 'reminder';
 export const emailKind = (replaces: string | null | boolean): EmailKind => (replaces ? 'new-invitation' : 'invitation');
 
 /**

@@ -120,6 +120,7 @@ function invitationFromJson(j: InvitationRow): InvitationRow {
     last_resent_at: date(j.last_resent_at),
     delivery_updated_at: date(j.delivery_updated_at),
     email_due_at: date(j.email_due_at),
+    invitee_reminded_at: date(j.invitee_reminded_at),
   };
 }
 
