@@ -8,6 +8,8 @@ import * as usersPage from './2026-12-06T09-00-00-users-page.js';
 import * as sendAttempts from './2026-12-06T11-00-00-send-attempts.js';
 import * as installations from './2026-12-06T16-00-00-installations.js';
 import * as slackConnection from './2026-12-07T12-00-00-slack-connection.js';
+import * as emailQueue from './2026-12-07T13-00-00-email-queue.js';
+import * as inviteeReminders from './2026-12-07T13-30-00-invitee-reminders.js';
 import * as newInvitationRequests from './2026-12-07T15-00-00-new-invitation-requests.js';
 
 /**
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T16-00-00-installations': installations,
   '2026-12-07T12-00-00-slack-connection': slackConnection,
   '2026-12-07T15-00-00-new-invitation-requests': newInvitationRequests,
+  '2026-12-07T13-00-00-email-queue': emailQueue,
+  '2026-12-07T13-30-00-invitee-reminders': inviteeReminders,
 };

@@ -31,6 +31,8 @@ export interface Config {
   readonly appSecret: string | null;
   readonly marketplaceUrl: string;
   readonly reminderBeforeMs: number | null;
+  /** INVITEE_REMINDER_BEFORE: the invitee's own reminder email, this long before expiry; null = off. */
+  readonly inviteeReminderBeforeMs: number | null;
   readonly postmarkWebhook: { readonly user: string; readonly password: string } | null;
   /** Minimum time between two resends of one invitation; 0 = no cooldown. */
   readonly resendCooldownMs: number;
@@ -118,6 +120,10 @@ const schema = z.object({
     (v) => v === undefined || v === 'off' || parseDuration(v) !== null,
     'must be a duration like 24h, or off',
   ),
+  INVITEE_REMINDER_BEFORE: optional.refine(
+    (v) => v === undefined || v === 'off' || parseDuration(v) !== null,
+    'must be a duration like 48h, or off',
+  ),
   POSTMARK_WEBHOOK_USER: optional,
   POSTMARK_WEBHOOK_PASSWORD: optional,
   RESEND_COOLDOWN: optional.refine(
@@ -183,6 +189,8 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     appSecret: e.APP_SECRET ?? null,
     marketplaceUrl: e.MARKETPLACE_URL ?? 'https://marketplace.example.com/sign-in',
     reminderBeforeMs: e.REMINDER_BEFORE === 'off' ? null : parseDuration(e.REMINDER_BEFORE ?? '24h'),
+    inviteeReminderBeforeMs:
+      e.INVITEE_REMINDER_BEFORE === 'off' ? null : parseDuration(e.INVITEE_REMINDER_BEFORE ?? '48h'),
     postmarkWebhook: e.POSTMARK_WEBHOOK_USER
       ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD ?? '' }
       : null,

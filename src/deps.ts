@@ -9,8 +9,11 @@ import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
 import type { ServiceContext } from './invitations/act.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
+import { releaseQueuedEmails } from './invitations/email-queue.js';
 import { type Clock, systemClock } from './invitations/invitation.js';
 import { createInviteeService, type InviteeService } from './invitations/invitee.js';
+import { remindInvitees } from './invitations/invitee-reminders.js';
+import type { SendLimits } from './invitations/limits.js';
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
@@ -87,7 +90,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       clock,
       invitationTtlMs: config.invitationTtlMs,
       links,
-      limits: { resendCooldownMs: config.resendCooldownMs, hourlyEmailCap: config.accountHourlyEmailCap },
+      limits: sendLimits(config),
     };
     await ensureAdmins({ db: database.db, accountId, clock }, config.adminEmails);
     const mailer =
@@ -142,6 +145,11 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
 }
 
 /** The workers' part of the app. */
+const sendLimits = (config: Config): SendLimits => ({
+  resendCooldownMs: config.resendCooldownMs,
+  hourlyEmailCap: config.accountHourlyEmailCap,
+});
+
 export function workerDeps(deps: Deps): WorkerDeps {
   return {
     boss: deps.queue.boss,
@@ -153,6 +161,10 @@ export function workerDeps(deps: Deps): WorkerDeps {
     log: deps.log,
     clock: deps.clock,
     adminEmails: deps.config.adminEmails,
+    releaseEmails: async () => {
+      const c = { db: deps.database.db, queue: deps.queue, clock: deps.clock, limits: sendLimits(deps.config) };
+      return (await releaseQueuedEmails(c)) + (await remindInvitees(c, deps.config.inviteeReminderBeforeMs));
+    },
   };
 }
 

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const poster = slackPoster(config, log);
   await startWorkers(workerDeps(deps), { poster });
   // Every instance asks; the singleton job lets one sweep run per interval (see sweep-expiries.ts).
-  const sweeper = poster ? startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log) : null;
+  // Without Slack too: the sweep also releases the emails the hourly cap queued.
+  const sweeper = startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log);
   const channel = config.databaseUrl ? null : await openCliChannel(config, deps, log);
   announce(config, log, server.port, Date.now() - started);
 

@@ -9,7 +9,7 @@ import {
 } from '../commands/index.js';
 import { describeError } from '../invitations/errors.js';
 import type { Actor } from '../invitations/invitation.js';
-import type { InvitationService } from '../invitations/service.js';
+import { type InvitationService, queuedEmails, queuedText } from '../invitations/service.js';
 import { shortUtc } from '../text/dates.js';
 import { cleanForTerminal as clean } from './format.js';
 import type { CliResult } from './run.js';
@@ -53,11 +53,14 @@ export async function inviteFromCommand(
   const lines = [
     ...r.value.map((o) =>
       o.result.ok
-        ? `invited ${clean(o.email)}: Invited, expires ${shortUtc(o.result.value.expiresAt)}`
+        ? `invited ${clean(o.email)}: Invited, expires ${shortUtc(o.result.value.expiresAt)}` +
+          (o.result.value.emailQueuedUntil ? `, email queued until ${shortUtc(o.result.value.emailQueuedUntil)}` : '')
         : `not invited: ${clean(describeError(o.result.error))}`,
     ),
     ...rejected.map((x) => `not invited: ${clean(x.input)}: ${clean(x.reason)}`),
   ];
+  const queued = queuedEmails(r.value);
+  if (queued) lines.push(queuedText(queued, shortUtc));
   const sent = r.value.some((o) => o.result.ok);
   const allOk = rejected.length === 0 && r.value.every((o) => o.result.ok);
   return { output: lines.join('\n'), code: allOk ? 0 : 1, queuedEmail: sent };

@@ -6,7 +6,7 @@ import { type DatabaseHandle, type Executor, executorFor } from './database.js';
  * token: the worker recomputes the link from the invitation id, so no secret sits in the job table.
  */
 export interface JobData {
-  'email.send': { invitationId: string; kind: 'invitation' | 'resend' | 'new-invitation' };
+  'email.send': { invitationId: string; kind: 'invitation' | 'resend' | 'new-invitation' | 'reminder' };
   /** Accept/decline news for the Slack side (channel line, note to the inviter). */
   'invitation.answered': { invitationId: string; answer: 'accepted' | 'declined' };
   /** Finds new expiries and due reminders and records them (sent as a singleton: one per interval). */

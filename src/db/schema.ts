@@ -61,6 +61,10 @@ export interface InvitationsTable {
   delivery_detail: string | null;
   delivery_updated_at: Timestamp | null;
   message_id: string | null;
+  /** Its email waits for the hourly cap until then (app clock); null once handed to the worker. */
+  email_due_at: Timestamp | null;
+  /** When the invitee was reminded before expiry (INVITEE_REMINDER_BEFORE); null = not yet. */
+  invitee_reminded_at: Timestamp | null;
 }
 
 /**
@@ -89,6 +93,8 @@ export interface AuditLogTable {
   invitation_id: string | null;
   outcome: string;
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
+  /** An emailing action's slot under the hourly cap: when its email may leave (app clock). */
+  email_at: ColumnType<Date | null, Date | null | undefined, never>;
 }
 
 /** A Postmark webhook event already processed (see the email-events migration). */

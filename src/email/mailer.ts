@@ -1,5 +1,6 @@
 /** What every mailer sends: one rendered message, already escaped and complete. */
-export type EmailTag = 'invitation' | 'resend' | 'new-invitation';
+// The Postmark Tag: each kind its own, so the invitee reminders can be told apart in Postmark's stats.
+export type EmailTag = 'invitation' | 'resend' | 'new-invitation' | 'reminder';
 
 export interface EmailMessage {
   to: string;

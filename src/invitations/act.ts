@@ -15,7 +15,7 @@ import {
   type Target,
   type UserStatus,
 } from './invitation.js';
-import type { SendLimits } from './limits.js';
+import type { CapReading, SendLimits } from './limits.js';
 import type { Links } from './links.js';
 import { listUsers } from './listing.js';
 import { appendAudit, lockParties, openInvitation, type UserKey } from './repository.js';
@@ -110,8 +110,8 @@ export interface Checked {
   user: UserRow & { email: string };
   open: InvitationRow | undefined;
   status: UserStatus;
-  /** With `cap`: when the hourly email cap was reached, if it was. */
-  capReachedAt: Date | null;
+  /** With `cap`: the account's email slots under the hourly cap. */
+  cap: CapReading;
 }
 
 /**
@@ -136,14 +136,14 @@ export async function checkTarget(
           accountId: user.account_id,
           cap,
         })
-      : { open: undefined, capReachedAt: null };
+      : { open: undefined, capReachedAt: null, lastEmailAt: null };
   const status = statusOf(user.state, read.open?.expires_at ?? null, now);
   const email = user.email;
   // A click on a row drawn before another admin acted: say so rather than act on what changed.
   if (p.target.invitationId && read.open && read.open.id !== p.target.invitationId) fail('stale', { email });
   const refused = refusal(p.action, status, { actorIsAdmin: true, self: admin.id === user.id });
   if (refused) fail(refused, { email, ...(read.open ? { expiresAt: read.open.expires_at } : {}) });
-  return { user: { ...user, email }, open: read.open, status, capReachedAt: read.capReachedAt };
+  return { user: { ...user, email }, open: read.open, status, cap: read };
 }
 
 export const hourBefore = (now: Date): Date => new Date(now.getTime() - 3_600_000);

@@ -3,7 +3,7 @@ import { auditOf } from './audit.js';
 import { fail, type Result } from './errors.js';
 import type { Actor, Target } from './invitation.js';
 import { issueInvitation } from './issue.js';
-import { checkHourlyCap, checkResendCooldown } from './limits.js';
+import { checkHourlyCap, checkResendCooldown, nextEmailSlot } from './limits.js';
 import { appendAudit, closeInvitationAudited, updateInvitationAudited } from './repository.js';
 
 /** Who an invitation action was about, as just written: what the confirmation says. */
@@ -13,6 +13,8 @@ export interface Invited {
   name: string | null;
   invitationId: string;
   expiresAt: Date;
+  /** Its email waits for the hourly cap until then; absent when it leaves at once. */
+  emailQueuedUntil?: Date | null;
 }
 
 const invited = (user: { id: string; email: string; name: string | null }, id: string, expiresAt: Date): Invited => ({
@@ -60,13 +62,16 @@ export function invitationActions(ctx: ServiceContext) {
           const c = await checkTarget(ctx, trx, { parties, action: 'resend', target, withInvitation: true, cap: true });
           const open = mustBeOpen(c.open, c.user.email);
           checkResendCooldown(ctx.limits, open, c.user.email, now);
-          checkHourlyCap(ctx.limits, c.capReachedAt);
+          checkHourlyCap(ctx.limits, c.cap, now);
           const count = open.resend_count + 1;
           await updateInvitationAudited(
             trx,
             open.id,
             { resend_count: count, last_resent_at: now, delivery_state: 'queued', delivery_detail: null },
-            auditOf(actor, 'resend', now, 'ok', { subject_email: c.user.email, detail: { resend: count } }),
+            {
+              ...auditOf(actor, 'resend', now, 'ok', { subject_email: c.user.email, detail: { resend: count } }),
+              email_at: now,
+            },
           );
           await ctx.queue.enqueue(trx, 'email.send', { invitationId: open.id, kind: 'resend' });
           return invited(c.user, open.id, open.expires_at);
@@ -90,8 +95,8 @@ export function invitationActions(ctx: ServiceContext) {
             cap: true,
           });
           const open = mustBeOpen(c.open, c.user.email);
-          checkHourlyCap(ctx.limits, c.capReachedAt);
           const next = await issueInvitation(ctx, trx, {
+            emailAt: nextEmailSlot(ctx.limits, c.cap, ctx.clock()),
             actor,
             action: 'send_new',
             userId: c.user.id,
@@ -100,7 +105,7 @@ export function invitationActions(ctx: ServiceContext) {
             replaces: open.id,
             user: null,
           });
-          return invited(c.user, next.id, next.expiresAt);
+          return { ...invited(c.user, next.id, next.expiresAt), emailQueuedUntil: next.emailQueuedUntil };
         },
         options,
       );

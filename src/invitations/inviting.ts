@@ -18,7 +18,7 @@ import { type DomainError, fail, ok, type Result } from './errors.js';
 import { type Actor, statusOf, type Target } from './invitation.js';
 import type { Invited } from './invitation-actions.js';
 import { issueInvitation } from './issue.js';
-import { checkHourlyCap } from './limits.js';
+import { nextEmailSlot } from './limits.js';
 import { insertUser, lockParties, openInvitation } from './repository.js';
 
 export interface InviteRequest {
@@ -41,6 +41,21 @@ const REFUSED: Record<string, DomainError['code'] | null> = {
   declined: null,
   cancelled: null,
 };
+
+/** How many of a bulk invite's emails wait for the hourly cap, and when the last of them leaves. */
+export function queuedEmails(outcomes: readonly InviteOutcome[]): { count: number; lastAt: Date } | null {
+  const times = outcomes.flatMap((o) =>
+    o.result.ok && o.result.value.emailQueuedUntil ? [o.result.value.emailQueuedUntil] : [],
+  );
+  if (!times.length) return null;
+  return { count: times.length, lastAt: new Date(Math.max(...times.map((t) => t.getTime()))) };
+}
+
+/** What the admin is told about them; `date` formats a time for the medium (Slack date, UTC text). */
+export function queuedText(q: { count: number; lastAt: Date }, date: (d: Date) => string): string {
+  const emails = q.count === 1 ? '1 email waits' : `${q.count} emails wait`;
+  return `${emails} for the hourly email cap and will leave, oldest first, as it allows; the last at ${date(q.lastAt)}.`;
+}
 
 export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_email', detail: raw.slice(0, 100) });
 
@@ -66,7 +81,6 @@ async function inviteAddress(
     if (refused !== null)
       fail(refused ?? 'user_not_found', { email, ...(read.open ? { expiresAt: read.open.expires_at } : {}) });
   }
-  checkHourlyCap(ctx.limits, read.capReachedAt);
   const name = cleanName(p.request.name) ?? user?.name ?? null;
   const role = p.request.role ?? user?.role ?? 'member';
   const row =
@@ -82,6 +96,7 @@ async function inviteAddress(
       state_changed_at: now,
     }));
   const next = await issueInvitation(ctx, trx, {
+    emailAt: nextEmailSlot(ctx.limits, read, now),
     actor,
     action: 'invite',
     userId: row.id,
@@ -92,7 +107,14 @@ async function inviteAddress(
     user: user ? { state: 'invited', name, role, state_changed_at: now } : null,
     detail: { role, ...(user ? { again: true } : {}) },
   });
-  return { userId: row.id, email, name, invitationId: next.id, expiresAt: next.expiresAt };
+  return {
+    userId: row.id,
+    email,
+    name,
+    invitationId: next.id,
+    expiresAt: next.expiresAt,
+    emailQueuedUntil: next.emailQueuedUntil,
+  };
 }
 
 export function inviting(ctx: ServiceContext) {

@@ -8,7 +8,8 @@ import type { Actor } from './invitation.js';
 import { newPublicId } from './links.js';
 import { inviteAudited, replaceInvitationAudited } from './repository.js';
 
-export type EmailKind = 'invitation' | 'resend' | 'new-invitation';
+export type EmailKind = 'invitation' | 'resend' | 'new-invitation' | 'reminder';
+export const emailKind = (replaces: string | null | boolean): EmailKind => (replaces ? 'new-invitation' : 'invitation');
 
 /**
  * A new pending invitation with a fresh window: closes `replaces` (Send new invitation), updates the
@@ -26,9 +27,12 @@ export async function issueInvitation(
     replaces: string | null;
     user: Updateable<UsersTable> | null;
     detail?: Record<string, unknown>;
+    /** When the email may leave under the hourly cap (limits.nextEmailSlot); later than now = queued. */
+    emailAt: Date;
   },
-): Promise<{ id: string; expiresAt: Date }> {
+): Promise<{ id: string; expiresAt: Date; emailQueuedUntil: Date | null }> {
   const now = ctx.clock();
+  const queued = p.emailAt.getTime() > now.getTime();
   const invitation = {
     id: randomUUID(),
     public_id: newPublicId(),
@@ -38,15 +42,19 @@ export async function issueInvitation(
     sent_at: now,
     expires_at: new Date(now.getTime() + ctx.invitationTtlMs),
     state: 'pending' as const,
+    email_due_at: queued ? p.emailAt : null,
   };
-  const detail = { ...p.detail, ...(p.replaces ? { replaces: p.replaces } : {}) };
-  const audit = auditOf(p.actor, p.action, now, 'ok', {
-    subject_email: p.email,
-    detail: Object.keys(detail).length ? detail : null,
-  });
+  const detail = { ...p.detail, ...(p.replaces ? { replaces: p.replaces } : {}), ...(queued ? { queued: true } : {}) };
+  const audit = {
+    ...auditOf(p.actor, p.action, now, 'ok', {
+      subject_email: p.email,
+      detail: Object.keys(detail).length ? detail : null,
+    }),
+    email_at: p.emailAt,
+  };
   if (p.replaces) await replaceInvitationAudited(trx, { invitation, replaces: p.replaces }, audit);
   else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
-  const kind: EmailKind = p.replaces ? 'new-invitation' : 'invitation';
-  await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind });
-  return { id: invitation.id, expiresAt: invitation.expires_at };
+  // A queued email is handed to the worker by releaseQueuedEmails when its slot comes.
+  if (!queued) await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind: emailKind(p.replaces) });
+  return { id: invitation.id, expiresAt: invitation.expires_at, emailQueuedUntil: queued ? p.emailAt : null };
 }

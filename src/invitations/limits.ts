@@ -39,18 +39,37 @@ export function checkResendCooldown(
   }
 }
 
+/** The account's email slots as read under its row lock (repository.openInvitation). */
+export interface CapReading {
+  /** The cap-th newest slot of the last hour and after (future, queued ones included); null below the cap. */
+  capReachedAt: Date | null;
+  /** The newest slot: a queued email never overtakes an older one. */
+  lastEmailAt: Date | null;
+}
+
+const HOUR_MS = 3_600_000;
+
 /**
- * Refuses one more email when the account already sent `hourlyEmailCap` in the last hour.
- * `capReachedAt` is the time of the cap-th newest emailing action of the last hour (read from the
- * audit log with the account row locked: see repository.openInvitation); once it leaves the window,
- * one more email is allowed.
+ * When one more email may leave: now, unless `hourlyEmailCap` slots already fall within an hour,
+ * then one hour after the cap-th newest, and never before the newest slot (oldest first). Each
+ * slot taken this way keeps every rolling hour at or under the cap: the cap is on emails SENT.
  */
-export function checkHourlyCap(limits: SendLimits, capReachedAt: Date | null): void {
-  if (limits.hourlyEmailCap === null || !capReachedAt) return;
-  fail('rate_limited', {
-    retryAt: ceilToMinute(capReachedAt.getTime() + 3_600_000),
-    detail: `at most ${limits.hourlyEmailCap} per hour`,
-  });
+export function nextEmailSlot(limits: SendLimits, read: CapReading, now: Date): Date {
+  if (limits.hourlyEmailCap === null) return now;
+  let at = now.getTime();
+  if (read.capReachedAt) at = Math.max(at, read.capReachedAt.getTime() + HOUR_MS);
+  if (read.lastEmailAt) at = Math.max(at, read.lastEmailAt.getTime());
+  return new Date(at);
+}
+
+/**
+ * A resend goes now or not at all (the admin clicked for an email now): refused while the cap's
+ * slots are taken, queued invitations included, saying when one is free.
+ */
+export function checkHourlyCap(limits: SendLimits, read: CapReading, now: Date): void {
+  const slot = nextEmailSlot(limits, read, now);
+  if (slot.getTime() <= now.getTime()) return;
+  fail('rate_limited', { retryAt: ceilToMinute(slot.getTime()), detail: `at most ${limits.hourlyEmailCap} per hour` });
 }
 
 /** Messages show minutes; rounding up keeps "try again after 10:05" true when said. */

@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { AuditLogTable, InvitationRow, InvitationsTable, UserRow, UsersTable } from '../db/schema.js';
+import type { CapReading } from './limits.js';
 
 /**
  * The SQL of users and invitations. No rules here: the service decides, this reads and writes.
@@ -87,15 +88,16 @@ export async function findUser(db: Executor, accountId: string, key: UserKey): P
 export async function openInvitation(
   db: Executor,
   p: { userId: string | null; accountId: string; cap: { since: Date; n: number } | null },
-): Promise<{ open: InvitationRow | undefined; capReachedAt: Date | null }> {
-  const capAt = p.cap
-    ? sql<Date | null>`(select at from audit_log where account_id = ${p.accountId}
-        and outcome = 'ok' and action in ('invite', 'resend', 'send_new')
-        and at > ${p.cap.since} order by at desc offset ${p.cap.n - 1} limit 1)`
-    : sql<Date | null>`null::timestamptz`;
+): Promise<{ open: InvitationRow | undefined } & CapReading> {
+  // Slots of the last hour and later (queued ones are in the future), newest first.
+  const slots = (n: number) =>
+    sql<Date | null>`(select email_at from audit_log where account_id = ${p.accountId}
+        and email_at > ${p.cap?.since ?? null} order by email_at desc offset ${n} limit 1)`;
+  const none = sql<Date | null>`null::timestamptz`;
   const row = await db
     .selectNoFrom([
-      capAt.as('cap_at'),
+      (p.cap ? slots(p.cap.n - 1) : none).as('cap_at'),
+      (p.cap ? slots(0) : none).as('last_at'),
       sql<InvitationRow | null>`(select row_to_json(i) from invitations i
         where i.user_id = ${p.userId} and i.state = 'pending')`.as('open'),
     ])
@@ -103,6 +105,7 @@ export async function openInvitation(
   return {
     open: row.open ? invitationFromJson(row.open) : undefined,
     capReachedAt: row.cap_at ? new Date(row.cap_at) : null,
+    lastEmailAt: row.last_at ? new Date(row.last_at) : null,
   };
 }
 
@@ -116,6 +119,8 @@ function invitationFromJson(j: InvitationRow): InvitationRow {
     closed_at: date(j.closed_at),
     last_resent_at: date(j.last_resent_at),
     delivery_updated_at: date(j.delivery_updated_at),
+    email_due_at: date(j.email_due_at),
+    invitee_reminded_at: date(j.invitee_reminded_at),
   };
 }
 

@@ -34,6 +34,7 @@ export interface WorkerDeps {
   clock: Clock;
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
   adminEmails: readonly string[];
+  releaseEmails: () => Promise<number>;
 }
 
 /** Starts every background worker of this process on the shared pg-boss queue. */
@@ -63,6 +64,7 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     notices: deps.notices,
     log: deps.log,
     slackEnabled: poster !== null,
+    releaseEmails: deps.releaseEmails,
     once,
     ...polling,
   };

@@ -11,6 +11,8 @@ export interface SweepDeps {
   log: Logger;
   /** false when Slack is not configured: nothing is recorded, so nothing piles up unannounced. */
   slackEnabled: boolean;
+  /** Hands the worker the emails the hourly cap queued whose time has come (with or without Slack). */
+  releaseEmails: () => Promise<number>;
   pollingIntervalSeconds?: number;
 }
 
@@ -18,7 +20,11 @@ export interface SweepDeps {
  * One sweep, run now in this process. The notices service records new expiries and due reminders and
  * enqueues their digest posts in one transaction; concurrent sweeps serialize on the account row.
  */
-export async function runSweep(deps: Pick<SweepDeps, 'notices' | 'log' | 'slackEnabled'>): Promise<SweepResult> {
+export async function runSweep(
+  deps: Pick<SweepDeps, 'notices' | 'log' | 'slackEnabled'> & Partial<Pick<SweepDeps, 'releaseEmails'>>,
+): Promise<SweepResult> {
+  const released = (await deps.releaseEmails?.()) ?? 0;
+  if (released) deps.log.info({ count: released }, 'queued emails released under the hourly cap');
   if (!deps.slackEnabled) return { posts: [] };
   const result = await deps.notices.sweep();
   for (const p of result.posts) deps.log.info({ kind: p.kind, count: p.count, postId: p.id }, 'notices recorded');

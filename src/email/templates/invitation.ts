@@ -2,7 +2,8 @@ import { formatDate } from '../../text/dates.js';
 import { escapeHtml, safeHttpUrl, singleLine } from '../../text/html.js';
 
 export interface InvitationEmailInput {
-  kind: 'invitation' | 'resend' | 'new-invitation';
+  /** `reminder`: sent by the app itself before expiry (INVITEE_REMINDER_BEFORE); `resend`: by an admin. */
+  kind: 'invitation' | 'resend' | 'new-invitation' | 'reminder';
   accountName: string;
   inviter: { name: string | null; email: string };
   invitee: { name: string | null; email: string };
@@ -38,7 +39,7 @@ const BUTTON_LABEL = 'View invitation';
 const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 const ACCENT = '#2563eb';
 
-/** Renders one of the three invitation emails (first send, reminder, replacement link). */
+/** Renders one of the invitation emails (first send, resend, reminder before expiry, replacement link). */
 export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmail {
   const link = safeHttpUrl(input.link);
   const copy = buildCopy(input);
@@ -103,6 +104,17 @@ function buildCopy(input: InvitationEmailInput): Copy {
           ['The link below is the same one we sent you before.'],
         ],
         expiry: ['This invitation still expires on ', { strong: date }, '.'],
+        footer,
+      };
+    case 'reminder':
+      return {
+        subject: `Your invitation to ${account} expires soon`,
+        heading: `Your invitation to ${account} expires soon`,
+        paragraphs: [
+          [{ strong: inviterLong }, ' invited you to join ', { strong: account }, ' on Marketplace.'],
+          ['You have not answered yet. The link below is the same one we sent you before.'],
+        ],
+        expiry: ['This invitation expires on ', { strong: date }, '.'],
         footer,
       };
     case 'new-invitation':

@@ -1,6 +1,6 @@
 import { type Rejected, USAGE } from '../../commands/index.js';
 import type { HistoryEntry } from '../../invitations/invitation.js';
-import type { InviteOutcome } from '../../invitations/service.js';
+import { type InviteOutcome, queuedEmails, queuedText } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { CALLBACK } from '../ids.js';
 import { emailText, escapeMrkdwn, slackDate, userText } from '../mrkdwn.js';
@@ -61,12 +61,19 @@ export function inviteSummary(
     ...rejected.map((r) => `:warning: ${userText(r.input, 300)} — ${userText(r.reason, 600)}`),
     ...outcomes.flatMap((o) =>
       o.result.ok
-        ? [`:white_check_mark: ${emailText(o.email)} — invited, expires ${slackDate(o.result.value.expiresAt)}`]
+        ? [
+            `:white_check_mark: ${emailText(o.email)} — invited, expires ${slackDate(o.result.value.expiresAt)}` +
+              (o.result.value.emailQueuedUntil
+                ? `, email queued until ${slackDate(o.result.value.emailQueuedUntil)}`
+                : ''),
+          ]
         : [],
     ),
   ];
   const text = `Invitations: ${sent.length} sent, ${outcomes.length - sent.length + rejected.length} not sent.`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${text}*`) }];
+  const queued = queuedEmails(outcomes);
+  if (queued) blocks.push({ type: 'section', text: mrkdwn(`:mailbox_with_mail: ${queuedText(queued, slackDate)}`) });
   let chunk = '';
   // Every line is bounded (≤ LINE_MAX), so whole lines are packed into sections; none is cut here.
   for (const line of lines) {

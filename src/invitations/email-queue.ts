@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { ServiceContext } from './act.js';
+import { emailKind } from './issue.js';
+
+/** Queued emails handed over per transaction: short transactions, and one worker batch each. */
+const RELEASE_CHUNK = 500;
+
+/**
+ * Hands the worker every queued email whose slot under the hourly cap has come, oldest slot first
+ * (then oldest invitation). Run by each sweep, so emails leave within one EXPIRY_SWEEP_INTERVAL of
+ * their slot. The queue is the invitations' `email_due_at`, so a restart loses nothing; SKIP LOCKED
+ * lets instances share the work, and each email is handed over once (its due time is cleared in the
+ * same transaction that enqueues it). An invitation closed meanwhile is dropped, never mailed.
+ */
+export async function releaseQueuedEmails(ctx: Pick<ServiceContext, 'db' | 'queue' | 'clock'>): Promise<number> {
+  let released = 0;
+  for (;;) {
+    const n = await ctx.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('invitations as i')
+        .select(['i.id', 'i.state'])
+        .select(sql<boolean>`exists (select 1 from invitations o where o.superseded_by = i.id)`.as('replaces'))
+        .where('i.email_due_at', '<=', ctx.clock())
+        .orderBy('i.email_due_at')
+        .orderBy('i.sent_at')
+        .limit(RELEASE_CHUNK)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (!due.length) return 0;
+      await trx
+        .updateTable('invitations')
+        .set({ email_due_at: null })
+        .where(
+          'id',
+          'in',
+          due.map((d) => d.id),
+        )
+        .execute();
+      const open = due.filter((d) => d.state === 'pending');
+      for (const d of open) {
+        await ctx.queue.enqueue(trx, 'email.send', { invitationId: d.id, kind: emailKind(d.replaces) });
+      }
+      released += open.length;
+      return due.length;
+    });
+    if (n < RELEASE_CHUNK) return released;
+  }
+}
