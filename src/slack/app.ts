@@ -11,6 +11,8 @@ import { LATE_ACK_MS, politeLateAck, politeListenerError } from './slack-ack.js'
 
 /** How long a listener waits for one Slack Web API call (after the ack) before telling the user. */
 export const LISTENER_TIMEOUT_MS = 10_000;
+/** How long a listener's call may wait out a Retry-After (after its ack) before the admin is told. */
+export const LISTENER_RATE_WAIT_MS = 5_000;
 
 export interface SlackRuntime {
   readonly mode: 'http' | 'socket';
@@ -32,7 +34,7 @@ export function createSlack(
   if (!slack) return null;
   // Every listener acknowledges first, so its Web API calls wait on nobody's ack: a slow Slack gets
   // time to answer (users.info at 3.5 s still delivers the list), and a dead one a clear message.
-  const clientOptions = { ...slackClientOptions(slackApiUrl), timeout: LISTENER_TIMEOUT_MS };
+  const clientOptions = { ...slackClientOptions(slackApiUrl, LISTENER_RATE_WAIT_MS), timeout: LISTENER_TIMEOUT_MS };
   const logger = boltLogger(deps.log);
   // auth.test is THE check of the token: at start (warm) and until it first succeeds. A working token
   // ends a recorded disconnection (a new token after a reinstall and restart); a refused one records it.

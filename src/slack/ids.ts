@@ -6,16 +6,47 @@ export const COMMAND = '/users';
 
 /** What the code registers and what Slack must be told about; the manifest test compares them. */
 export const SLASH_COMMANDS = [COMMAND] as const;
-export const BOT_EVENTS = ['app_home_opened'] as const;
+/** app_uninstalled and tokens_revoked need no scope: they say the bot token died (SlackConnection). */
+export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+
 /**
- * commands: /users. chat:write: confirmations, DMs. users:read + users:read.email: who is clicking
- * (admin check by profile email). im:write: open a DM for summaries when there is no channel.
+ * The bot scope each Web API method the code calls needs (docs.slack.dev/reference/methods). The
+ * manifest test finds every call in src/slack and checks it is listed here, and that BOT_SCOPES is
+ * exactly what these calls need plus the scopes that are not tied to one method (below).
  */
+export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  // Public channels, and private ones the app was added to (a bare `#name` typed in /users notify).
+  'conversations.list': ['channels:read', 'groups:read'],
+  'conversations.open': ['im:write'],
+  // The CSV attached to the invite form: its metadata, then its url_private with the bot token.
+  'files.info': ['files:read'],
+  'users.info': ['users:read'],
+  'users.lookupByEmail': ['users:read.email'],
+  'views.open': [],
+  'views.publish': [],
+  'views.update': [],
+};
+
+/**
+ * Scopes not tied to one method: `commands` for /users; `chat:write.public` so notices reach a public
+ * channel the bot was never invited to; `im:write` for the invitation DMs that open their
+ * conversation with conversations.open (kept while that work lands; DMs posted to a user id need
+ * only chat:write).
+ */
+export const UNTIED_SCOPES = ['commands', 'chat:write.public', 'im:write'] as const;
+
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
+  'chat:write.public',
   'users:read',
   'users:read.email',
+  'channels:read',
+  'groups:read',
   'im:write',
   'files:read',
 ] as const;
@@ -36,6 +67,8 @@ export const ACTION = {
   renewAll: 'renew_all',
   /** App Home search box (a dispatch-on-enter text input). */
   homeSearch: 'home_search',
+  /** App Home's channel picker for invitation notices. */
+  homeNoticeChannel: 'home_notice_channel',
   /** Buttons on a line of a channel notice (a normal channel message, updated with chat.update). */
   noticeSendNew: 'notice_send_new',
   noticeResend: 'notice_resend',
@@ -66,6 +99,7 @@ export const BLOCK = {
   /** The confirm prompt under a row: this prefix plus the user id. */
   promptPrefix: 'prompt:',
   homeSearch: 'home_search',
+  homeNotices: 'home_notices',
   renewAll: 'renew_all',
   inviteEmails: 'invite_emails',
   inviteName: 'invite_name',

@@ -73,7 +73,10 @@ export async function publishHome(
   }
   // Home is not on the 3-second path, so it can afford to look up the notice channel's health.
   const channelProblem = extras.channelProblem ?? (await ctx.channel.problem());
-  const disconnected = await ctx.connection.state();
-  const home = adminHome({ ...view(ctx, actor, loaded.value, state, extras), channelProblem, disconnected });
+  const [disconnected, noticeChannel] = await Promise.all([ctx.connection.state(), ctx.channel.current()]);
+  const home = adminHome(
+    { ...view(ctx, actor, loaded.value, state, extras), channelProblem, disconnected },
+    noticeChannel,
+  );
   await client.views.publish({ user_id: userId, view: home });
 }

@@ -1,11 +1,39 @@
+import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { userText } from '../mrkdwn.js';
 import { encodeState } from '../values.js';
-import { mrkdwn, type View } from './types.js';
+import { type KnownBlock, mrkdwn, plain, type View } from './types.js';
 import { type ListView, listBlocks, MAX_HOME_BLOCKS } from './user-list.js';
 
-/** The App Home "Users" page for an admin; the list state rides along so a refresh keeps it. */
-export function adminHome(view: Omit<ListView, 'surface'>): View {
-  const blocks = listBlocks({ ...view, surface: 'home' }).slice(0, MAX_HOME_BLOCKS);
+/**
+ * Where invitation notices go, with a channel picker: no typing, and Slack sends the channel's id
+ * (a typed `#name` may arrive without one). Public and private channels only; the picker lists the
+ * private ones the picking admin is in, and the bot must be added to a private one to post there.
+ */
+export function noticePicker(channel: string | null): KnownBlock {
+  const where = channel
+    ? `*Invitation notices* go to <#${channel}>.`
+    : `*Invitation notices* are off. Pick a channel to turn them on (\`${COMMAND} notify off\` turns them off).`;
+  return {
+    type: 'section',
+    block_id: BLOCK.homeNotices,
+    text: mrkdwn(where),
+    accessory: {
+      type: 'conversations_select',
+      action_id: ACTION.homeNoticeChannel,
+      placeholder: plain('Pick a channel'),
+      filter: { include: ['public', 'private'], exclude_bot_users: true, exclude_external_shared_channels: true },
+      ...(channel ? { initial_conversation: channel } : {}),
+    },
+  };
+}
+
+/**
+ * The App Home "Users" page for an admin; the list state rides along so a refresh keeps it. The
+ * notice channel picker sits under the controls (header, buttons, search box).
+ */
+export function adminHome(view: Omit<ListView, 'surface'>, noticeChannel: string | null = null): View {
+  const list = listBlocks({ ...view, surface: 'home' });
+  const blocks = [...list.slice(0, 3), noticePicker(noticeChannel), ...list.slice(3)].slice(0, MAX_HOME_BLOCKS);
   return { type: 'home', private_metadata: encodeState(view.state), blocks };
 }
 

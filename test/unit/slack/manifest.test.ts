@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/index.js';
 import type { App, SlackDeps } from '../../../src/slack/context.js';
-import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../../src/slack/ids.js';
+import { BOT_EVENTS, BOT_SCOPES, METHOD_SCOPES, SLASH_COMMANDS, UNTIED_SCOPES } from '../../../src/slack/ids.js';
 import { registerListeners } from '../../../src/slack/listeners/index.js';
 
 /**
@@ -95,6 +96,39 @@ function registered() {
   return { commands, events };
 }
 
+/** Every Slack Web API method the app calls (`client.users.info(`, `slack.chat.postMessage(`…): all in src/slack. */
+function methodsCalled(): Set<string> {
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? files(full) : e.name.endsWith('.ts') ? [full] : [];
+    });
+  const found = new Set<string>();
+  for (const file of files('src/slack')) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(
+      /(?:\b(?:client|slack)|\))\s*\.(auth|chat|conversations|users|views|apps|files|team)\s*\.(\w+)\s*\(/g,
+    ))
+      found.add(`${m[1]}.${m[2]}`);
+  }
+  return found;
+}
+
+describe('scopes', () => {
+  const called = methodsCalled();
+
+  it('every Web API method called in src/slack has its scopes listed', () => {
+    expect(called.size).toBeGreaterThan(5);
+    for (const method of called) expect(METHOD_SCOPES, method).toHaveProperty([method]);
+  });
+
+  it('BOT_SCOPES is exactly what the calls need, plus the documented untied scopes', () => {
+    const needed = new Set<string>(UNTIED_SCOPES);
+    for (const method of called) for (const scope of METHOD_SCOPES[method] ?? []) needed.add(scope);
+    expect([...BOT_SCOPES].sort()).toEqual([...needed].sort());
+  });
+});
+
 describe.each([
   ['slack-manifest.yml', 'http'],
   ['manifest/socket-mode.yml', 'socket'],
@@ -115,6 +149,16 @@ describe.each([
 
   it('asks for exactly the scopes the code needs', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it('lets notices reach public channels the bot has not joined, and read channels to resolve #name', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['chat:write.public', 'channels:read']));
+  });
+
+  it('hears about its own uninstall', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
   });
 
   it('has Slack escape /users text, which is the form parseCommand reads', () => {

@@ -92,6 +92,8 @@ const listView = fc
     notice: fc.option(nasty(4000), { nil: null }),
     promptAt: fc.nat(),
     action: fc.constantFrom(...([...CONFIRMABLE] as Confirmable[])),
+    disconnected: fc.option(fc.record({ at: date, reason: nasty(300) }), { nil: null }),
+    noticeChannel: fc.option(fc.constant('C0123456789'), { nil: null }),
     channelProblem: fc.option(fc.record({ channel: fc.constant('C0123456789'), error: nasty(300) }), { nil: null }),
   })
   .map((v) => {
@@ -103,6 +105,8 @@ const listView = fc
       viewerEmail: v.viewer,
       notice: v.notice,
       channelProblem: v.channelProblem,
+      disconnected: v.disconnected,
+      noticeChannel: v.noticeChannel,
       prompt: prompted ? { userId: prompted.id, action: v.action } : null,
     };
   });
@@ -130,7 +134,7 @@ describe('every surface fits Block Kit limits whatever the data', () => {
     fc.assert(
       fc.property(listView, (v) => {
         expectFits({ text: 'x', blocks: listBlocks({ ...v, surface: 'message' }) }, 'message');
-        expectFits(adminHome(v), 'home');
+        expectFits(adminHome(v, v.noticeChannel), 'home');
       }),
       runs,
     );

@@ -1,6 +1,7 @@
 import type { App, SlackContext } from '../../context.js';
 import { registerInviteButton } from './invite-button.js';
 import { registerNoticeButtons } from './notice-buttons.js';
+import { registerNoticeChannel } from './notice-channel.js';
 import { registerPageButtons } from './page-buttons.js';
 import { registerPromptButtons } from './prompt-buttons.js';
 import { registerRenewAll } from './renew-all.js';
@@ -13,4 +14,5 @@ export function register(app: App, ctx: SlackContext): void {
   registerInviteButton(app, ctx);
   registerNoticeButtons(app, ctx);
   registerRenewAll(app, ctx);
+  registerNoticeChannel(app, ctx);
 }
