@@ -3,6 +3,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.js';
 import { slackAckSeconds } from '../metrics.js';
 import { UNEXPECTED_TEXT } from './errors.js';
+import { unreadableAnswer } from './payload-guard.js';
+import { payloadProblem } from './payloads.js';
 
 /** Slack drops an answer after 3 s; ours must leave before that, network included. */
 export const LATE_ACK_MS = 2_500;
@@ -58,6 +60,7 @@ function answerPolitely(request: IncomingMessage, response: ServerResponse): voi
  */
 export function politeLateAck(log: Logger) {
   return ({ request, response }: { request: IncomingMessage; response: ServerResponse }): void => {
+    if (refusedShape(log, request, response)) return;
     log.error('Slack request not acknowledged in time; answered politely');
     answerPolitely(request, response);
   };
@@ -75,8 +78,27 @@ export function politeListenerError(log: Logger) {
       args.response.writeHead(401).end();
       return true;
     }
+    if (refusedShape(log, args.request, args.response)) return true;
     log.error({ err: args.error }, 'Slack listener failed before its ack; answered politely');
     answerPolitely(args.request, args.response);
     return true;
   };
+}
+
+/**
+ * A payload of the wrong shape that Bolt itself stumbled on (it reads `channel.id` or `event.channel`
+ * before any middleware runs), or could not route: refused as the payload guard refuses it, as a
+ * warning rather than an error, since the fault is the sender's.
+ */
+function refusedShape(log: Logger, request: IncomingMessage, response: ServerResponse): boolean {
+  const problem = payloadProblem((request as IncomingMessage & { body?: unknown }).body, 'refuse');
+  if (!problem) return false;
+  log.warn({ kind: problem.kind, where: problem.where }, 'refused a Slack payload of the wrong shape');
+  if (response.headersSent) return true;
+  const answer = unreadableAnswer(problem);
+  if (answer) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(answer));
+  } else response.writeHead(200).end();
+  return true;
 }

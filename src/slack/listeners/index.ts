@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import { type App, createContext, type SlackDeps } from '../context.js';
+import { payloadGuard } from '../payload-guard.js';
 import { teamGuard } from '../team-guard.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
@@ -12,6 +13,7 @@ export function registerListeners(app: App, deps: SlackDeps, log: Logger = deps.
   app.error(async (err) => {
     log.error({ err }, 'slack listener error');
   });
+  app.use(payloadGuard(log));
   app.use(teamGuard(log));
   commands.register(app, ctx);
   actions.register(app, ctx);
