@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { EmailFigures } from './email.js';
+import { type FindResult, findSection, findTargets } from './find.js';
 import { FINDINGS } from './findings.js';
 import type { DbKind } from './lib/db.js';
 import type { LoadResult } from './lib/load.js';
@@ -22,6 +23,7 @@ export interface Results {
   acks: ({ kind: DbKind; size: number; seedMs: number } & AckFigures)[];
   actions: { kind: DbKind; size: number; figures: ActionFigures[] }[];
   trips: { kind: DbKind; size: number; counts: TripCount[] }[];
+  finds: FindResult[];
   sweeps: (SweepFigures | Failed)[];
   email: (EmailFigures | Failed)[];
   starts: (StartFigures | Failed)[];
@@ -83,6 +85,7 @@ function summary(r: Results): string {
       verdict(worst <= 5 && same),
     ]);
   }
+  rows.push(...findTargets(r.finds));
   for (const s of r.sweeps.filter(ok)) {
     rows.push([
       `expiry sweep of ${num(s.due)}, ${s.kind}`,
@@ -355,6 +358,12 @@ ${actions(r)}
 Counted through Kysely's \`log\` hook (\`openDatabase(target, { onQuery })\`), which also sees pg-boss's statements since pg-boss runs on our executor.
 
 ${trips(r)}
+
+## 2b. Finding anyone (issue 13)
+
+Searches on the same seeded accounts (emails \`u0000001@bench.test\`…, names \`User 1\`…), each run sequentially after warm-up.
+
+${findSection(r.finds)}
 
 ## 3. Expiry sweep (issue 6)
 

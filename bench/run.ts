@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { type EmailFigures, measureEmail } from './email.js';
+import { measureFind } from './find.js';
 import { openAccount } from './lib/account.js';
 import { ADMIN_EMAIL, ADMIN_SLACK_ID } from './lib/app.js';
 import { compileForStart, removeCompiled } from './lib/compiled.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     acks: [],
     actions: [],
     trips: [],
+    finds: [],
     sweeps: [],
     email: [],
     starts: [],
@@ -92,6 +94,9 @@ async function main(): Promise<void> {
           results.actions.push({ kind, size, figures: await measureActions(account.app, account.db, fakes, plan) });
           progress(`${kind}: ${size} users — statements per interaction`);
           results.trips.push({ kind, size, counts: await countRoundTrips(account.app, account.db, fakes) });
+          progress(`${kind}: ${size} users — find`);
+          const runs = quick ? 10 : 40;
+          results.finds.push(await measureFind(account.app, account.db, fakes, { size, kind, runs, warmup: 5 }));
         } finally {
           await account.close();
         }

@@ -9,12 +9,17 @@ export type DbKind = 'postgres' | 'pglite';
 /** Statements seen through Kysely (app queries, pg-boss through our executor, BEGIN/COMMIT). */
 export class QueryCounter {
   statements: string[] = [];
+  /** The same statements with their parameters, to EXPLAIN one exactly as it ran. */
+  bound: { sql: string; parameters: readonly unknown[] }[] = [];
   recording = false;
-  record = (sql: string): void => {
-    if (this.recording) this.statements.push(sql);
+  record = (sql: string, parameters: readonly unknown[]): void => {
+    if (!this.recording) return;
+    this.statements.push(sql);
+    this.bound.push({ sql, parameters });
   };
   start(): void {
     this.statements = [];
+    this.bound = [];
     this.recording = true;
   }
   stop(): string[] {

@@ -10,7 +10,8 @@ export interface Fakes {
   postmarkToken: string;
   setUser(id: string, email: string): void;
   /** A fresh response_url and a promise of the first message posted there with replace_original: true. */
-  responseUrl(): { url: string; done: Promise<void> };
+  /** `done` resolves on the first replace_original post (a redraw), or on any post with `anyPost` (a command's answer). */
+  responseUrl(anyPost?: boolean): { url: string; done: Promise<void> };
   clearPosts(): void;
   resetPostmark(): void;
   /** chat.postMessage per channel; Postmark batch calls and messages since the last reset. */
@@ -29,7 +30,7 @@ type Message =
 export async function startFakes(): Promise<Fakes> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-process.ts');
   const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, () => void>();
+  const waiting = new Map<number, { resolve: () => void; anyPost: boolean }>();
   const pending = new Map<number, (m: Message) => void>();
   let next = 1;
   let req = 1;
@@ -38,8 +39,9 @@ export async function startFakes(): Promise<Fakes> {
     child.on('message', (m: Message) => {
       if (m.type === 'ready') resolve(m);
       else if (m.type === 'respond') {
-        if (m.replace) {
-          waiting.get(m.id)?.();
+        const w = waiting.get(m.id);
+        if (w && (m.replace || w.anyPost)) {
+          w.resolve();
           waiting.delete(m.id);
         }
       } else {
@@ -61,9 +63,10 @@ export async function startFakes(): Promise<Fakes> {
     setUser: (id, email) => {
       child.send({ type: 'user', id, email });
     },
-    responseUrl: () => {
+    responseUrl: (anyPost = false) => {
       const id = next++;
-      return { url: `${ready.slackUrl}/respond/${id}`, done: new Promise<void>((resolve) => waiting.set(id, resolve)) };
+      const done = new Promise<void>((resolve) => waiting.set(id, { resolve, anyPost }));
+      return { url: `${ready.slackUrl}/respond/${id}`, done };
     },
     clearPosts: () => {
       child.send({ type: 'clearPosts' });

@@ -42,8 +42,11 @@ export type DatabaseTarget =
   | { pglite: PGlite };
 
 export interface DatabaseOptions {
-  /** Called with each statement's SQL after it ran (BEGIN/COMMIT included); the bench counts round trips. */
-  onQuery?: (sql: string) => void;
+  /**
+   * Called with each statement's SQL and parameters after it ran (BEGIN/COMMIT included): the bench
+   * counts round trips and explains the statements it measures.
+   */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** Where storage failures, a full disk and a lost DATA_DIR lock are reported. */
   log?: Logger;
   /** Free bytes on DATA_DIR's volume (tests inject a full disk); default statfs. */
@@ -175,7 +178,7 @@ function handle(
   };
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: guardedPool(pool, { refusal, onError }) }),
-    ...(onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql) } : {}),
+    ...(onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) } : {}),
   });
   let closed = false;
   return {

@@ -243,4 +243,34 @@ describe.skipIf(!hasChromium)('invite pages in Chromium', () => {
     const asked = await app.deps.database.db.selectFrom('notices').select('kind').where('kind', '=', 'asked').execute();
     expect(asked).toHaveLength(1);
   });
+
+  it("shows a blocked or removed person's link as no access (never why), an erased person's as unknown", async () => {
+    const link: Record<string, string> = {};
+    // Addresses that do not spell the reason, so the page text can be checked for it.
+    const email = (who: string) => `pat.${who.length}.${who[0]}@example.com`;
+    for (const who of ['blocked', 'removed', 'erased']) {
+      link[who] = await invite(email(who), 'Pat Doe');
+      const token = link[who]?.split('/').pop() ?? '';
+      expect((await app.deps.invitee.accept(token, { firstName: 'Pat', lastName: 'Doe' })).ok).toBe(true);
+    }
+    const s = app.deps.service;
+    expect((await s.block(adminActor, { email: email('blocked') })).ok).toBe(true);
+    expect((await s.remove(adminActor, { email: email('removed') })).ok).toBe(true);
+    expect((await s.erase(adminActor, { email: email('erased') })).ok).toBe(true);
+
+    const cases: [string, string | null, number, string][] = [
+      ['blocked', 'no-access', 200, 'You no longer have access'],
+      ['removed', null, 200, 'You no longer have access'],
+      ['erased', 'erased', 404, 'This invitation link is not valid'],
+    ];
+    for (const [who, shot, status, title] of cases) {
+      const res = await page.goto(link[who] ?? '');
+      expect([who, res?.status()]).toEqual([who, status]);
+      expect(await heading()).toBe(title);
+      expect(await page.getByRole('button').count()).toBe(0);
+      const text = (await page.locator('body').textContent()) ?? '';
+      expect(text).not.toMatch(/block|remov|disabled|erase|delet|security/i);
+      if (shot) await shoot(shot);
+    }
+  });
 });

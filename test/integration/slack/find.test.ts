@@ -4,6 +4,7 @@ import { ACTION, BLOCK } from '../../../src/slack/ids.js';
 import { decodeState } from '../../../src/slack/values.js';
 import { ADMIN, adminActor, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
+import { latestToken } from '../../support/invitee.js';
 import { makeActive, useSlackApp } from '../../support/rig.js';
 import { blockAction, eventually, payloadBody, signedRequest, slackFake } from '../../support/slack.js';
 import { ADMIN_ID, command, invite, menuLabels, rowOf } from './helpers.js';
@@ -22,6 +23,7 @@ const PEOPLE = {
   barbara: ['barbara@mit.example', 'Barbara Liskov'],
   donald: ['donald@stanford.example', 'Donald Knuth'],
   lin: ['lin@percent.example', '100% Lin'],
+  ken: ['ken@bell.example', 'Ken Thompson'],
 } as const;
 
 useSlackApp(fake, (a) => (app = a), {
@@ -42,6 +44,7 @@ useSlackApp(fake, (a) => (app = a), {
     ok(await s.block(adminActor, { email: PEOPLE.alan[0] }));
     ok(await s.remove(adminActor, { email: PEOPLE.edsger[0] }));
     ok(await s.cancel(adminActor, { email: PEOPLE.barbara[0] }));
+    ok(await a.deps.invitee.decline(await latestToken(a, PEOPLE.ken[0])));
     await invite(a, 'ghost@gone.example', 'Ghost Erased');
     ok(await s.erase(adminActor, { email: 'ghost@gone.example' }));
     await a.deps.database.db
@@ -91,6 +94,8 @@ describe('/users find TEXT', () => {
       'View history',
     ]);
     expect(menuLabels(rowOf(await find('find dijkstra'), PEOPLE.edsger[0]))).toEqual(['Invite again', 'View history']);
+    expect(menuLabels(rowOf(await find('find thompson'), PEOPLE.ken[0]))).toEqual(['Invite again', 'View history']);
+    expect(menuLabels(rowOf(await find('find liskov'), PEOPLE.barbara[0]))).toEqual(['Invite again', 'View history']);
   });
 
   it('treats % and _ as text, and says when nothing matches', async () => {
@@ -119,7 +124,7 @@ describe('/users list STATUS', () => {
       blocked: [PEOPLE.alan[0]],
       disabled: [PEOPLE.edsger[0]],
       cancelled: [PEOPLE.barbara[0]],
-      declined: [],
+      declined: [PEOPLE.ken[0]],
       deleted: ['?'], // "Erased user #N": no email, no name
     };
     for (const status of STATUSES) {
@@ -166,7 +171,7 @@ describe('App Home', () => {
     expect(box.element.initial_value).toBe('KNUTH');
 
     view = await search('example');
-    expect(emailsIn(view.blocks)).toHaveLength(8);
+    expect(emailsIn(view.blocks)).toHaveLength(9);
     view = await homeAction(
       {
         type: 'static_select',

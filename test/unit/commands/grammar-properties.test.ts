@@ -146,6 +146,25 @@ describe('USAGE', () => {
     expect(USAGE).toMatch(/-h, --help/);
   });
 
+  it('lists the verbs of the whole Users page, each of which parses', () => {
+    const forms: [string, string][] = [
+      ['list [STATUS] [PAGE]', 'list blocked 2'],
+      ['find TEXT', 'find Ada'],
+      ['EMAIL', 'ada@example.com'],
+      ['role EMAIL admin|member', 'role ada@example.com admin'],
+      ['block EMAIL', 'block ada@example.com'],
+      ['unblock EMAIL', 'unblock ada@example.com'],
+      ['remove EMAIL', 'remove ada@example.com'],
+      ['erase EMAIL', 'erase ada@example.com'],
+    ];
+    for (const [form, example] of forms) {
+      expect(USAGE).toContain(`  ${form} `);
+      expect([example, parseCommand(example).ok]).toEqual([example, true]);
+    }
+    const statuses = /STATUS is one of: (.*)\./.exec(USAGE)?.[1]?.split(', ');
+    expect(statuses).toEqual([...LIST_FILTERS]);
+  });
+
   it('is plain text that Slack will not reinterpret as markup', () => {
     expect(USAGE).not.toMatch(/[<>&*_~`]/);
     expect(USAGE.split('\n').length).toBeGreaterThan(9);
