@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { type BulkInviteFigures, bulkInviteTable } from './bulk-invite.js';
 import type { EmailFigures } from './email.js';
 import { type FindResult, findSection, findTargets } from './find.js';
 import { FINDINGS } from './findings.js';
@@ -26,6 +27,8 @@ export interface Results {
   finds: FindResult[];
   sweeps: (SweepFigures | Failed)[];
   email: (EmailFigures | Failed)[];
+  bulkAddresses: number;
+  bulk: (BulkInviteFigures | Failed)[];
   starts: (StartFigures | Failed)[];
   durationMs: number;
   benchRss: number;
@@ -376,6 +379,12 @@ ${sweeps(r)}
 ${num(r.emails)} queued \`email.send\` jobs through \`startWorkers\` (batchSize 500, production polling of 1 s) and the real Postmark mailer to a fake Postmark \`/email/batch\`. Floor: the same recorded batch bodies POSTed to the same fake, one after another, from the fakes' process.
 
 ${emails(r)}
+
+## 4b. One bulk invite, end to end
+
+One \`invite\` of ${num(r.bulkAddresses)} new addresses (the service call \`/users invite\`, the invite form and \`invite --file\` share), with the workers running as in production, until the fake Postmark accepted the last of its emails. The invite runs in chunks of 10 addresses per transaction and hands its emails over in 500-message batches.
+
+${[bulkInviteTable(r.bulk.filter(ok)), failedRows(r.bulk)].filter(Boolean).join('\n\n')}
 
 ## 5. Cold start and memory
 

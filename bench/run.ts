@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { type BulkInviteFigures, measureBulkInvite } from './bulk-invite.js';
 import { type EmailFigures, measureEmail } from './email.js';
 import { measureFind } from './find.js';
 import { openAccount } from './lib/account.js';
@@ -16,7 +17,8 @@ import { measureAck, measureActions, measureBare, type Plan } from './users-ack.
 /**
  * `npm run bench`: every scenario of issue #8 on real Postgres and on PGlite, each figure next to a
  * floor measured in this same run; writes BENCHMARKS.md. BENCH_QUICK=1 for a ~2-minute smoke run,
- * BENCH_SIZES=100,10000 to choose account sizes, BENCH_DBS=postgres to skip PGlite.
+ * BENCH_SIZES=100,10000 to choose account sizes, BENCH_DBS=postgres to skip PGlite, BENCH_BULK=20 for a tiny
+ * bulk invite.
  */
 const quick = process.env.BENCH_QUICK === '1';
 const sizes = process.env.BENCH_SIZES
@@ -33,6 +35,8 @@ const plan: Plan = quick
 const sweepDue = quick ? 10_000 : 100_000;
 const emails = quick ? 2_000 : 10_000;
 const startRuns = quick ? 2 : 5;
+/** Addresses of the bulk-invite scenario (issue 15: 1,000, the most one request may carry). */
+const bulkAddresses = Number(process.env.BENCH_BULK ?? 1000);
 
 /**
  * A promise rejected with nobody listening would end the run; it is counted and reported instead,
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
     finds: [],
     sweeps: [],
     email: [],
+    bulkAddresses,
+    bulk: [],
     starts: [],
     command: `${quick ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SIZES ? `BENCH_SIZES=${process.env.BENCH_SIZES} ` : ''}${process.env.BENCH_DBS ? `BENCH_DBS=${process.env.BENCH_DBS} ` : ''}npm run bench`,
     machine: {
@@ -105,6 +111,8 @@ async function main(): Promise<void> {
       results.sweeps.push(await attempt(() => measureSweep(kind, fakes, sweepDue, quick ? 1 : 3), kind));
       progress(`${kind}: ${emails} emails through the worker`);
       results.email.push(await attempt(() => measureEmail(kind, fakes, emails), kind));
+      progress(`${kind}: one invite of ${bulkAddresses} addresses, request to last email`);
+      results.bulk.push(await attempt(() => measureBulkInvite(kind, fakes, bulkAddresses), kind));
     }
     const startLoad = { users: 10_000, sequential: quick ? 50 : 200, concurrent: quick ? 100 : 600 };
     for (const kind of kinds) {
@@ -133,7 +141,7 @@ async function main(): Promise<void> {
 }
 
 /** A scenario that fails is reported as failed, with its error, instead of losing the whole run. */
-async function attempt<T extends SweepFigures | EmailFigures | StartFigures>(
+async function attempt<T extends SweepFigures | EmailFigures | StartFigures | BulkInviteFigures>(
   work: () => Promise<T>,
   kind: DbKind,
 ): Promise<T | { kind: DbKind; error: string }> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from './act.js';
+import type { InviteOutcome } from './inviting.js';
 import { emailKind } from './issue.js';
 
 /** Queued emails handed over per transaction: short transactions, and one worker batch each. */
@@ -46,4 +47,19 @@ export async function releaseQueuedEmails(ctx: Pick<ServiceContext, 'db' | 'queu
     });
     if (n < RELEASE_CHUNK) return released;
   }
+}
+
+/** How many of a bulk invite's emails wait for the hourly cap, and when the last of them leaves. */
+export function queuedEmails(outcomes: readonly InviteOutcome[]): { count: number; lastAt: Date } | null {
+  const times = outcomes.flatMap((o) =>
+    o.result.ok && o.result.value.emailQueuedUntil ? [o.result.value.emailQueuedUntil] : [],
+  );
+  if (!times.length) return null;
+  return { count: times.length, lastAt: new Date(Math.max(...times.map((t) => t.getTime()))) };
+}
+
+/** What the admin is told about them; `date` formats a time for the medium (Slack date, UTC text). */
+export function queuedText(q: { count: number; lastAt: Date }, date: (d: Date) => string): string {
+  const emails = q.count === 1 ? '1 email waits' : `${q.count} emails wait`;
+  return `${emails} for the hourly email cap and will leave, oldest first, as it allows; the last at ${date(q.lastAt)}.`;
 }

@@ -14,6 +14,7 @@ import {
   type ServiceContext,
   targetKey,
 } from './act.js';
+import { releaseQueuedEmails } from './email-queue.js';
 import { type DomainError, fail, ok, type Result } from './errors.js';
 import { type Actor, statusOf, type Target } from './invitation.js';
 import type { Invited } from './invitation-actions.js';
@@ -42,20 +43,13 @@ const REFUSED: Record<string, DomainError['code'] | null> = {
   cancelled: null,
 };
 
-/** How many of a bulk invite's emails wait for the hourly cap, and when the last of them leaves. */
-export function queuedEmails(outcomes: readonly InviteOutcome[]): { count: number; lastAt: Date } | null {
-  const times = outcomes.flatMap((o) =>
-    o.result.ok && o.result.value.emailQueuedUntil ? [o.result.value.emailQueuedUntil] : [],
-  );
-  if (!times.length) return null;
-  return { count: times.length, lastAt: new Date(Math.max(...times.map((t) => t.getTime()))) };
-}
+/** Addresses a bulk invite did not reach because the admin lost their rights midway. */
+const refuseRest = (rest: readonly InviteRequest[], error: DomainError): InviteOutcome[] =>
+  rest.map((r) => ({ email: r.email, result: { ok: false, error: { ...error, email: r.email } } }));
 
-/** What the admin is told about them; `date` formats a time for the medium (Slack date, UTC text). */
-export function queuedText(q: { count: number; lastAt: Date }, date: (d: Date) => string): string {
-  const emails = q.count === 1 ? '1 email waits' : `${q.count} emails wait`;
-  return `${emails} for the hourly email cap and will leave, oldest first, as it allows; the last at ${date(q.lastAt)}.`;
-}
+/** Addresses per transaction of a bulk invite: ~25 ms each on PGlite, a fraction of a second a chunk. */
+export const INVITE_CHUNK = 10;
+const CHUNK_PAUSE_MS = 10;
 
 export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_email', detail: raw.slice(0, 100) });
 
@@ -66,7 +60,15 @@ export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_emai
 async function inviteAddress(
   ctx: ServiceContext,
   trx: Trx,
-  p: { actor: Actor; admin: UserRow; user: UserRow | undefined; email: string; request: Omit<InviteRequest, 'email'> },
+  p: {
+    actor: Actor;
+    admin: UserRow;
+    user: UserRow | undefined;
+    email: string;
+    request: Omit<InviteRequest, 'email'>;
+    /** Hold the email for releaseQueuedEmails (a bulk invite hands them over together). */
+    hold?: boolean;
+  },
 ): Promise<Invited> {
   const { actor, user, email } = p;
   const now = ctx.clock();
@@ -97,6 +99,7 @@ async function inviteAddress(
     }));
   const next = await issueInvitation(ctx, trx, {
     emailAt: nextEmailSlot(ctx.limits, read, now),
+    hold: p.hold ?? false,
     actor,
     action: 'invite',
     userId: row.id,
@@ -119,11 +122,28 @@ async function inviteAddress(
 
 export function inviting(ctx: ServiceContext) {
   /**
-   * Several addresses: ONE transaction with a savepoint per address. A refused address rolls back
-   * to its savepoint only, and every email job becomes visible at commit, together, so the worker
-   * sends them in a few batch calls instead of a trickle of single ones.
+   * Several addresses, in chunks of INVITE_CHUNK: each chunk is one short transaction (a savepoint
+   * per address, so a refused address rolls back alone) that checks the admin again, and the event
+   * loop is yielded between chunks, so on PGlite's single connection another admin's request gets
+   * its turn within one chunk's time instead of waiting for the whole list (issue 14 item 7). The
+   * emails are held (email_due_at) and handed to the worker after the last chunk in 500-message
+   * batches; if the process dies midway, the next sweep hands over those of the committed chunks.
    */
   async function inviteMany(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
+    const outcomes: InviteOutcome[] = [];
+    for (let i = 0; i < requests.length || i === 0; i += INVITE_CHUNK) {
+      const chunk = await inviteChunk(actor, requests.slice(i, i + INVITE_CHUNK));
+      if (!chunk.ok) return outcomes.length ? ok([...outcomes, ...refuseRest(requests.slice(i), chunk.error)]) : chunk;
+      outcomes.push(...chunk.value);
+      // A pause, not just a turn of the event loop: another request's NEXT query is only issued
+      // once its previous one answered, so a bare yield would let each wait a whole chunk.
+      await new Promise((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
+    }
+    await releaseQueuedEmails(ctx);
+    return ok(outcomes);
+  }
+
+  async function inviteChunk(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
     const trx = await ctx.db.startTransaction().execute();
     try {
       const { actor: admin } = await lockParties(trx, {
@@ -168,7 +188,7 @@ export function inviting(ctx: ServiceContext) {
         target: { email },
         account: false,
       });
-      const value = await inviteAddress(ctx, sp, { actor, admin, user: target, email, request });
+      const value = await inviteAddress(ctx, sp, { actor, admin, user: target, email, request, hold: true });
       await sp.releaseSavepoint('address').execute();
       return { email, result: ok(value) };
     } catch (err) {

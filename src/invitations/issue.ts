@@ -29,10 +29,13 @@ export async function issueInvitation(
     detail?: Record<string, unknown>;
     /** When the email may leave under the hourly cap (limits.nextEmailSlot); later than now = queued. */
     emailAt: Date;
+    /** Even when due now, leave the email to releaseQueuedEmails (bulk invites hand theirs over together). */
+    hold?: boolean;
   },
 ): Promise<{ id: string; expiresAt: Date; emailQueuedUntil: Date | null }> {
   const now = ctx.clock();
   const queued = p.emailAt.getTime() > now.getTime();
+  const held = queued || p.hold === true;
   const invitation = {
     id: randomUUID(),
     public_id: newPublicId(),
@@ -42,7 +45,7 @@ export async function issueInvitation(
     sent_at: now,
     expires_at: new Date(now.getTime() + ctx.invitationTtlMs),
     state: 'pending' as const,
-    email_due_at: queued ? p.emailAt : null,
+    email_due_at: held ? p.emailAt : null,
   };
   const detail = { ...p.detail, ...(p.replaces ? { replaces: p.replaces } : {}), ...(queued ? { queued: true } : {}) };
   const audit = {
@@ -55,6 +58,6 @@ export async function issueInvitation(
   if (p.replaces) await replaceInvitationAudited(trx, { invitation, replaces: p.replaces }, audit);
   else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
   // A queued email is handed to the worker by releaseQueuedEmails when its slot comes.
-  if (!queued) await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind: emailKind(p.replaces) });
+  if (!held) await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind: emailKind(p.replaces) });
   return { id: invitation.id, expiresAt: invitation.expires_at, emailQueuedUntil: queued ? p.emailAt : null };
 }

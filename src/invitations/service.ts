@@ -7,8 +7,9 @@ import { queries } from './queries.js';
 
 export type { ActionOptions, Done, ServiceContext } from './act.js';
 export type { RenewSummary } from './bulk.js';
+export { queuedEmails, queuedText } from './email-queue.js';
 export type { Invited } from './invitation-actions.js';
-export { type InviteOutcome, type InviteRequest, queuedEmails, queuedText } from './inviting.js';
+export type { InviteOutcome, InviteRequest } from './inviting.js';
 export type { Changed } from './members.js';
 
 /**

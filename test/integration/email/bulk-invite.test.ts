@@ -23,8 +23,8 @@ it('a 1,200-address invite goes out through the batch endpoint in at most 3 call
   const result = await app.deps.service.invite(adminActor, requests);
   expect(result.ok && result.value.filter((o) => o.result.ok)).toHaveLength(1200);
 
-  // One transaction for the whole invite: every email job appears at commit, so the running
-  // worker finds them all at once and fills 500-message batches.
+  // The invite runs in short chunks but holds its emails, then hands them to the worker 500 at a
+  // time, so the running worker fills 500-message batches.
   await app.settleEmails(60_000);
 
   expect(fake.requests.every((r) => r.path === '/email/batch' && r.messages.length <= 500)).toBe(true);
