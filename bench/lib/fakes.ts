@@ -9,8 +9,11 @@ export interface Fakes {
   postmarkUrl: string;
   postmarkToken: string;
   setUser(id: string, email: string): void;
-  /** A fresh response_url and a promise of the first message posted there with replace_original: true. */
-  responseUrl(): { url: string; done: Promise<void> };
+  /**
+   * A response_url; `done` resolves when a message replacing the original arrives there (a redrawn
+   * list), or with `first: true` when any message does (the list a command answers with).
+   */
+  responseUrl(options?: { first?: boolean }): { url: string; done: Promise<void> };
   clearPosts(): void;
   resetPostmark(): void;
   /** chat.postMessage per channel; Postmark batch calls and messages since the last reset. */
@@ -29,7 +32,7 @@ type Message =
 export async function startFakes(): Promise<Fakes> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-process.ts');
   const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, () => void>();
+  const waiting = new Map<number, { first: boolean; resolve: () => void }>();
   const pending = new Map<number, (m: Message) => void>();
   let next = 1;
   let req = 1;
@@ -38,8 +41,9 @@ export async function startFakes(): Promise<Fakes> {
     child.on('message', (m: Message) => {
       if (m.type === 'ready') resolve(m);
       else if (m.type === 'respond') {
-        if (m.replace) {
-          waiting.get(m.id)?.();
+        const w = waiting.get(m.id);
+        if (w && (m.replace || w.first)) {
+          w.resolve();
           waiting.delete(m.id);
         }
       } else {
@@ -61,9 +65,13 @@ export async function startFakes(): Promise<Fakes> {
     setUser: (id, email) => {
       child.send({ type: 'user', id, email });
     },
-    responseUrl: () => {
+    responseUrl: (options = {}) => {
       const id = next++;
-      return { url: `${ready.slackUrl}/respond/${id}`, done: new Promise<void>((resolve) => waiting.set(id, resolve)) };
+      const first = options.first === true;
+      return {
+        url: `${ready.slackUrl}/respond/${id}`,
+        done: new Promise<void>((resolve) => waiting.set(id, { first, resolve })),
+      };
     },
     clearPosts: () => {
       child.send({ type: 'clearPosts' });
