@@ -69,7 +69,7 @@ export async function measureFind(
     const samples: number[] = [];
     let errors = 0;
     for (let i = 0; i < o.warmup + o.runs; i++) {
-      const { url, done } = fakes.responseUrl(true);
+      const { url, done } = fakes.responseUrl({ first: true });
       const t = performance.now();
       const r = await signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, text, url), agent);
       const answered = await Promise.race([

@@ -12,7 +12,7 @@ import { type Results, writeReport } from './report.js';
 import { countRoundTrips } from './round-trips.js';
 import { measureStartup, type StartFigures } from './startup.js';
 import { measureSweep, type SweepFigures } from './sweep.js';
-import { measureAck, measureActions, measureBare, type Plan } from './users-ack.js';
+import { measureAck, measureActions, measureBare, measureVisible, type Plan } from './users-ack.js';
 
 /**
  * `npm run bench`: every scenario of issue #8 on real Postgres and on PGlite, each figure next to a
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
             size,
             seedMs: account.seedMs,
             ...(await measureAck(account.app.server.url, plan)),
+            ...(await measureVisible(account.app.server.url, fakes, plan)),
           });
           progress(`${kind}: ${size} users — ••• actions`);
           results.actions.push({ kind, size, figures: await measureActions(account.app, account.db, fakes, plan) });

@@ -9,9 +9,11 @@ export interface Fakes {
   postmarkUrl: string;
   postmarkToken: string;
   setUser(id: string, email: string): void;
-  /** A fresh response_url and a promise of the first message posted there with replace_original: true. */
-  /** `done` resolves on the first replace_original post (a redraw), or on any post with `anyPost` (a command's answer). */
-  responseUrl(anyPost?: boolean): { url: string; done: Promise<void> };
+  /**
+   * A response_url; `done` resolves when a message replacing the original arrives there (a redrawn
+   * list), or with `first: true` when any message does (the list a command answers with).
+   */
+  responseUrl(options?: { first?: boolean }): { url: string; done: Promise<void> };
   clearPosts(): void;
   resetPostmark(): void;
   /** chat.postMessage per channel; Postmark batch calls and messages since the last reset. */
@@ -30,7 +32,7 @@ type Message =
 export async function startFakes(): Promise<Fakes> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-process.ts');
   const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, { resolve: () => void; anyPost: boolean }>();
+  const waiting = new Map<number, { first: boolean; resolve: () => void }>();
   const pending = new Map<number, (m: Message) => void>();
   let next = 1;
   let req = 1;
@@ -40,7 +42,7 @@ export async function startFakes(): Promise<Fakes> {
       if (m.type === 'ready') resolve(m);
       else if (m.type === 'respond') {
         const w = waiting.get(m.id);
-        if (w && (m.replace || w.anyPost)) {
+        if (w && (m.replace || w.first)) {
           w.resolve();
           waiting.delete(m.id);
         }
@@ -63,10 +65,13 @@ export async function startFakes(): Promise<Fakes> {
     setUser: (id, email) => {
       child.send({ type: 'user', id, email });
     },
-    responseUrl: (anyPost = false) => {
+    responseUrl: (options = {}) => {
       const id = next++;
-      const done = new Promise<void>((resolve) => waiting.set(id, { resolve, anyPost }));
-      return { url: `${ready.slackUrl}/respond/${id}`, done };
+      const first = options.first === true;
+      return {
+        url: `${ready.slackUrl}/respond/${id}`,
+        done: new Promise<void>((resolve) => waiting.set(id, { first, resolve })),
+      };
     },
     clearPosts: () => {
       child.send({ type: 'clearPosts' });

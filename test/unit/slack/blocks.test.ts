@@ -190,6 +190,25 @@ describe('listBlocks', () => {
     });
     expect(JSON.stringify(nonAdminHome('Acme').blocks)).not.toContain('action_id');
   });
+
+  it('Home tells admins when Slack refused the token, and offers the notice channel picker', () => {
+    const view = adminHome(
+      {
+        accountName: 'Acme',
+        page: page(1, 1, many.slice(0, 1)),
+        state: { filter: 'all', page: 1 },
+        viewerEmail: 'admin@example.com',
+        disconnected: { at: new Date('2026-12-07T12:00:00Z'), reason: 'app_uninstalled' },
+      },
+      'C0NOTICE01',
+    ) as any;
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain("Slack refused this app's token (`app_uninstalled`)");
+    const picker = view.blocks.find((b: any) => b.accessory?.type === 'conversations_select');
+    expect(picker.text.text).toBe('*Invitation notices* go to <#C0NOTICE01>.');
+    expect(picker.accessory.initial_conversation).toBe('C0NOTICE01');
+    expect(blockKitViolations(view.blocks, 100)).toEqual([]);
+  });
 });
 
 describe('messages and helpers', () => {
