@@ -5,6 +5,7 @@ import { secureDataDir } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
+import { DmService } from './delivery/dms.js';
 import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
 import type { ServiceContext } from './invitations/act.js';
@@ -41,6 +42,7 @@ export interface Deps {
   service: InvitationService;
   invitee: InviteeService;
   delivery: DeliveryService;
+  dms: DmService;
   notices: NoticeService;
   channel: NoticeChannel;
   /** "Ask for a new invitation" from an expired invite page. */
@@ -123,6 +125,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       service: createInvitationService(context),
       invitee,
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
+      dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
       notices,
       channel,
       requests: createNewInvitationRequests({ db: database.db, queue, clock, accountId, channel, invitee }),
@@ -142,6 +145,8 @@ export function workerDeps(deps: Deps): WorkerDeps {
   return {
     boss: deps.queue.boss,
     delivery: deps.delivery,
+    dms: deps.dms,
+    inviteByDm: deps.config.inviteByDm,
     mailer: deps.mailer,
     notices: deps.notices,
     channel: deps.channel,

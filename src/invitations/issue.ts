@@ -48,5 +48,15 @@ export async function issueInvitation(
   else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
   const kind: EmailKind = p.replaces ? 'new-invitation' : 'invitation';
   await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind });
+  await kickDms(ctx, trx);
   return { id: invitation.id, expiresAt: invitation.expires_at };
+}
+
+/**
+ * The row itself says a DM is due (dm_state defaults to pending); this only wakes the DM worker. Not a
+ * throttled singleton: pg-boss keeps a completed job's slot, so a kick right after a drain would be
+ * dropped. A kick that finds nothing due costs two queries; a batch of kicks is one drain.
+ */
+export async function kickDms(ctx: Pick<ServiceContext, 'queue'>, trx: Trx): Promise<void> {
+  await ctx.queue.enqueue(trx, 'dms.drain', {});
 }

@@ -37,6 +37,8 @@ export const ACTION = {
   noticeCancel: 'notice_cancel',
   /** On an invitee's request for a new invitation (channel notice or DM to the inviter). */
   noticeAskedSendNew: 'notice_asked_send_new',
+  /** The Open invitation link button of an invitation DM: Slack still sends the click, which is acked. */
+  inviteDmOpen: 'invite_dm_open',
   /** Inside the invite modal. */
   inviteEmails: 'emails',
   inviteName: 'name',

@@ -103,9 +103,7 @@ describe('dead links', () => {
     const res = await get(token);
     expect(res.status).toBe(200);
     const page = await res.text();
-    expect(page).toContain(
-      'This invitation has expired. Invitations must be accepted within 7 days of being sent.',
-    );
+    expect(page).toContain('This invitation has expired. Invitations must be accepted within 7 days of being sent.');
     expect(page).toContain('Ask the administrators of Acme Marketplace to send you a new invitation.');
     expect(page).toContain('You were invited by <strong>admin@example.com</strong>.');
     expect(page).not.toContain('Accept invitation</button>');
