@@ -9,6 +9,7 @@ import * as sendAttempts from './2026-12-06T11-00-00-send-attempts.js';
 import * as installations from './2026-12-06T16-00-00-installations.js';
 import * as newInvitationRequests from './2026-12-07T15-00-00-new-invitation-requests.js';
 import * as invitationDms from './2026-12-07T15-30-00-invitation-dms.js';
+import * as workflowRuns from './2026-12-07T15-45-00-workflow-runs.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T16-00-00-installations': installations,
   '2026-12-07T15-00-00-new-invitation-requests': newInvitationRequests,
   '2026-12-07T15-30-00-invitation-dms': invitationDms,
+  '2026-12-07T15-45-00-workflow-runs': workflowRuns,
 };

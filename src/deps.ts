@@ -15,6 +15,7 @@ import { createInviteeService, type InviteeService } from './invitations/invitee
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
+import { createWorkflowRuns } from './invitations/workflow-runs.js';
 import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
@@ -166,6 +167,7 @@ export function slackDeps(deps: Deps): SlackDeps {
     clock: deps.clock,
     accountName: deps.config.accountName,
     accountId: deps.accountId,
+    workflowRuns: createWorkflowRuns({ db: deps.database.db, clock: deps.clock, accountId: deps.accountId }),
   };
 }
 

@@ -76,6 +76,11 @@ export const ACTIVE_JOB_EXPIRY_SECONDS = 120;
  */
 export const EMAIL_JOB_EXPIRY_SECONDS = 30;
 const EXPIRY_SECONDS: Partial<Record<JobName, number>> = { 'email.send': EMAIL_JOB_EXPIRY_SECONDS };
+/**
+ * 'short': at most one job per singleton key waiting (created); one already running does not block a
+ * new one. A DM kick is a wake-up, so 600 invitations in one request queue one drain, not 600.
+ */
+const POLICY: Partial<Record<JobName, 'short'>> = { 'dms.drain': 'short' };
 /** How often a running instance (one at a time: pg-boss takes turns) expires jobs whose worker died. */
 const MAINTENANCE_INTERVAL_SECONDS = 5;
 
@@ -107,6 +112,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
       retryDelay: retry.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: EXPIRY_SECONDS[name] ?? ACTIVE_JOB_EXPIRY_SECONDS,
+      ...(POLICY[name] ? { policy: POLICY[name] } : {}),
     };
     // createQueue is idempotent in effect, but keeps the first settings: update them each start.
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });

@@ -171,6 +171,14 @@ export interface InstallationsTable {
   revoked_at: Timestamp | null;
 }
 
+/** One execution of the Workflow Builder step, claimed once (workflow-runs migration). */
+export interface WorkflowRunsTable {
+  execution_id: string;
+  account_id: string;
+  created_at: Timestamp;
+  outcome: 'ok' | 'error' | null;
+}
+
 export interface Database {
   installations: InstallationsTable;
   accounts: AccountsTable;
@@ -180,6 +188,7 @@ export interface Database {
   email_events: EmailEventsTable;
   notice_posts: NoticePostsTable;
   notices: NoticesTable;
+  workflow_runs: WorkflowRunsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -53,9 +53,8 @@ export async function issueInvitation(
 }
 
 /**
- * The row itself says a DM is due (dm_state defaults to pending); this only wakes the DM worker. Not a
- * throttled singleton: pg-boss keeps a completed job's slot, so a kick right after a drain would be
- * dropped. A kick that finds nothing due costs two queries; a batch of kicks is one drain.
+ * The row itself says a DM is due (dm_state defaults to pending); this only wakes the DM worker. The
+ * queue keeps one waiting kick (policy 'short' in db/queue.ts), so a bulk invite queues one drain.
  */
 export async function kickDms(ctx: Pick<ServiceContext, 'queue'>, trx: Trx): Promise<void> {
   await ctx.queue.enqueue(trx, 'dms.drain', {});

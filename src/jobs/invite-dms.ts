@@ -156,7 +156,8 @@ export async function startDmWorker(deps: {
       const wake = await deps.drainer.drain();
       if (!wake) return;
       const seconds = Math.max(1, Math.ceil((wake.getTime() - deps.clock().getTime()) / 1000));
-      await deps.boss.send(DM_QUEUE, {}, { startAfter: seconds, singletonKey: 'dms-wake', singletonSeconds: seconds });
+      // Its own key: a waiting wake-up (the queue's 'short' policy keeps one) never blocks a kick.
+      await deps.boss.send(DM_QUEUE, {}, { startAfter: seconds, singletonKey: 'dms-wake' });
     },
   );
 }

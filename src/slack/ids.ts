@@ -6,7 +6,10 @@ export const COMMAND = '/users';
 
 /** What the code registers and what Slack must be told about; the manifest test compares them. */
 export const SLASH_COMMANDS = [COMMAND] as const;
-export const BOT_EVENTS = ['app_home_opened'] as const;
+/** function_executed: Slack runs the Workflow Builder step (FUNCTIONS). */
+export const BOT_EVENTS = ['app_home_opened', 'function_executed'] as const;
+/** Custom steps for Workflow Builder: the callback_id of each, as in the manifests' `functions`. */
+export const FUNCTIONS = { invite: 'invite_to_marketplace' } as const;
 /**
  * commands: /users. chat:write: confirmations, DMs. users:read + users:read.email: who is clicking
  * (admin check by profile email). im:write: open a DM for summaries when there is no channel.

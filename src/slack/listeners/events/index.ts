@@ -1,6 +1,8 @@
 import type { App, SlackContext } from '../../context.js';
 import { registerAppHomeOpened } from './app-home-opened.js';
+import { registerInviteStep } from './invite-step.js';
 
 export function register(app: App, ctx: SlackContext): void {
   registerAppHomeOpened(app, ctx);
+  registerInviteStep(app, ctx);
 }
