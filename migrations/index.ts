@@ -11,6 +11,8 @@ import * as slackConnection from './2026-12-07T12-00-00-slack-connection.js';
 import * as emailQueue from './2026-12-07T13-00-00-email-queue.js';
 import * as inviteeReminders from './2026-12-07T13-30-00-invitee-reminders.js';
 import * as newInvitationRequests from './2026-12-07T15-00-00-new-invitation-requests.js';
+import * as invitationDms from './2026-12-07T15-30-00-invitation-dms.js';
+import * as workflowRuns from './2026-12-07T15-45-00-workflow-runs.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T15-00-00-new-invitation-requests': newInvitationRequests,
   '2026-12-07T13-00-00-email-queue': emailQueue,
   '2026-12-07T13-30-00-invitee-reminders': inviteeReminders,
+  '2026-12-07T15-30-00-invitation-dms': invitationDms,
+  '2026-12-07T15-45-00-workflow-runs': workflowRuns,
 };

@@ -40,6 +40,8 @@ export interface Config {
   readonly accountHourlyEmailCap: number | null;
   /** Bearer token of GET /metrics; null = the route does not exist (404). */
   readonly metricsToken: string | null;
+  /** Also DM the invitation to an invitee who is a member of the workspace (INVITE_BY_DM, on unless `off`). */
+  readonly inviteByDm: boolean;
 }
 
 const optional = z
@@ -134,6 +136,7 @@ const schema = z.object({
     (v) => v === undefined || v === 'off' || (/^\d+$/.test(v) && +v > 0 && +v <= 1_000_000),
     'must be a whole number of emails per hour (1 or more), or off',
   ),
+  INVITE_BY_DM: optional.refine((v) => v === undefined || v === 'on' || v === 'off', 'must be on or off'),
   METRICS_TOKEN: optional.refine(
     (v) => v === undefined || /^[\x21-\x7e]{16,200}$/.test(v),
     'must be 16 to 200 printable characters without spaces (it is sent as a Bearer token)',
@@ -197,6 +200,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     resendCooldownMs: e.RESEND_COOLDOWN === 'off' ? 0 : (parseDuration(e.RESEND_COOLDOWN ?? '10m') ?? 600_000),
     accountHourlyEmailCap: e.ACCOUNT_HOURLY_EMAIL_CAP === 'off' ? null : Number(e.ACCOUNT_HOURLY_EMAIL_CAP ?? 200),
     metricsToken: e.METRICS_TOKEN ?? null,
+    inviteByDm: e.INVITE_BY_DM !== 'off',
   };
   return { ok: true, config: deepFreeze(config) };
 }

@@ -5,6 +5,7 @@ import { secureDataDir } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
+import { DmService } from './delivery/dms.js';
 import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
 import type { ServiceContext } from './invitations/act.js';
@@ -17,6 +18,7 @@ import type { SendLimits } from './invitations/limits.js';
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
+import { createWorkflowRuns } from './invitations/workflow-runs.js';
 import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import { NoticeChannel } from './notices/channel.js';
@@ -45,6 +47,7 @@ export interface Deps {
   service: InvitationService;
   invitee: InviteeService;
   delivery: DeliveryService;
+  dms: DmService;
   notices: NoticeService;
   channel: NoticeChannel;
   /** Whether Slack still takes the bot token (recorded on the account). */
@@ -129,6 +132,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       service: createInvitationService(context),
       invitee,
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
+      dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
       notices,
       channel,
       connection: new SlackConnection({ db: database.db, clock, accountId }),
@@ -154,6 +158,8 @@ export function workerDeps(deps: Deps): WorkerDeps {
   return {
     boss: deps.queue.boss,
     delivery: deps.delivery,
+    dms: deps.dms,
+    inviteByDm: deps.config.inviteByDm,
     mailer: deps.mailer,
     notices: deps.notices,
     channel: deps.channel,
@@ -179,6 +185,7 @@ export function slackDeps(deps: Deps): SlackDeps {
     clock: deps.clock,
     accountName: deps.config.accountName,
     accountId: deps.accountId,
+    workflowRuns: createWorkflowRuns({ db: deps.database.db, clock: deps.clock, accountId: deps.accountId }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface JobData {
   'notices.sweep': Record<string, never>;
   /** Posts one recorded Slack message (a notice_posts row): channel digest, news line or DM. */
   'notices.post': { postId: string };
+  /** Sends the due invitation DMs (the rows say which: dm_state), paced to Slack's tiers. */
+  'dms.drain': Record<string, never>;
 }
 export type JobName = keyof JobData;
 
@@ -29,6 +31,8 @@ export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
   'notices.sweep': { retryLimit: 1, retryDelaySeconds: 5 },
   // Slack 5xx / network: backoff 5 s, 10 s, … ~21 min in all; 429 is re-sent after Retry-After instead.
   'notices.post': { retryLimit: 8, retryDelaySeconds: 5 },
+  // A failed drain leaves the rows pending: the next kick or wake-up drains them.
+  'dms.drain': { retryLimit: 2, retryDelaySeconds: 5 },
 };
 
 export type Enqueue = <N extends JobName>(
@@ -72,6 +76,11 @@ export const ACTIVE_JOB_EXPIRY_SECONDS = 120;
  */
 export const EMAIL_JOB_EXPIRY_SECONDS = 30;
 const EXPIRY_SECONDS: Partial<Record<JobName, number>> = { 'email.send': EMAIL_JOB_EXPIRY_SECONDS };
+/**
+ * 'short': at most one job per singleton key waiting (created); one already running does not block a
+ * new one. A DM kick is a wake-up, so 600 invitations in one request queue one drain, not 600.
+ */
+const POLICY: Partial<Record<JobName, 'short'>> = { 'dms.drain': 'short' };
 /** How often a running instance (one at a time: pg-boss takes turns) expires jobs whose worker died. */
 const MAINTENANCE_INTERVAL_SECONDS = 5;
 
@@ -103,6 +112,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
       retryDelay: retry.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: EXPIRY_SECONDS[name] ?? ACTIVE_JOB_EXPIRY_SECONDS,
+      ...(POLICY[name] ? { policy: POLICY[name] } : {}),
     };
     // createQueue is idempotent in effect, but keeps the first settings: update them each start.
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });

@@ -79,6 +79,23 @@ export interface InvitationSendTable {
   emailed_at: Timestamp | null;
 }
 
+export type DmState = 'pending' | 'sent' | 'no_member' | 'failed' | 'off';
+/** What a posted invitation DM shows now. */
+export type DmShown = 'open' | 'resent' | 'replaced' | 'accepted' | 'declined' | 'cancelled';
+
+/** The invitation as a Slack DM (invitation-dms migration); src/delivery/dms.ts keeps it, a resend marks it due. */
+export interface InvitationDmTable {
+  dm_state: Generated<DmState | null>;
+  dm_kind: 'invitation' | 'resend' | 'new-invitation' | null;
+  dm_user: string | null;
+  dm_channel: string | null;
+  dm_ts: string | null;
+  dm_shown: DmShown | null;
+  dm_due_at: Timestamp | null;
+  dm_attempts: Generated<number>;
+  dm_error: string | null;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   account_id: string;
@@ -163,15 +180,24 @@ export interface InstallationsTable {
   revoked_at: Timestamp | null;
 }
 
+/** One execution of the Workflow Builder step, claimed once (workflow-runs migration). */
+export interface WorkflowRunsTable {
+  execution_id: string;
+  account_id: string;
+  created_at: Timestamp;
+  outcome: 'ok' | 'error' | null;
+}
+
 export interface Database {
   installations: InstallationsTable;
   accounts: AccountsTable;
   users: UsersTable;
-  invitations: InvitationsTable & InvitationSendTable;
+  invitations: InvitationsTable & InvitationSendTable & InvitationDmTable;
   audit_log: AuditLogTable;
   email_events: EmailEventsTable;
   notice_posts: NoticePostsTable;
   notices: NoticesTable;
+  workflow_runs: WorkflowRunsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

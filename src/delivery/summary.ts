@@ -1,4 +1,4 @@
-import type { DeliveryState } from '../db/schema.js';
+import type { DeliveryState, DmState } from '../db/schema.js';
 import { shortUtc } from '../text/dates.js';
 
 /** An invitation's delivery as stored (OpenInvitation['delivery'] has this shape). */
@@ -6,6 +6,8 @@ export interface DeliveryInfo {
   state: DeliveryState;
   detail: string | null;
   updatedAt: Date | null;
+  /** The invitation DM (Slack), when there is one to speak of. */
+  dm?: DmState | null;
 }
 
 /**
@@ -14,6 +16,12 @@ export interface DeliveryInfo {
  * caller's clock so tests and relative times agree.
  */
 export function describeDelivery(delivery: DeliveryInfo, now: Date | ((at: Date) => string)): string {
+  const email = describeEmail(delivery, now);
+  // Only a DM that reached the invitee is news; no member, off or pending says nothing.
+  return delivery.dm === 'sent' ? `${email} · Slack DM sent` : email;
+}
+
+function describeEmail(delivery: DeliveryInfo, now: Date | ((at: Date) => string)): string {
   // Slack passes its own date token (each viewer's time zone); others a relative time from `now`.
   const format = typeof now === 'function' ? now : (at: Date) => relativeTime(at, now);
   const when = delivery.updatedAt ? ` ${format(delivery.updatedAt)}` : '';

@@ -2,9 +2,9 @@ import { type ActionOptions, act, checkTarget, type Done, type ServiceContext, t
 import { auditOf } from './audit.js';
 import { fail, type Result } from './errors.js';
 import type { Actor, Target } from './invitation.js';
-import { issueInvitation } from './issue.js';
+import { issueInvitation, kickDms } from './issue.js';
 import { checkHourlyCap, checkResendCooldown, nextEmailSlot } from './limits.js';
-import { appendAudit, closeInvitationAudited, updateInvitationAudited } from './repository.js';
+import { appendAudit, closeInvitationAudited, markDmResent, updateInvitationAudited } from './repository.js';
 
 /** Who an invitation action was about, as just written: what the confirmation says. */
 export interface Invited {
@@ -74,6 +74,9 @@ export function invitationActions(ctx: ServiceContext) {
             },
           );
           await ctx.queue.enqueue(trx, 'email.send', { invitationId: open.id, kind: 'resend' });
+          // The DM says so too: updated in place when there is one, otherwise looked up again.
+          await markDmResent(trx, open.id);
+          await kickDms(ctx, trx);
           return invited(c.user, open.id, open.expires_at);
         },
         options,
@@ -129,6 +132,7 @@ export function invitationActions(ctx: ServiceContext) {
             },
             auditOf(actor, 'cancel', now, 'ok', { subject_email: c.user.email }),
           );
+          await kickDms(ctx, trx);
           return invited(c.user, open.id, open.expires_at);
         },
         options,

@@ -1,4 +1,4 @@
-import type { ActorKind, DeliveryState, Role, UserState } from '../db/schema.js';
+import type { ActorKind, DeliveryState, DmState, Role, UserState } from '../db/schema.js';
 import type { ErrorCode } from './errors.js';
 
 export type { ActorKind, DeliveryState, Role, UserState };
@@ -132,7 +132,7 @@ export interface OpenInvitation {
   resendCount: number;
   lastResentAt: Date | null;
   inviter: Person | null;
-  delivery: { state: DeliveryState; detail: string | null; updatedAt: Date | null };
+  delivery: { state: DeliveryState; detail: string | null; updatedAt: Date | null; dm?: DmState | null };
 }
 
 export interface UserView {

@@ -4,6 +4,7 @@ import type { InvitationRow } from '../db/schema.js';
 import { checkNames, type NameCheck } from '../text/names.js';
 import { DomainFailure, type ErrorCode, fail, ok, type Result } from './errors.js';
 import { type Clock, type Person, statusOf } from './invitation.js';
+import { kickDms } from './issue.js';
 import type { Links } from './links.js';
 import { appendAudit } from './repository.js';
 
@@ -150,6 +151,8 @@ export function createInviteeService(deps: InviteeDeps) {
           outcome: 'ok',
         });
         await deps.queue.enqueue(trx, 'invitation.answered', { invitationId: row.id, answer: verdict });
+        // A DM of this invitation now shows the answer.
+        await kickDms(deps, trx);
         const answered = { ...details, invitee: { ...details.invitee, name: name ?? details.invitee.name } };
         return { ...ok(answered), details: answered };
       });

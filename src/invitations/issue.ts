@@ -59,5 +59,14 @@ export async function issueInvitation(
   else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
   // A queued email is handed to the worker by releaseQueuedEmails when its slot comes.
   if (!held) await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind: emailKind(p.replaces) });
+  await kickDms(ctx, trx);
   return { id: invitation.id, expiresAt: invitation.expires_at, emailQueuedUntil: queued ? p.emailAt : null };
+}
+
+/**
+ * The row itself says a DM is due (dm_state defaults to pending); this only wakes the DM worker. The
+ * queue keeps one waiting kick (policy 'short' in db/queue.ts), so a bulk invite queues one drain.
+ */
+export async function kickDms(ctx: Pick<ServiceContext, 'queue'>, trx: Trx): Promise<void> {
+  await ctx.queue.enqueue(trx, 'dms.drain', {});
 }

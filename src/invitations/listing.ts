@@ -37,6 +37,7 @@ function viewQuery(db: Executor, accountId: string) {
       'i.delivery_state',
       'i.delivery_detail',
       'i.delivery_updated_at',
+      'i.dm_state',
       'inv.email as inviter_email',
       'inv.name as inviter_name',
     ]);
@@ -57,6 +58,7 @@ function toView(r: ViewRow, now: Date): UserView {
             state: r.delivery_state ?? 'queued',
             detail: r.delivery_detail,
             updatedAt: r.delivery_updated_at,
+            dm: r.dm_state,
           },
         }
       : null;

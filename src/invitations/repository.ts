@@ -282,3 +282,12 @@ export async function expiredInvitations(db: Executor, accountId: string, now: D
     .orderBy('i.expires_at')
     .execute();
 }
+
+/** A resend: the invitation's DM is due again, as a resend (src/delivery/dms.ts sends it). */
+export async function markDmResent(db: Executor, invitationId: string): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set({ dm_state: 'pending', dm_kind: 'resend', dm_attempts: 0, dm_due_at: null, dm_error: null })
+    .where('id', '=', invitationId)
+    .execute();
+}

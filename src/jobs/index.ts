@@ -1,4 +1,6 @@
 import type PgBoss from 'pg-boss';
+import type { DmSender } from '../delivery/dm-sender.js';
+import type { DmService } from '../delivery/dms.js';
 import type { DeliveryService } from '../delivery/service.js';
 import type { Mailer } from '../email/index.js';
 import type { Clock } from '../invitations/invitation.js';
@@ -9,12 +11,15 @@ import type { NoticePoster } from '../notices/poster.js';
 import type { NoticeService } from '../notices/service.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
+import { DM_QUEUE, type DmDrainer, dmDrainer, startDmWorker } from './invite-dms.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
 import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
   /** Posts channel notices and DMs (Slack); null when Slack is not configured. */
   poster?: NoticePoster | null;
+  /** Sends invitation DMs (Slack); null when Slack is not configured. */
+  dmSender?: DmSender | null;
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
@@ -26,6 +31,9 @@ export interface WorkerOptions {
 export interface WorkerDeps {
   boss: PgBoss;
   delivery: DeliveryService;
+  dms: DmService;
+  /** INVITE_BY_DM. */
+  inviteByDm: boolean;
   mailer: Mailer;
   notices: NoticeService;
   channel: NoticeChannel;
@@ -38,7 +46,7 @@ export interface WorkerDeps {
 }
 
 /** Starts every background worker of this process on the shared pg-boss queue. */
-export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Promise<void> {
+export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Promise<DmDrainer | null> {
   const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
   await startEmailWorker({
     boss: deps.boss,
@@ -78,6 +86,18 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     clock: deps.clock,
     adminEmails: deps.adminEmails,
   });
+  // Without Slack (the CLI, a server without a token) DMs stay pending for a process that has it.
+  if (!options.dmSender) return null;
+  const drainer = dmDrainer({
+    dms: deps.dms,
+    sender: options.dmSender,
+    enabled: deps.inviteByDm,
+    connection: deps.connection,
+    clock: deps.clock,
+    log: deps.log,
+  });
+  await startDmWorker({ boss: deps.boss, drainer, clock: deps.clock, log: deps.log, ...polling });
+  return drainer;
 }
 
 /**
@@ -98,6 +118,10 @@ async function waitForQueues(boss: PgBoss, queues: readonly string[], timeoutMs:
 /** Sweeps, answered-news and notice posts. */
 export const waitForNotices = (boss: PgBoss, timeoutMs: number): Promise<number> =>
   waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
+
+/** Invitation DMs (drains whose work is due now; a wake-up scheduled for later does not count). */
+export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>
+  waitForQueues(boss, [DM_QUEUE], timeoutMs);
 
 /** Invitation emails. */
 export const waitForEmails = (boss: PgBoss, timeoutMs: number): Promise<number> =>

@@ -2,6 +2,7 @@ import type { App as BoltApp, webApi } from '@slack/bolt';
 import { databaseUnavailable } from '../invitations/errors.js';
 import type { Actor, Clock } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
+import type { WorkflowRuns } from '../invitations/workflow-runs.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
 import type { SlackConnection } from '../notices/connection.js';
@@ -28,6 +29,8 @@ export interface SlackDeps {
   accountName: string;
   /** The Marketplace account this workspace manages. */
   accountId: string;
+  /** Executions of the Workflow Builder step, claimed once. */
+  workflowRuns: WorkflowRuns;
 }
 
 /** Listener state: the deps plus the Slack profile cache. */

@@ -6,8 +6,13 @@ export const COMMAND = '/users';
 
 /** What the code registers and what Slack must be told about; the manifest test compares them. */
 export const SLASH_COMMANDS = [COMMAND] as const;
-/** app_uninstalled and tokens_revoked need no scope: they say the bot token died (SlackConnection). */
-export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+/**
+ * app_uninstalled and tokens_revoked need no scope: they say the bot token died (SlackConnection).
+ * function_executed: Slack runs the Workflow Builder step (FUNCTIONS).
+ */
+export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'function_executed', 'tokens_revoked'] as const;
+/** Custom steps for Workflow Builder: the callback_id of each, as in the manifests' `functions`. */
+export const FUNCTIONS = { invite: 'invite_to_marketplace' } as const;
 
 /**
  * The bot scope each Web API method the code calls needs (docs.slack.dev/reference/methods). The
@@ -77,6 +82,8 @@ export const ACTION = {
   noticeCancel: 'notice_cancel',
   /** On an invitee's request for a new invitation (channel notice or DM to the inviter). */
   noticeAskedSendNew: 'notice_asked_send_new',
+  /** The Open invitation link button of an invitation DM: Slack still sends the click, which is acked. */
+  inviteDmOpen: 'invite_dm_open',
   /** Inside the invite modal. */
   inviteEmails: 'emails',
   inviteName: 'name',

@@ -6,9 +6,10 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import { createDeps, type Deps, workerDeps } from '../../src/deps.js';
 import type { Mailer } from '../../src/email/index.js';
 import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
+import type { DmDrainer } from '../../src/jobs/invite-dms.js';
 import { createLogger, memoryDestination } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { slackPoster } from '../../src/slack/worker-client.js';
+import { slackDms, slackPoster } from '../../src/slack/worker-client.js';
 import { type MovableClock, movableClock } from './clock.js';
 import { testDatabase } from './db.js';
 import { POSTMARK_TOKEN, POSTMARK_URL } from './postmark.js';
@@ -24,6 +25,8 @@ export interface TestApp {
   server: RunningServer | null;
   /** Every log line, so tests can check what was (and was not) logged. */
   logs: string[];
+  /** The invitation DM drainer the workers use (null unless `dms`), to drain on a moved clock. */
+  drainer: DmDrainer | null;
   /** Waits until every queued email is settled (sent, failed or dropped). */
   settleEmails(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +43,8 @@ export interface TestAppOptions {
   port?: number;
   workers?: boolean;
   mailer?: Mailer;
+  /** Send invitation DMs through Slack (answer users.lookupByEmail, conversations.open… with msw). */
+  dms?: boolean;
   /** Reuse one database across apps in a file (e.g. two instances); default: a fresh one. */
   database?: DatabaseHandle;
 }
@@ -82,9 +87,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   if (deps.accountId !== TEST_ACCOUNT_ID) throw new Error(`test account is ${deps.accountId}, not ${TEST_ACCOUNT_ID}`);
   // Retries come at once here, so an unanswered send is looked up at once rather than after 30 s.
+  let drainer: DmDrainer | null = null;
   if (options.workers ?? true) {
-    await startWorkers(workerDeps(deps), {
+    drainer = await startWorkers(workerDeps(deps), {
       poster: slackPoster(config, deps.log),
+      dmSender: options.dms ? slackDms(config, deps.log) : null,
       pollingIntervalSeconds: 0.5,
       emailUnsettledGraceSeconds: 0,
     });
@@ -96,6 +103,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     server,
     logs,
+    drainer,
     settleEmails: async (timeoutMs = 15_000) => {
       const left = await waitForEmails(deps.queue.boss, timeoutMs);
       if (left) throw new Error(`${left} emails still pending after ${timeoutMs} ms`);

@@ -41,3 +41,13 @@ describe('relativeTime', () => {
     expect(relativeTime(ago(24 * 60 * MIN), now)).toBe('on 2026-11-30 12:00 UTC');
   });
 });
+
+describe('describeDelivery with a Slack DM', () => {
+  it('adds the DM only once it reached the invitee', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const base = { state: 'delivered' as const, detail: null, updatedAt: now };
+    expect(describeDelivery({ ...base, dm: 'sent' }, now)).toBe('Delivered just now · Slack DM sent');
+    for (const dm of ['pending', 'no_member', 'failed', 'off', null] as const)
+      expect(describeDelivery({ ...base, dm }, now)).toBe('Delivered just now');
+  });
+});

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/index.js';
 import type { App, SlackDeps } from '../../../src/slack/context.js';
-import { BOT_EVENTS, BOT_SCOPES, METHOD_SCOPES, SLASH_COMMANDS, UNTIED_SCOPES } from '../../../src/slack/ids.js';
+import {
+  BOT_EVENTS,
+  BOT_SCOPES,
+  FUNCTIONS,
+  METHOD_SCOPES,
+  SLASH_COMMANDS,
+  UNTIED_SCOPES,
+} from '../../../src/slack/ids.js';
 import { registerListeners } from '../../../src/slack/listeners/index.js';
 
 /**
@@ -80,7 +87,13 @@ function slackSends(typed: string, shouldEscape: boolean): string {
 function registered() {
   const commands: string[] = [];
   const events: string[] = [];
+  const functions: string[] = [];
   const recorder = {
+    // A custom step is a listener on function_executed events for its callback_id.
+    function: (callbackId: string) => {
+      functions.push(callbackId);
+      if (!events.includes('function_executed')) events.push('function_executed');
+    },
     command: (name: string) => {
       commands.push(name);
     },
@@ -93,7 +106,7 @@ function registered() {
     use: () => {},
   };
   registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as SlackDeps);
-  return { commands, events };
+  return { commands, events, functions };
 }
 
 /** Every Slack Web API method the app calls (`client.users.info(`, `slack.chat.postMessage(`…): all in src/slack. */
@@ -145,6 +158,16 @@ describe.each([
   it('subscribes to exactly the bot events the code handles', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...code.events].sort());
     expect(code.events).toEqual([...BOT_EVENTS]);
+  });
+
+  it('declares exactly the Workflow Builder steps the code handles, with their inputs and outputs', () => {
+    expect(Object.keys(manifest.functions).sort()).toEqual([...code.functions].sort());
+    expect(code.functions).toEqual(Object.values(FUNCTIONS));
+    const step = manifest.functions[FUNCTIONS.invite];
+    expect(Object.keys(step.input_parameters.properties)).toEqual(['email', 'name', 'role', 'interactivity']);
+    expect(step.input_parameters.properties.interactivity.type).toBe('slack#/types/interactivity');
+    expect(Object.keys(step.output_parameters.properties)).toEqual(['status', 'expires_at']);
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
   });
 
   it('asks for exactly the scopes the code needs', () => {

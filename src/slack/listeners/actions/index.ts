@@ -1,4 +1,5 @@
 import type { App, SlackContext } from '../../context.js';
+import { ACTION } from '../../ids.js';
 import { registerInviteButton } from './invite-button.js';
 import { registerNoticeButtons } from './notice-buttons.js';
 import { registerNoticeChannel } from './notice-channel.js';
@@ -15,4 +16,8 @@ export function register(app: App, ctx: SlackContext): void {
   registerNoticeButtons(app, ctx);
   registerRenewAll(app, ctx);
   registerNoticeChannel(app, ctx);
+  // The invitation DM's Open invitation button opens its URL in the browser; Slack still sends the click.
+  app.action(ACTION.inviteDmOpen, async ({ ack }) => {
+    await ack();
+  });
 }
