@@ -207,6 +207,9 @@ describe.concurrent('crash at each point of an email send, real-time restart', (
     async (point, acceptedBefore, sendsAfter) => {
       const { result, rows, perInvitation } = await crashAndRecover(point);
       expect(result.killedBy).toBe('SIGKILL');
+      // The bound, in real time: the crashed run's jobs are picked up within 60 s of the restart.
+      expect(Number(result.pickedUpSAfterRestart)).toBeGreaterThanOrEqual(0);
+      expect(Number(result.pickedUpSAfterRestart)).toBeLessThan(60);
       expect(result.acceptedBeforeCrash).toBe(acceptedBefore);
       // pg-boss hands expired jobs back over a few seconds (random backoff each), so in several batches.
       expect(result.batchCallsAfterRestart > 0).toBe(sendsAfter);
