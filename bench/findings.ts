@@ -56,6 +56,18 @@ export const FINDINGS = `## Findings, fixes and what is left
   rendering (~0.3 ms for 20 rows) and Bolt's middleware. At 100,000 users the index-only counts add
   ~3–5 ms on Postgres.
 
+### Finding anyone at 100,000 users (issue 13)
+- A search reads the trigram (pg_trgm GIN) indexes \`users_email_search\` and \`users_name_search\`
+  in a BitmapOr (~1 ms for a handful of matches); PGlite loads the same extension, so both databases
+  plan it the same way. What a search costs beyond that is the header's per-status counts, which it
+  shares with the plain list and which read the account's users whole (~70–110 ms at 100,000 on
+  this machine under load). Those counts are the next thing to make incremental if lists must get
+  faster at that size.
+- Fixed on the way: a search counted its matches with \`count(*) over ()\` over the page's joins, so
+  a text every user matches ("find bench.test") joined all 100,000 rows to their invitations first
+  (749 ms, EXPLAIN ANALYZE); the matches are now counted in a subquery on \`users\` alone (227 ms,
+  ~90 ms of it the header's counts).
+
 ### A defect found on the way (Slack start-up) — fixed
 Bolt's \`App\` built with a \`token\` sends ONE \`auth.test\` when it is constructed and caches that
 promise, failures included. With the fail-fast listener client (\`timeout: 2_000\`, \`retries: 0\`) a

@@ -143,8 +143,8 @@ function total(filter: ListFilter, c: Record<UserStatus, number>): number {
 /**
  * One page of users plus the per-status counts in ONE statement: the counts ride on every page row
  * as an uncorrelated subquery (computed once); only an empty page needs a second statement for them.
- * A search also counts its matches with a window function. Ordered by email then id, so pages are
- * stable while users are added.
+ * A search also counts its matches, in a subquery of its own (matchCount). Ordered by email then id,
+ * so pages are stable while users are added.
  */
 export async function listUsers(db: Executor, accountId: string, query: ListQuery, now: Date): Promise<ListPage> {
   const text = query.text?.trim() || null;
@@ -152,7 +152,7 @@ export async function listUsers(db: Executor, accountId: string, query: ListQuer
   if (text) q = q.where(matchesText(text));
   if (query.userId) q = q.where('u.id', '=', query.userId);
   const narrowed = Boolean(text || query.userId);
-  if (narrowed) q = q.select(sql<string>`count(*) over ()`.as('matches'));
+  if (narrowed) q = q.select(matchCount(accountId, { ...query, text }, now).as('matches'));
   const rows = await q
     .orderBy(sql`lower(u.email)`)
     .orderBy('u.id')
@@ -164,7 +164,10 @@ export async function listUsers(db: Executor, accountId: string, query: ListQuer
   const c = statusCounts(raw);
   // An empty page of a search past its end: the matches are counted again so "page N of M" stays true.
   const matched = narrowed
-    ? Number(first?.matches ?? (rows.length ? 0 : await countMatches(db, accountId, query, now)))
+    ? Number(
+        first?.matches ??
+          (await db.selectNoFrom(matchCount(accountId, { ...query, text }, now).as('n')).executeTakeFirstOrThrow()).n,
+      )
     : 0;
   const found = narrowed ? matched : total(query.filter, c);
   return {
@@ -178,15 +181,19 @@ export async function listUsers(db: Executor, accountId: string, query: ListQuer
   };
 }
 
-async function countMatches(db: Executor, accountId: string, query: ListQuery, now: Date): Promise<number> {
-  const row = await db
-    .selectFrom('users as u')
-    .leftJoin('invitations as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.state', '=', 'pending'))
-    .where('u.account_id', '=', accountId)
-    .where(matchesFilter(query, now))
-    .where(query.text ? matchesText(query.text) : sql<boolean>`true`)
-    .where(query.userId ? sql<boolean>`u.id = ${query.userId}` : sql<boolean>`true`)
-    .select(sql<string>`count(*)`.as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * How many users a search or a lookup by id matches, counted apart from the page: the page stops
+ * after its rows, while a window count(*) over the page's joins would first join every match to
+ * its invitation and inviter (0.7 s for a search all of 100,000 users match). The invitation is
+ * read only for the filters that need it. Uncorrelated, so Postgres computes it once.
+ */
+function matchCount(accountId: string, query: ListQuery, now: Date) {
+  const withInvitation = query.filter === 'invited' || query.filter === 'expired';
+  const from = withInvitation
+    ? sql`users u left join invitations i on i.user_id = u.id and i.state = 'pending'`
+    : sql`users u`;
+  return sql<string>`(select count(*) from ${from} where u.account_id = ${accountId}
+    and ${matchesFilter(query, now)}
+    and ${query.text ? matchesText(query.text) : sql`true`}
+    and ${query.userId ? sql`u.id = ${query.userId}` : sql`true`})`;
 }

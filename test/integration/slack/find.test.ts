@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATUS_LABEL, STATUSES } from '../../../src/invitations/invitation.js';
+import { type ListFilter, STATUS_LABEL, STATUSES } from '../../../src/invitations/invitation.js';
 import { ACTION, BLOCK } from '../../../src/slack/ids.js';
 import { decodeState } from '../../../src/slack/values.js';
 import { ADMIN, adminActor, type TestApp } from '../../support/app.js';
@@ -103,6 +103,25 @@ describe('/users find TEXT', () => {
     const none = await find('find %_%');
     expect(rowsIn(none)).toEqual([]);
     expect(JSON.stringify(none)).toContain('No users match');
+  });
+});
+
+describe('counting the matches', () => {
+  it('says how many match, on every page, past the last one too, with any status filter', async () => {
+    expect((await find('find example'))[0]?.text.text).toContain('(9)');
+    const page = async (n: number, filter: ListFilter = 'all', text = 'example') => {
+      const r = await app.deps.service.list(adminActor, { filter, page: n, pageSize: 4, text });
+      return r.ok ? [r.value.users.length, r.value.total, r.value.pageCount] : r.error.code;
+    };
+    expect([await page(1), await page(3), await page(4)]).toEqual([
+      [4, 9, 3],
+      [1, 9, 3],
+      [0, 9, 3],
+    ]);
+    expect(await page(1, 'expired', 'KNUTH')).toEqual([1, 1, 1]);
+    expect(await page(2, 'expired', 'KNUTH')).toEqual([0, 1, 1]);
+    expect(await page(1, 'invited')).toEqual([2, 2, 1]);
+    expect(await page(1, 'blocked')).toEqual([1, 1, 1]);
   });
 });
 
