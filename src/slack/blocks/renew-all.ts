@@ -1,7 +1,7 @@
-import type { RenewSummary } from '../../invitations/service.js';
+import { queuedEmails, queuedText, type RenewSummary } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { truncate, userText } from '../mrkdwn.js';
+import { slackDate, truncate, userText } from '../mrkdwn.js';
 import { type KnownBlock, mrkdwn, plain } from './types.js';
 
 /** "Send new invitation to all N": one button behind Slack's confirm dialog, or word that there is none. */
@@ -47,6 +47,8 @@ export function renewSummaryText(s: RenewSummary): string {
     lines.push(`${s.skipped.length} skipped: another admin renewed, cancelled or answered them first.`);
   }
   if (s.stoppedBy) lines.push(`Stopped early. ${slackErrorText(s.stoppedBy)}`);
+  const queued = queuedEmails(s.renewed);
+  if (queued) lines.push(`:mailbox_with_mail: ${queuedText(queued, slackDate)}`);
   const names = s.renewed.slice(0, 30).map((v) => `• ${userText(v.email, 254)}`);
   if (s.renewed.length > names.length) names.push(`• …and ${s.renewed.length - names.length} more`);
   return truncate([...lines, ...names].join('\n'), 3000);
