@@ -2,8 +2,15 @@ import { type Command, parseCommand, USAGE } from '../commands/index.js';
 import type { Done } from '../invitations/act.js';
 import { describeError, type Result } from '../invitations/errors.js';
 import type { Actor, ListFilter, ListQuery } from '../invitations/invitation.js';
-import type { Changed, InvitationService, Invited } from '../invitations/service.js';
+import {
+  type Changed,
+  type InvitationService,
+  type Invited,
+  queuedEmails,
+  queuedText,
+} from '../invitations/service.js';
 import type { NoticeChannel } from '../notices/channel.js';
+import { shortUtc } from '../text/dates.js';
 import { cleanForTerminal as clean, formatHistory, formatList } from './format.js';
 import { inviteFromCommand } from './invite.js';
 
@@ -119,6 +126,8 @@ async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<C
           `${s.renewed.length} renewed, ${s.skipped.length} skipped`,
         ];
         if (s.stoppedBy) lines.push(`stopped: ${clean(describeError(s.stoppedBy))}`);
+        const queued = queuedEmails(s.renewed);
+        if (queued) lines.push(queuedText(queued, shortUtc));
         return { output: lines.join('\n'), code: s.stoppedBy ? 1 : 0, queuedEmail: s.renewed.length > 0 };
       }
       return outcome(

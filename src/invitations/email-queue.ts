@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from './act.js';
+import type { Invited } from './invitation-actions.js';
 import type { InviteOutcome } from './inviting.js';
 import { emailKind } from './issue.js';
 
@@ -49,11 +50,17 @@ export async function releaseQueuedEmails(ctx: Pick<ServiceContext, 'db' | 'queu
   }
 }
 
-/** How many of a bulk invite's emails wait for the hourly cap, and when the last of them leaves. */
-export function queuedEmails(outcomes: readonly InviteOutcome[]): { count: number; lastAt: Date } | null {
-  const times = outcomes.flatMap((o) =>
-    o.result.ok && o.result.value.emailQueuedUntil ? [o.result.value.emailQueuedUntil] : [],
-  );
+/**
+ * How many emails of a bulk run (outcomes of an invite, or the invitations a renew-all sent) wait
+ * for the hourly cap, and when the last of them leaves.
+ */
+export function queuedEmails(
+  done: readonly (InviteOutcome | Pick<Invited, 'emailQueuedUntil'>)[],
+): { count: number; lastAt: Date } | null {
+  const times = done.flatMap((d) => {
+    const until = 'result' in d ? (d.result.ok ? d.result.value.emailQueuedUntil : null) : d.emailQueuedUntil;
+    return until ? [until] : [];
+  });
   if (!times.length) return null;
   return { count: times.length, lastAt: new Date(Math.max(...times.map((t) => t.getTime()))) };
 }

@@ -1,7 +1,7 @@
-import type { RenewSummary } from '../../invitations/service.js';
+import { queuedEmails, queuedText, type RenewSummary } from '../../invitations/service.js';
 import { slackErrorText } from '../errors.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { emailText } from '../mrkdwn.js';
+import { emailText, slackDate } from '../mrkdwn.js';
 import { joinLines, LIMITS } from './limits.js';
 import { type KnownBlock, mrkdwn, plain } from './types.js';
 
@@ -48,6 +48,8 @@ export function renewSummaryText(s: RenewSummary): string {
     lines.push(`${s.skipped.length} skipped: another admin renewed, cancelled or answered them first.`);
   }
   if (s.stoppedBy) lines.push(`Stopped early. ${slackErrorText(s.stoppedBy)}`);
+  const queued = queuedEmails(s.renewed);
+  if (queued) lines.push(`:mailbox_with_mail: ${queuedText(queued, slackDate)}`);
   const names = s.renewed.map((v) => `• ${emailText(v.email)}`);
   return joinLines([...lines, ...names], LIMITS.sectionText, (n) => `• …and ${n} more`);
 }
