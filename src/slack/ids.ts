@@ -13,8 +13,16 @@ export const FUNCTIONS = { invite: 'invite_to_marketplace' } as const;
 /**
  * commands: /users. chat:write: confirmations, DMs. users:read + users:read.email: who is clicking
  * (admin check by profile email). im:write: open a DM for summaries when there is no channel.
+ * files:write: `/users export` uploads the CSV to the admin's DM (files.uploadV2).
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'im:write'] as const;
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'users:read.email',
+  'im:write',
+  'files:write',
+] as const;
 
 export const ACTION = {
   /** The ••• overflow on a user row. */
