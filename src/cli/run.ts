@@ -1,3 +1,4 @@
+import { exportCsv } from '../commands/export.js';
 import { type Command, parseCommand, USAGE } from '../commands/index.js';
 import type { Done } from '../invitations/act.js';
 import { describeError, type Result } from '../invitations/errors.js';
@@ -164,8 +165,11 @@ async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<C
       const r = await service.history(actor, target ?? { email: '' });
       return r.ok ? done(formatHistory(r.value.email ?? command.email, r.value.entries)) : refused(r);
     }
-    case 'export':
-      return usage('export is not available in this version.');
+    case 'export': {
+      // The CSV itself on stdout, nothing else (the terminal writer adds the last line end).
+      const r = await service.exportUsers(actor, command.filter ?? 'all');
+      return r.ok ? done(exportCsv(r.value.users).replace(/\r\n$/, '')) : refused(r);
+    }
     case 'notify': {
       const channel = command.channel === 'off' ? null : 'id' in command.channel ? command.channel.id : undefined;
       if (channel === undefined) return usage('In the terminal, give the channel ID (like C0123ABCD) or off.');

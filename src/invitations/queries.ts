@@ -1,17 +1,22 @@
 import type { ServiceContext } from './act.js';
-import { historyOf } from './audit.js';
+import { auditOf, historyOf } from './audit.js';
 import { ok, type Result } from './errors.js';
 import {
   type Actor,
   type HistoryEntry,
+  type ListFilter,
   type ListPage,
   type ListQuery,
   MAX_PAGE,
   MAX_PAGE_SIZE,
   type Target,
+  type UserView,
 } from './invitation.js';
 import { listUsers, userView } from './listing.js';
-import { activeAdmin, findUser } from './repository.js';
+import { activeAdmin, appendAudit, findUser } from './repository.js';
+
+/** Rows per statement while exporting (the list pages are bounded far lower for Slack). */
+const EXPORT_PAGE = 500;
 
 const notAdmin = { ok: false, error: { code: 'not_admin' } } as const;
 
@@ -61,6 +66,25 @@ export function queries(ctx: ServiceContext) {
       if (!user && entries.length === 0)
         return { ok: false, error: { code: 'user_not_found', ...(email ? { email } : {}) } };
       return ok({ email, userId: user?.id ?? null, entries });
+    },
+
+    /**
+     * Every user with `filter`, for an export: all pages, read in one transaction so the file is one
+     * moment's picture. Audited, since it hands personal data out of the app.
+     */
+    async exportUsers(actor: Actor, filter: ListFilter): Promise<Result<{ users: UserView[]; asOf: Date }>> {
+      return ctx.db.transaction().execute(async (trx) => {
+        if (!(await activeAdmin(trx, actor.accountId, actor.email))) return notAdmin;
+        const now = ctx.clock();
+        const users: UserView[] = [];
+        for (let page = 1; ; page++) {
+          const p = await listUsers(trx, actor.accountId, { filter, page, pageSize: EXPORT_PAGE }, now);
+          users.push(...p.users);
+          if (page >= p.pageCount) break;
+        }
+        await appendAudit(trx, auditOf(actor, 'export', now, 'ok', { detail: { filter, users: users.length } }));
+        return ok({ users, asOf: now });
+      });
     },
 
     /** One user's current row (e.g. a Slack notice redraw). */

@@ -119,7 +119,7 @@ async function waitForQueues(boss: PgBoss, queues: readonly string[], timeoutMs:
 export const waitForNotices = (boss: PgBoss, timeoutMs: number): Promise<number> =>
   waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
 
-/** Invitation DMs (drains whose work is due now; a wake-up scheduled for later does not count). */
+/** Invitation DM drains, wake-ups scheduled for later included. */
 export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>
   waitForQueues(boss, [DM_QUEUE], timeoutMs);
 

@@ -29,6 +29,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.open': ['im:write'],
   // The CSV attached to the invite form: its metadata, then its url_private with the bot token.
   'files.info': ['files:read'],
+  // `/users export`: the CSV uploaded to the admin's DM (files.uploadV2 wraps the external upload).
+  'files.uploadV2': ['files:write'],
   'users.info': ['users:read'],
   'users.lookupByEmail': ['users:read.email'],
   'views.open': [],
@@ -38,11 +40,9 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Scopes not tied to one method: `commands` for /users; `chat:write.public` so notices reach a public
- * channel the bot was never invited to; `im:write` for the invitation DMs that open their
- * conversation with conversations.open (kept while that work lands; DMs posted to a user id need
- * only chat:write).
+ * channel the bot was never invited to.
  */
-export const UNTIED_SCOPES = ['commands', 'chat:write.public', 'im:write'] as const;
+export const UNTIED_SCOPES = ['commands', 'chat:write.public'] as const;
 
 export const BOT_SCOPES = [
   'commands',
@@ -54,6 +54,7 @@ export const BOT_SCOPES = [
   'groups:read',
   'im:write',
   'files:read',
+  'files:write',
 ] as const;
 
 export const ACTION = {

@@ -1,13 +1,16 @@
+import { exportCsv, exportFileName } from '../../../commands/export.js';
 import { type Command, describeRejected } from '../../../commands/index.js';
 import type { Result } from '../../../invitations/errors.js';
 import type { Actor, ListFilter } from '../../../invitations/invitation.js';
 import { confirm } from '../../blocks/confirmations.js';
 import { historyText, inviteSummary, usageText } from '../../blocks/messages.js';
 import { renewAllBlocks } from '../../blocks/renew-all.js';
+import { FILTER_LABEL } from '../../blocks/user-list.js';
 import type { Confirmable } from '../../blocks/user-row.js';
 import { channelIdByName } from '../../channels.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
+import { sendCsvByDm } from '../../export-dm.js';
 import { userText } from '../../mrkdwn.js';
 import { listMessage, type Message, queryOf } from '../../surfaces.js';
 import type { ListState } from '../../values.js';
@@ -103,7 +106,7 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
         historyText(v.email ?? command.email, v.entries),
       );
     case 'export':
-      return exportList(ctx, args, filterOf(command.filter));
+      return exportList(ctx, args, command.filter);
     case 'notify': {
       const target = command.channel;
       const channel =
@@ -120,12 +123,19 @@ const channelNotFound = (name: string): string =>
   `:warning: I cannot find a channel named #${userText(name, 80)}. If it is private, first add me to it ` +
   `(type /invite @ in the channel and pick this app), then try again, or pick the channel in App Home.`;
 
-/** Export arrives as a CSV file in the admin's DM (see src/slack/export.ts). */
-async function exportList(ctx: SlackContext, args: CommandArgs, filter: ListFilter): Promise<Message> {
-  void ctx;
-  void args;
-  void filter;
-  return { text: ':construction: Export is not available yet.' };
+/** Export arrives as a CSV file in the admin's DM; the command's answer says where to find it. */
+async function exportList(ctx: SlackContext, args: CommandArgs, filter: ListFilter | null): Promise<Message> {
+  const r = await ctx.service.exportUsers(args.actor, filter ?? 'all');
+  if (!r.ok) return { text: slackErrorText(r.error) };
+  const count = r.value.users.filter((u) => u.email).length;
+  await sendCsvByDm(args.client, args.userId, {
+    csv: exportCsv(r.value.users),
+    filename: exportFileName(filter, r.value.asOf),
+    comment: `Export of ${filter ? FILTER_LABEL[filter].toLowerCase() : 'all users'} in ${ctx.accountName}: ${count} ${count === 1 ? 'user' : 'users'}.`,
+  });
+  return {
+    text: `:page_facing_up: Sent you the CSV of ${count} ${count === 1 ? 'user' : 'users'} in a direct message.`,
+  };
 }
 
 export async function runSubcommand(ctx: SlackContext, command: Command, args: CommandArgs): Promise<void> {
