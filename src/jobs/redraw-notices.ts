@@ -1,4 +1,3 @@
-import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
 import type { NoticeJobDeps } from './post-notices.js';
 
