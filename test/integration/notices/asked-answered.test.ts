@@ -3,7 +3,8 @@ import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, actorOf, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { useMsw } from '../../support/rig.js';
-import { commandBody, eventually, signedRequest, slackFake } from '../../support/slack.js';
+import { eventually, slackFake } from '../../support/slack.js';
+import { command, optionValue, pick, rowOf } from '../slack/helpers.js';
 import { askHelpers } from '../web/ask-helpers.js';
 import { ADMIN_ID, CHANNEL, clickNotice, noticeSlack, settle, sweepAndSettle } from './helpers.js';
 
@@ -42,47 +43,59 @@ async function askedNotice(email: string, env: Record<string, string>) {
 const updatesOf = (ts: string) => slack.updates.filter((u) => u.ts === ts);
 
 describe('Answered requests for a new invitation', () => {
-  it('sent with /users renew: the channel notice says so after a sweep, and its button answers "already handled"', async () => {
-    const notice = await askedNotice('ann@example.com', { NOTICE_CHANNEL: CHANNEL });
-    const { url: responseUrl, id } = fake.responseUrl();
-    const renew = await signedRequest(
-      app,
-      commandBody({ text: 'renew ann@example.com', userId: ADMIN_ID, responseUrl }),
-    );
-    expect(renew.status).toBe(200);
-    await eventually(() => {
-      if (!JSON.stringify(fake.respondedTo(id)).includes('New invitation sent')) throw new Error('not yet');
-    });
-    await settle(app);
-    // The command's own path does not touch the notice.
-    expect(slack.updates).toHaveLength(0);
+  it.each([
+    ['the ••• menu', 'menu'],
+    ['/users renew', 'command'],
+  ] as const)(
+    'sent from %s: the channel notice says so after a sweep, and its button answers "already handled"',
+    async (_, via) => {
+      const notice = await askedNotice('ann@example.com', { NOTICE_CHANNEL: CHANNEL });
+      if (via === 'menu') {
+        const list = await command(app, fake, 'list');
+        await pick(
+          app,
+          optionValue(rowOf(list.body.blocks, 'ann@example.com'), 'Send new invitation'),
+          list.responseUrl,
+        );
+        await eventually(() => {
+          if (!JSON.stringify(fake.respondedTo(list.respondId)).includes('New invitation sent'))
+            throw new Error('not yet');
+        });
+      } else {
+        const { body } = await command(app, fake, 'renew ann@example.com');
+        expect(body.text).toContain('New invitation sent');
+      }
+      await settle(app);
+      // The action's own path does not touch the notice.
+      expect(slack.updates).toHaveLength(0);
 
-    await sweepAndSettle(app);
-    const [update, ...more] = updatesOf(notice.ts);
-    expect(more).toHaveLength(0);
-    expect(update?.channel).toBe(CHANNEL);
-    expect(update?.text).toBe('ann@example.com asks for a new invitation to Acme Marketplace');
-    expect(update?.blocks[0].text.text).toMatch(/Answered: new invitation sent by <@UADMIN> at <!date\^\d+\^/);
-    expect(update?.blocks[0].accessory).toBeUndefined();
+      await sweepAndSettle(app);
+      const [update, ...more] = updatesOf(notice.ts);
+      expect(more).toHaveLength(0);
+      expect(update?.channel).toBe(CHANNEL);
+      expect(update?.text).toBe('ann@example.com asks for a new invitation to Acme Marketplace');
+      expect(update?.blocks[0].text.text).toMatch(/Answered: new invitation sent by <@UADMIN> at <!date\^\d+\^/);
+      expect(update?.blocks[0].accessory).toBeUndefined();
 
-    // Answered once: a later sweep redraws nothing again.
-    await sweepAndSettle(app);
-    expect(updatesOf(notice.ts)).toHaveLength(1);
+      // Answered once: a later sweep redraws nothing again.
+      await sweepAndSettle(app);
+      expect(updatesOf(notice.ts)).toHaveLength(1);
 
-    const click = fake.responseUrl();
-    await clickNotice(app, {
-      actionId: ACTION.noticeAskedSendNew,
-      value: notice.blocks[0].accessory.value,
-      responseUrl: click.url,
-      ts: notice.ts,
-    });
-    const answer = await eventually(() => {
-      const r = fake.respondedTo(click.id)[0];
-      if (!r) throw new Error('none');
-      return r;
-    });
-    expect(answer.text).toMatch(/^:information_source: Already handled by <@UADMIN> at <!date\^\d+\^/);
-  });
+      const click = fake.responseUrl();
+      await clickNotice(app, {
+        actionId: ACTION.noticeAskedSendNew,
+        value: notice.blocks[0].accessory.value,
+        responseUrl: click.url,
+        ts: notice.ts,
+      });
+      const answer = await eventually(() => {
+        const r = fake.respondedTo(click.id)[0];
+        if (!r) throw new Error('none');
+        return r;
+      });
+      expect(answer.text).toMatch(/^:information_source: Already handled by <@UADMIN> at <!date\^\d+\^/);
+    },
+  );
 
   it('a DM to the inviting admin (no channel) is redrawn too, naming the admin who sent it from the CLI', async () => {
     const dm = await askedNotice('bob@example.com', {});
