@@ -13,6 +13,7 @@ import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { DM_QUEUE, type DmDrainer, dmDrainer, startDmWorker } from './invite-dms.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
+import { startRedrawWorker, UPDATE_QUEUE } from './redraw-notices.js';
 import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
@@ -86,6 +87,7 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     clock: deps.clock,
     adminEmails: deps.adminEmails,
   });
+  await startRedrawWorker({ ...common, poster, connection: deps.connection, clock: deps.clock });
   // Without Slack (the CLI, a server without a token) DMs stay pending for a process that has it.
   if (!options.dmSender) return null;
   const drainer = dmDrainer({
@@ -115,9 +117,9 @@ async function waitForQueues(boss: PgBoss, queues: readonly string[], timeoutMs:
   }
 }
 
-/** Sweeps, answered-news and notice posts. */
+/** Sweeps, answered-news, notice posts and redraws. */
 export const waitForNotices = (boss: PgBoss, timeoutMs: number): Promise<number> =>
-  waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
+  waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE, UPDATE_QUEUE], timeoutMs);
 
 /** Invitation DM drains, wake-ups scheduled for later included. */
 export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>
