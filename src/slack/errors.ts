@@ -19,3 +19,16 @@ export const DATABASE_DOWN_TEXT =
 /** Said once when an answer is slow in coming; the answer itself follows when it is ready. */
 export const STILL_WORKING_TEXT =
   ':hourglass_flowing_sand: Still working on it: the database is slow to answer. The result will follow here.';
+
+/** A form that cannot be read: a modal pushed on top, so the admin's form stays open underneath. */
+export function tryAgainPush(text: string) {
+  return {
+    response_action: 'push' as const,
+    view: {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Please try again' },
+      close: { type: 'plain_text' as const, text: 'Back' },
+      blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import { tryAgainPush } from './errors.js';
 import { COMMAND } from './ids.js';
 import { type PayloadProblem, payloadProblem } from './payloads.js';
 
@@ -8,18 +9,7 @@ export const UNREADABLE_TEXT = `:warning: Slack sent something this app could no
 /** The polite answer to a payload of the wrong shape: in words where Slack shows them, else a plain ack. */
 export function unreadableAnswer(problem: PayloadProblem): Record<string, unknown> | undefined {
   if (problem.kind === 'command') return { response_type: 'ephemeral', text: UNREADABLE_TEXT };
-  if (problem.kind === 'view_submission') {
-    // Pushed on top, so the admin's form stays open underneath.
-    return {
-      response_action: 'push',
-      view: {
-        type: 'modal',
-        title: { type: 'plain_text', text: 'Please try again' },
-        close: { type: 'plain_text', text: 'Back' },
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: UNREADABLE_TEXT } }],
-      },
-    };
-  }
+  if (problem.kind === 'view_submission') return tryAgainPush(UNREADABLE_TEXT);
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.js';
 import { slackAckSeconds } from '../metrics.js';
-import { UNEXPECTED_TEXT } from './errors.js';
+import { tryAgainPush, UNEXPECTED_TEXT } from './errors.js';
 import { unreadableAnswer } from './payload-guard.js';
 import { payloadProblem } from './payloads.js';
 
@@ -40,15 +40,7 @@ function answerPolitely(request: IncomingMessage, response: ServerResponse): voi
   };
   if (typeof body?.command === 'string') json({ response_type: 'ephemeral', text: UNEXPECTED_TEXT });
   else if (type === 'view_submission') {
-    json({
-      response_action: 'push',
-      view: {
-        type: 'modal',
-        title: { type: 'plain_text', text: 'Please try again' },
-        close: { type: 'plain_text', text: 'Back' },
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: UNEXPECTED_TEXT } }],
-      },
-    });
+    json(tryAgainPush(UNEXPECTED_TEXT));
   } else response.writeHead(200).end();
 }
 
