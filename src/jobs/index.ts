@@ -3,6 +3,7 @@ import type { DmSender } from '../delivery/dm-sender.js';
 import type { DmService } from '../delivery/dms.js';
 import type { DeliveryService } from '../delivery/service.js';
 import type { Mailer } from '../email/index.js';
+import type { BulkReporter, BulkRequests } from '../invitations/bulk-requests.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
@@ -10,6 +11,7 @@ import type { SlackConnection } from '../notices/connection.js';
 import type { NoticePoster } from '../notices/poster.js';
 import type { NoticeService } from '../notices/service.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
+import { BULK_QUEUE, startBulkWorker } from './bulk-invites.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { DM_QUEUE, type DmDrainer, dmDrainer, startDmWorker } from './invite-dms.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
@@ -20,6 +22,8 @@ export interface WorkerOptions {
   poster?: NoticePoster | null;
   /** Sends invitation DMs (Slack); null when Slack is not configured. */
   dmSender?: DmSender | null;
+  /** Tells the admin how a bulk invite went (Slack); null when Slack is not configured. */
+  bulkReporter?: BulkReporter | null;
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
@@ -43,6 +47,9 @@ export interface WorkerDeps {
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
   adminEmails: readonly string[];
   releaseEmails: () => Promise<number>;
+  bulk: BulkRequests;
+  /** The queue is stopping (see Queue.stopping). */
+  stopping: () => boolean;
 }
 
 /** Starts every background worker of this process on the shared pg-boss queue. */
@@ -77,6 +84,14 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     ...polling,
   };
   await startSweepWorker(common);
+  await startBulkWorker({
+    boss: deps.boss,
+    bulk: deps.bulk,
+    reporter: options.bulkReporter ?? null,
+    stopping: deps.stopping,
+    log: deps.log,
+    ...polling,
+  });
   await startAnsweredWorker(common);
   await startPostWorker({
     ...common,
@@ -126,3 +141,7 @@ export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>
 /** Invitation emails. */
 export const waitForEmails = (boss: PgBoss, timeoutMs: number): Promise<number> =>
   waitForQueues(boss, [EMAIL_QUEUE], timeoutMs);
+
+/** Recorded bulk invites, run and reported. */
+export const waitForBulkInvites = (boss: PgBoss, timeoutMs: number): Promise<number> =>
+  waitForQueues(boss, [BULK_QUEUE], timeoutMs);
