@@ -120,3 +120,40 @@ it('the same request delivered twice is one bulk run with one summary', async ()
     .execute();
   expect(audit.map((a) => a.outcome)).toEqual(['ok', 'ok', 'ok']);
 }, 60_000);
+
+it('a chunk whose transaction dies before its commit leaves nothing half-done, and the restart redoes it', async () => {
+  for (const app of apps.splice(0)) await app.close(); // only the app of this test runs the job
+  // The database refuses the 6th chunk's progress row, at the very end of its transaction: as if the
+  // process died mid-transaction, its 10 invitations roll back with it.
+  await sql`create or replace function fail_chunk() returns trigger language plpgsql as $$
+    begin if new.start = 50 then raise exception 'simulated crash mid-transaction'; end if; return new; end $$`.execute(
+    db(),
+  );
+  await sql`create trigger fail_chunk before insert on bulk_invite_chunks for each row execute function fail_chunk()`.execute(
+    db(),
+  );
+  const emails = Array.from({ length: 80 }, (_, i) => `midtx${i}@example.com`);
+  const first = await start();
+  const { url, id } = slack.responseUrl();
+  expect((await command(first, emails.join(' '), url, 'trigger.midtx')).status).toBe(200);
+  const failed = sql<{
+    n: string;
+  }>`select count(*) as n from pgboss.job where name = 'invites.bulk' and state = 'retry'`;
+  await eventually(async () => expect(Number((await failed.execute(db())).rows[0]?.n)).toBe(1), 30_000);
+  await first.close();
+  expect(await count('midtx')).toBe(50);
+  const audited = db().selectFrom('audit_log').select('subject_email').where('subject_email', 'like', 'midtx%');
+  expect(await audited.execute()).toHaveLength(50);
+
+  await sql`drop trigger fail_chunk on bulk_invite_chunks`.execute(db());
+  const second = await start();
+  expect(await waitForBulkInvites(second.deps.queue.boss, 60_000)).toBe(0);
+  await eventually(() => expect(summaries(id)).toHaveLength(1), 30_000);
+  await second.settleEmails(60_000);
+  expect(await count('midtx')).toBe(80);
+  expect(await audited.execute()).toHaveLength(80);
+  const sentTo = postmark.sent.map((m) => m.To).filter((to) => to.includes('midtx'));
+  expect(new Set(sentTo).size).toBe(80);
+  expect(sentTo).toHaveLength(80);
+  expect(summaries(id)[0]?.text).toBe('Invitations: 80 sent, 0 not sent.');
+}, 240_000);
