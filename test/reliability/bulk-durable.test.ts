@@ -109,6 +109,8 @@ it('the same request delivered twice is one bulk run with one summary', async ()
   await new Promise((r) => setTimeout(r, 500));
   expect(summaries(id)).toHaveLength(1);
   expect(summaries(id)[0]?.text).toBe('Invitations: 3 sent, 0 not sent.');
+  // The stored outcomes come back with their dates: each line says when that invitation expires.
+  expect(JSON.stringify(slack.respondedTo(id))).toMatch(/again1@example\.com — invited, expires <!date\^\d{10}\^/);
   expect(
     await db().selectFrom('bulk_invites').select('id').where('id', 'like', '%trigger.twice').execute(),
   ).toHaveLength(1);
