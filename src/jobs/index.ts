@@ -84,14 +84,6 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     ...polling,
   };
   await startSweepWorker(common);
-  await startBulkWorker({
-    boss: deps.boss,
-    bulk: deps.bulk,
-    reporter: options.bulkReporter ?? null,
-    stopping: deps.stopping,
-    log: deps.log,
-    ...polling,
-  });
   await startAnsweredWorker(common);
   await startPostWorker({
     ...common,
@@ -101,11 +93,24 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     clock: deps.clock,
     adminEmails: deps.adminEmails,
   });
-  // Without Slack (the CLI, a server without a token) DMs stay pending for a process that has it.
-  if (!options.dmSender) return null;
+  const drainer = options.dmSender ? await startDms(deps, options.dmSender, polling) : null;
+  // Last: it resumes unfinished bulk invites at once, and every other worker should be polling by then.
+  await startBulkWorker({
+    boss: deps.boss,
+    bulk: deps.bulk,
+    reporter: options.bulkReporter ?? null,
+    stopping: deps.stopping,
+    log: deps.log,
+    ...polling,
+  });
+  return drainer;
+}
+
+/** Invitation DMs; without Slack (the CLI, a server without a token) they stay pending for a process that has it. */
+async function startDms(deps: WorkerDeps, sender: DmSender, polling: { pollingIntervalSeconds?: number }) {
   const drainer = dmDrainer({
     dms: deps.dms,
-    sender: options.dmSender,
+    sender,
     enabled: deps.inviteByDm,
     connection: deps.connection,
     clock: deps.clock,
