@@ -24,7 +24,8 @@ export interface BulkJobDeps {
 export async function startBulkWorker(deps: BulkJobDeps): Promise<void> {
   await deps.boss.work<JobData['invites.bulk']>(
     BULK_QUEUE,
-    { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1 },
+    // Bulk invites are rare and take seconds: a slow poll keeps PGlite's one connection for the others.
+    { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2 },
     async ([job]) => {
       if (!job) return;
       const started = Date.now();

@@ -101,7 +101,6 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     reporter: options.bulkReporter ?? null,
     stopping: deps.stopping,
     log: deps.log,
-    ...polling,
   });
   return drainer;
 }
