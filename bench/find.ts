@@ -71,7 +71,9 @@ export async function measureFind(
     for (let i = 0; i < o.warmup + o.runs; i++) {
       const { url, done } = fakes.responseUrl({ first: true });
       const t = performance.now();
-      const r = await signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, text, url), agent);
+      const r = await signedPost(app.server.url, commandBody(ADMIN_SLACK_ID, text, url), agent).catch(() => ({
+        status: -1,
+      }));
       const answered = await Promise.race([
         done.then(() => true),
         new Promise<false>((res) => setTimeout(res, 10_000, false)),

@@ -353,9 +353,9 @@ ${r.unhandled.length ? `\n**Unhandled promise rejections during the run: ${r.unh
 
 ${summary(r)}
 
-## 1. \`/users\` acknowledgement (the list answered inside \`ack()\`)
+## 1. \`/users\`: the acknowledgement, then the list
 
-Floor: a bare Bolt app with the same ExpressReceiver-on-Express setup whose \`/users\` only calls \`ack()\`. Seeded with \`INSERT … SELECT generate_series\` (40 % Active, 30 % Invited, 20 % Invitation expired, 10 % cancelled, each with its invitation), then \`VACUUM ANALYZE\` as autovacuum would have done.
+Acknowledge first: the ack Slack waits for is an empty \`200\`, and the list follows at response_url ("list visible": from the request until the fake response_url received it). Floor: a bare Bolt app with the same ExpressReceiver-on-Express setup whose \`/users\` only calls \`ack()\`. Seeded with \`INSERT … SELECT generate_series\` (40 % Active, 30 % Invited, 20 % Invitation expired, 10 % cancelled, each with its invitation), then \`VACUUM ANALYZE\` as autovacuum would have done.
 
 ${users(r)}
 

@@ -95,7 +95,8 @@ export async function measureVisible(baseUrl: string, fakes: Fakes, plan: Plan):
   for (let i = 0; i < runs + plan.warmup; i++) {
     const { url, done } = fakes.responseUrl({ first: true });
     const t = performance.now();
-    const r = await signedPost(baseUrl, commandBody(ADMIN_SLACK_ID, '', url), agent);
+    // A reset socket is counted as an error, like a list that never arrives: the run goes on.
+    const r = await signedPost(baseUrl, commandBody(ADMIN_SLACK_ID, '', url), agent).catch(() => ({ status: -1 }));
     const arrived = await Promise.race([
       done.then(() => true),
       new Promise<false>((res) => setTimeout(() => res(false), 10_000)),

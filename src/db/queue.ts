@@ -13,6 +13,8 @@ export interface JobData {
   'notices.sweep': Record<string, never>;
   /** Posts one recorded Slack message (a notice_posts row): channel digest, news line or DM. */
   'notices.post': { postId: string };
+  /** Redraws one posted message (chat.update) after what it asks for was done elsewhere. */
+  'notices.update': { postId: string };
   /** Sends the due invitation DMs (the rows say which: dm_state), paced to Slack's tiers. */
   'dms.drain': Record<string, never>;
   /** Runs (or resumes) one recorded bulk invite, then reports it (src/invitations/bulk-requests.ts). */
@@ -33,6 +35,8 @@ export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
   'notices.sweep': { retryLimit: 1, retryDelaySeconds: 5 },
   // Slack 5xx / network: backoff 5 s, 10 s, … ~21 min in all; 429 is re-sent after Retry-After instead.
   'notices.post': { retryLimit: 8, retryDelaySeconds: 5 },
+  // A redraw is cosmetic: a few tries, then the notice stays as it was.
+  'notices.update': { retryLimit: 3, retryDelaySeconds: 5 },
   // A failed drain leaves the rows pending: the next kick or wake-up drains them.
   'dms.drain': { retryLimit: 2, retryDelaySeconds: 5 },
   // A failed or interrupted run resumes from its recorded progress; every start also resumes them.

@@ -15,6 +15,7 @@ import { BULK_QUEUE, startBulkWorker } from './bulk-invites.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { DM_QUEUE, type DmDrainer, dmDrainer, startDmWorker } from './invite-dms.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
+import { startRedrawWorker, UPDATE_QUEUE } from './redraw-notices.js';
 import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
@@ -93,6 +94,7 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     clock: deps.clock,
     adminEmails: deps.adminEmails,
   });
+  await startRedrawWorker({ ...common, poster, connection: deps.connection, clock: deps.clock });
   const drainer = options.dmSender ? await startDms(deps, options.dmSender, polling) : null;
   // Last: it resumes unfinished bulk invites at once, and every other worker should be polling by then.
   await startBulkWorker({
@@ -134,9 +136,9 @@ async function waitForQueues(boss: PgBoss, queues: readonly string[], timeoutMs:
   }
 }
 
-/** Sweeps, answered-news and notice posts. */
+/** Sweeps, answered-news, notice posts and redraws. */
 export const waitForNotices = (boss: PgBoss, timeoutMs: number): Promise<number> =>
-  waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE], timeoutMs);
+  waitForQueues(boss, [SWEEP_QUEUE, ANSWERED_QUEUE, POST_QUEUE, UPDATE_QUEUE], timeoutMs);
 
 /** Invitation DM drains, wake-ups scheduled for later included. */
 export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>

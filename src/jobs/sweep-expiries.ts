@@ -25,9 +25,10 @@ export async function runSweep(
 ): Promise<SweepResult> {
   const released = (await deps.releaseEmails?.()) ?? 0;
   if (released) deps.log.info({ count: released }, 'queued emails released under the hourly cap');
-  if (!deps.slackEnabled) return { posts: [] };
+  if (!deps.slackEnabled) return { posts: [], redraws: [] };
   const result = await deps.notices.sweep();
   for (const p of result.posts) deps.log.info({ kind: p.kind, count: p.count, postId: p.id }, 'notices recorded');
+  if (result.redraws.length) deps.log.info({ count: result.redraws.length }, 'requests answered elsewhere: redrawing');
   return result;
 }
 

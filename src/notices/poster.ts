@@ -18,6 +18,8 @@ export type PostOutcome =
 export interface NoticePoster {
   /** Renders the post as things stand now and sends it (a channel message, or a DM by email). */
   post(post: NoticePost, now: Date): Promise<PostOutcome>;
+  /** Redraws an already posted post as things stand now, in place (its stored channel and ts). */
+  update(post: NoticePost, now: Date): Promise<PostOutcome>;
   /** Tells these admins (Slack user ids, or emails to look up) that notices cannot reach `channel`. */
   tellChannelProblem(to: { slackUserIds: string[]; emails: string[] }, channel: string, error: string): Promise<number>;
 }

@@ -6,6 +6,7 @@ import type { Result } from '../invitations/errors.js';
 import type { Clock, Person } from '../invitations/invitation.js';
 import type { NoticeChannel } from './channel.js';
 import * as repo from './repository.js';
+import { answerReplacedRequests } from './requests-repository.js';
 
 export type { NoticeKind, NoticePostKind };
 
@@ -50,6 +51,8 @@ export interface NoticePost {
 export interface SweepResult {
   /** The post ids created (one per kind that had something new), each with its job enqueued. */
   posts: { id: string; kind: 'expiry' | 'reminder'; count: number }[];
+  /** Posted requests for a new invitation found answered (replaced elsewhere), each with its redraw enqueued. */
+  redraws: string[];
 }
 
 /**
@@ -64,13 +67,18 @@ export class NoticeService {
    * One sweep: claims new expiries and due reminders and enqueues one post per kind, all in one
    * transaction. The account row is locked first, so concurrent sweeps (several instances) run one
    * after the other and the second finds nothing new: one digest, never two halves.
+   * It also marks answered the requests for a new invitation that were answered some other way than
+   * their own button, and enqueues their redraw: done here, not on every action's click path, and
+   * with or without a channel (a request may have gone as a DM to the inviter).
    */
   async sweep(): Promise<SweepResult> {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (trx) => {
       await repo.lockAccount(trx, this.deps.accountId);
+      const redraws = await answerReplacedRequests(trx, this.deps.accountId);
+      for (const postId of redraws) await this.deps.queue.enqueue(trx, 'notices.update', { postId });
       const channel = await this.deps.channel.current(trx);
-      if (!channel) return { posts: [] };
+      if (!channel) return { posts: [], redraws };
       const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];
       const posts: SweepResult['posts'] = [];
       for (const kind of kinds) {
@@ -95,7 +103,7 @@ export class NoticeService {
         await this.deps.queue.enqueue(trx, 'notices.post', { postId });
         posts.push({ id: postId, kind, count });
       }
-      return { posts };
+      return { posts, redraws };
     });
   }
 

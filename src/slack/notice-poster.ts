@@ -1,8 +1,18 @@
 import type { WebClient } from '@slack/web-api';
 import type { NoticePoster, PostOutcome } from '../notices/poster.js';
 import type { NoticePost } from '../notices/service.js';
-import { channelProblemText, noticeMessage } from './blocks/notice.js';
+import { channelProblemText, noticeMessage, type RenderContext } from './blocks/notice.js';
 import { classifySlackError } from './web-errors.js';
+
+/**
+ * The chat.update that redraws a posted notice as things stand now, or null when it was never posted
+ * or nothing is left to say. One rendering for the notice's own button and for the redraw job.
+ */
+export function noticeUpdate(post: NoticePost, ctx: RenderContext) {
+  if (!post.ts || !post.postedChannel) return null;
+  const message = noticeMessage(post, ctx);
+  return message ? { channel: post.postedChannel, ts: post.ts, text: message.text, blocks: message.blocks } : null;
+}
 
 /**
  * Channel notices and DMs, posted through Slack: rendered as Block Kit here (the jobs never see
@@ -36,6 +46,17 @@ export function slackNoticePoster(slack: WebClient, accountName: () => string): 
           unfurl_media: false,
         });
         return { kind: 'posted', channel: r.channel ?? channel, ts: r.ts ?? '' };
+      } catch (err) {
+        return classifySlackError(err);
+      }
+    },
+
+    async update(post: NoticePost, now: Date): Promise<PostOutcome> {
+      const args = noticeUpdate(post, { accountName: accountName(), now });
+      if (!args) return { kind: 'skipped', reason: 'not posted, or nothing to show' };
+      try {
+        await slack.chat.update(args);
+        return { kind: 'posted', channel: args.channel, ts: args.ts };
       } catch (err) {
         return classifySlackError(err);
       }

@@ -25,7 +25,8 @@ export interface NoticeMessage {
 }
 
 const SLACK_USER = /^[UW][A-Z0-9]{1,20}$/;
-const by = (id: string): string => (SLACK_USER.test(id) ? `<@${id}>` : 'an admin');
+/** Who handled a line: a Slack user id (a click), or an admin's email (a new invitation sent from the CLI). */
+const by = (id: string): string => (SLACK_USER.test(id) ? `<@${id}>` : id.includes('@') ? emailText(id) : 'an admin');
 /** Room for a person's name (escaped): an 80-character name always shows whole. */
 const NAME_ROOM = 200;
 /** Room for the email provider's words about a bounce (escaped; providers send up to thousands). */

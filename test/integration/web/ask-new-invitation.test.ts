@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
-import { ADMIN, adminActor, outbox, startTestApp, type TestApp } from '../../support/app.js';
+import { ADMIN, outbox, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { useMsw } from '../../support/rig.js';
 import { blockKitViolations, eventually, slackFake } from '../../support/slack.js';
 import { ADMIN_ID, CHANNEL, clickNotice, noticeSlack, settle } from '../notices/helpers.js';
+import { askHelpers, ORIGIN } from './ask-helpers.js';
 
 // "Ask for a new invitation" on the expired page: one notice per invitation, same protection as Accept.
 const fake = slackFake();
@@ -17,40 +18,11 @@ afterEach(async () => {
   await app?.close();
 });
 
-const ORIGIN = 'http://invites.test';
-const url = (path: string) => `${app.server?.url}${path}`;
-
 async function start(env: Record<string, string> = { NOTICE_CHANNEL: CHANNEL }) {
   app = await startTestApp({ slack: true, env: { RESEND_COOLDOWN: 'off', ...env } });
 }
 
-/** Invites the addresses and returns the link token of each, from the emails. */
-async function invite(...emails: string[]): Promise<string[]> {
-  const r = await app.deps.service.invite(
-    adminActor,
-    emails.map((email) => ({ email })),
-  );
-  if (!r.ok) throw new Error('invite failed');
-  await app.settleEmails();
-  return emails.map((email) => {
-    const mail = outbox(app).find((m) => m.text.includes(`To: ${email}`) || m.text.includes(email));
-    const token = mail && /http:\/\/invites\.test\/invite\/(\S+)/.exec(mail.text)?.[1];
-    if (!token) throw new Error(`no link for ${email}`);
-    return token;
-  });
-}
-
-const page = (token: string, query = '') => fetch(url(`/invite/${token}${query}`), { redirect: 'manual' });
-const csrfOf = async (token: string) => /name="csrf" value="([^"]+)"/.exec(await (await page(token)).text())?.[1] ?? '';
-
-async function ask(token: string, headers: Record<string, string> = { origin: ORIGIN }, csrf?: string) {
-  return fetch(url(`/invite/${token}/ask`), {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({ csrf: csrf ?? (await csrfOf(token)) }).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  });
-}
+const { invite, page, ask } = askHelpers(() => app);
 
 const audit = () =>
   app.deps.database.db

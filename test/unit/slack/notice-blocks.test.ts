@@ -164,4 +164,14 @@ describe('new invitation request blocks', () => {
     expect(JSON.stringify(handled)).not.toContain(ACTION.noticeAskedSendNew);
     expect(noticeMessage({ kind: 'news', lines: [asked({ open: false })] }, ctx)).toBeNull();
   });
+
+  it('names an admin who answered outside Slack by email, escaped, and anyone else as "an admin"', () => {
+    const by = (who: string) =>
+      JSON.stringify(
+        noticeMessage({ kind: 'news', lines: [asked({ open: false, handled: { by: who, at: now } })] }, ctx),
+      );
+    expect(by('admin@example.com')).toContain('Answered: new invitation sent by admin@example.com at');
+    expect(by('<b>@x.com')).toContain('sent by &lt;b&gt;@x.com at');
+    expect(by('admin')).toContain('sent by an admin at');
+  });
 });

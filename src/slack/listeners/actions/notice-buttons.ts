@@ -6,12 +6,12 @@ import type { InvitationService } from '../../../invitations/service.js';
 import type { NoticeKind } from '../../../notices/service.js';
 import { isSlackUserId } from '../../../text/ids.js';
 import { confirm } from '../../blocks/confirmations.js';
-import { noticeMessage } from '../../blocks/notice.js';
 import { decodeNoticeRef, type NoticeRef } from '../../blocks/notice-values.js';
 import { type App, afterAck, ephemeral, type SlackContext, type WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, COMMAND } from '../../ids.js';
 import { emailText, slackDate, userText } from '../../mrkdwn.js';
+import { noticeUpdate } from '../../notice-poster.js';
 
 /** Refusals that mean "someone already dealt with this line" rather than "you did something wrong". */
 const HANDLED: ReadonlySet<DomainError['code']> = new Set([
@@ -120,11 +120,10 @@ function alreadyHandled(handled: { by: string; at: Date }): string {
 /** Rewrites the whole notice from the database: every line says what became of it. */
 async function redrawNotice(ctx: SlackContext, client: WebClient, postId: string): Promise<void> {
   const post = await ctx.notices.post(postId);
-  if (!post?.ts || !post.postedChannel) return;
-  const message = noticeMessage(post, { accountName: ctx.accountName, now: ctx.clock() });
-  if (!message) return;
+  const args = post && noticeUpdate(post, { accountName: ctx.accountName, now: ctx.clock() });
+  if (!args) return;
   try {
-    await client.chat.update({ channel: post.postedChannel, ts: post.ts, text: message.text, blocks: message.blocks });
+    await client.chat.update(args);
   } catch (err) {
     // The action itself succeeded; a notice that could not be redrawn is only cosmetic.
     ctx.log.warn({ postId, err }, 'could not update a channel notice');

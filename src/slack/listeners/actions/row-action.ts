@@ -14,7 +14,11 @@ export interface ClickArgs {
   respond: RespondFn;
 }
 
-const onHome = (body: BlockAction): boolean => body.view?.type === 'home';
+/**
+ * Home, or a click that has no response_url to answer in: Slack sends one with every message click,
+ * so a payload without it (malformed, or its view type mangled) can only be answered on Home.
+ */
+const onHome = (args: ClickArgs): boolean => args.body.view?.type === 'home' || typeof args.respond !== 'function';
 
 /**
  * Redraws the surface the click came from: the ephemeral list via its response_url (Slack sends no
@@ -30,7 +34,7 @@ export async function redraw(
   extras: Extras = {},
   page: ListPage | null = null,
 ): Promise<void> {
-  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, state, extras, page);
+  if (onHome(args)) return publishHome(ctx, args.client, args.body.user.id, state, extras, page);
   const loaded = page ? ({ ok: true, value: page } as const) : await loadList(ctx, actor, state);
   // Someone who is not (or no longer) an admin keeps the list they had and gets the refusal.
   if (!loaded.ok && loaded.error.code === 'not_admin') return refuseNonAdmin(ctx, args);
@@ -43,7 +47,7 @@ export async function redraw(
 
 /** Said to a non-admin; nothing else happens. */
 export async function refuseNonAdmin(ctx: SlackContext, args: ClickArgs): Promise<void> {
-  if (onHome(args.body)) return publishHome(ctx, args.client, args.body.user.id, DEFAULT_STATE);
+  if (onHome(args)) return publishHome(ctx, args.client, args.body.user.id, DEFAULT_STATE);
   await args.respond({
     response_type: 'ephemeral',
     replace_original: false,
