@@ -13,6 +13,7 @@ import * as inviteeReminders from './2026-12-07T13-30-00-invitee-reminders.js';
 import * as newInvitationRequests from './2026-12-07T15-00-00-new-invitation-requests.js';
 import * as invitationDms from './2026-12-07T15-30-00-invitation-dms.js';
 import * as workflowRuns from './2026-12-07T15-45-00-workflow-runs.js';
+import * as bulkInvites from './2026-12-07T17-00-00-bulk-invites.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T13-30-00-invitee-reminders': inviteeReminders,
   '2026-12-07T15-30-00-invitation-dms': invitationDms,
   '2026-12-07T15-45-00-workflow-runs': workflowRuns,
+  '2026-12-07T17-00-00-bulk-invites': bulkInvites,
 };

@@ -10,6 +10,7 @@ import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
 import type { ServiceContext } from './invitations/act.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
+import { type BulkRequests, createBulkRequests } from './invitations/bulk-requests.js';
 import { releaseQueuedEmails } from './invitations/email-queue.js';
 import { type Clock, systemClock } from './invitations/invitation.js';
 import { createInviteeService, type InviteeService } from './invitations/invitee.js';
@@ -45,6 +46,8 @@ export interface Deps {
   links: Links;
   formTokens: FormTokens;
   service: InvitationService;
+  /** Bulk invites as durable requests (recorded by Slack, run by a job). */
+  bulk: BulkRequests;
   invitee: InviteeService;
   delivery: DeliveryService;
   dms: DmService;
@@ -130,6 +133,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       links,
       formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
       service: createInvitationService(context),
+      bulk: createBulkRequests(context),
       invitee,
       delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
       dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
@@ -171,6 +175,8 @@ export function workerDeps(deps: Deps): WorkerDeps {
       const c = { db: deps.database.db, queue: deps.queue, clock: deps.clock, limits: sendLimits(deps.config) };
       return (await releaseQueuedEmails(c)) + (await remindInvitees(c, deps.config.inviteeReminderBeforeMs));
     },
+    bulk: deps.bulk,
+    stopping: deps.queue.stopping,
   };
 }
 
@@ -178,6 +184,7 @@ export function workerDeps(deps: Deps): WorkerDeps {
 export function slackDeps(deps: Deps): SlackDeps {
   return {
     service: deps.service,
+    bulk: deps.bulk,
     notices: deps.notices,
     channel: deps.channel,
     connection: deps.connection,

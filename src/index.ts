@@ -8,7 +8,7 @@ import { startWorkers } from './jobs/index.js';
 import { startSweepTimer } from './jobs/sweep-expiries.js';
 import { type Logger, processLogger } from './log.js';
 import { startServer } from './server.js';
-import { slackDms, slackPoster } from './slack/worker-client.js';
+import { slackBulkReports, slackDms, slackPoster } from './slack/worker-client.js';
 
 /** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
 async function main(): Promise<void> {
@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   const deps = await createDeps(config, { log });
   const server = await startServer(deps);
   const poster = slackPoster(config, log);
-  await startWorkers(workerDeps(deps), { poster, dmSender: slackDms(config, log) });
+  await startWorkers(workerDeps(deps), {
+    poster,
+    dmSender: slackDms(config, log),
+    bulkReporter: slackBulkReports(config, log),
+  });
   // Every instance asks; the singleton job lets one sweep run per interval (see sweep-expiries.ts).
   // Without Slack too: the sweep also releases the emails the hourly cap queued.
   const sweeper = startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log);

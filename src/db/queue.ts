@@ -17,6 +17,8 @@ export interface JobData {
   'notices.update': { postId: string };
   /** Sends the due invitation DMs (the rows say which: dm_state), paced to Slack's tiers. */
   'dms.drain': Record<string, never>;
+  /** Runs (or resumes) one recorded bulk invite, then reports it (src/invitations/bulk-requests.ts). */
+  'invites.bulk': { requestId: string };
 }
 export type JobName = keyof JobData;
 
@@ -37,6 +39,8 @@ export const DEFAULT_RETRY: Record<JobName, RetryPolicy> = {
   'notices.update': { retryLimit: 3, retryDelaySeconds: 5 },
   // A failed drain leaves the rows pending: the next kick or wake-up drains them.
   'dms.drain': { retryLimit: 2, retryDelaySeconds: 5 },
+  // A failed or interrupted run resumes from its recorded progress; every start also resumes them.
+  'invites.bulk': { retryLimit: 8, retryDelaySeconds: 5 },
 };
 
 export type Enqueue = <N extends JobName>(
@@ -56,6 +60,8 @@ export interface Queue {
     options?: PgBoss.SendOptions,
   ): Promise<void>;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+  /** True once stop() was called: long jobs (a bulk invite) end between steps and resume later. */
+  stopping(): boolean;
   /** Per queue: jobs waiting to run (created or retry) and the age of the oldest, in seconds. */
   stats(): Promise<QueueStat[]>;
 }
@@ -122,8 +128,10 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...settings });
     else await boss.createQueue(name, { name, ...settings });
   }
+  let stopping = false;
   return {
     boss,
+    stopping: () => stopping,
     enqueue: async (executor, name, data, sendOptions) => {
       await boss.send(name, data as object, { ...sendOptions, db: executorFor(executor) });
     },
@@ -142,6 +150,7 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
       }));
     },
     stop: async ({ graceful = true, timeoutMs = 10_000 } = {}) => {
+      stopping = true;
       await boss.stop({ graceful, timeout: timeoutMs, close: false, wait: true });
     },
   };

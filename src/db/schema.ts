@@ -188,7 +188,30 @@ export interface WorkflowRunsTable {
   outcome: 'ok' | 'error' | null;
 }
 
+/** A durable bulk invite (migrations/2026-12-07T17-00-00-bulk-invites.ts); JSON columns are text. */
+export interface BulkInvitesTable {
+  id: string;
+  account_id: string;
+  actor: string;
+  requests: string;
+  rejected: string;
+  response_url: string | null;
+  slack_user_id: string | null;
+  done: Generated<number>;
+  state: Generated<'running' | 'reporting' | 'reported'>;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface BulkInviteChunksTable {
+  request_id: string;
+  start: number;
+  outcomes: string;
+}
+
 export interface Database {
+  bulk_invites: BulkInvitesTable;
+  bulk_invite_chunks: BulkInviteChunksTable;
   installations: InstallationsTable;
   accounts: AccountsTable;
   users: UsersTable;

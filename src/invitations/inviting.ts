@@ -44,12 +44,17 @@ const REFUSED: Record<string, DomainError['code'] | null> = {
 };
 
 /** Addresses a bulk invite did not reach because the admin lost their rights midway. */
-const refuseRest = (rest: readonly InviteRequest[], error: DomainError): InviteOutcome[] =>
+export const refuseRest = (rest: readonly InviteRequest[], error: DomainError): InviteOutcome[] =>
   rest.map((r) => ({ email: r.email, result: { ok: false, error: { ...error, email: r.email } } }));
 
 /** Addresses per transaction of a bulk invite: ~25 ms each on PGlite, a fraction of a second a chunk. */
 export const INVITE_CHUNK = 10;
 const CHUNK_PAUSE_MS = 10;
+/**
+ * A pause between chunks, not just a turn of the event loop: another request's NEXT query is only
+ * issued once its previous one answered, so a bare yield would let each wait a whole chunk.
+ */
+export const chunkPause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
 
 export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_email', detail: raw.slice(0, 100) });
 
@@ -120,6 +125,86 @@ async function inviteAddress(
   };
 }
 
+/** What a durable bulk run adds to a chunk's transaction (src/invitations/bulk-requests.ts). */
+export interface ChunkHooks {
+  /** First, under a lock: false when another run already did this chunk (nothing is done then). */
+  claim(trx: Trx): Promise<boolean>;
+  /** Last, before the commit: the progress and outcomes commit with the invitations or not at all. */
+  record(trx: Trx, outcomes: InviteOutcome[]): Promise<void>;
+}
+
+/**
+ * One chunk of a bulk invite: one short transaction (a savepoint per address, so a refused address
+ * rolls back alone) that checks the admin again. null: `hooks.claim` said another run did it.
+ */
+export async function inviteChunk(
+  ctx: ServiceContext,
+  actor: Actor,
+  requests: readonly InviteRequest[],
+  hooks?: ChunkHooks,
+): Promise<Result<InviteOutcome[]> | null> {
+  const trx = await ctx.db.startTransaction().execute();
+  try {
+    if (hooks && !(await hooks.claim(trx))) {
+      await trx.rollback().execute();
+      return null;
+    }
+    const { actor: admin } = await lockParties(trx, {
+      accountId: actor.accountId,
+      actorEmail: actor.email,
+      target: null,
+      account: true,
+    });
+    if (admin?.state !== 'active' || admin.role !== 'admin') {
+      await trx.rollback().execute();
+      await refuse(ctx.db, actor, 'invite', { code: 'not_admin' }, ctx.clock());
+      return { ok: false, error: { code: 'not_admin' } };
+    }
+    const outcomes: InviteOutcome[] = [];
+    for (const request of requests) outcomes.push(await inviteSaved(ctx, trx, actor, admin, request));
+    await hooks?.record(trx, outcomes);
+    await trx.commit().execute();
+    return ok(outcomes);
+  } catch (err) {
+    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();
+    throw err;
+  }
+}
+
+/** One address of many, behind its own savepoint: a refusal rolls back this address only. */
+async function inviteSaved(
+  ctx: ServiceContext,
+  trx: ControlledTransaction<Database>,
+  actor: Actor,
+  admin: UserRow,
+  request: InviteRequest,
+): Promise<InviteOutcome> {
+  const email = normalizeEmail(request.email);
+  if (!email) {
+    const error = invalidEmail(request.email);
+    await refuse(trx, actor, 'invite', error, ctx.clock());
+    return { email: request.email, result: { ok: false, error } };
+  }
+  const sp = await trx.savepoint('address').execute();
+  try {
+    const { target } = await lockParties(sp, {
+      accountId: actor.accountId,
+      actorEmail: actor.email,
+      target: { email },
+      account: false,
+    });
+    const value = await inviteAddress(ctx, sp, { actor, admin, user: target, email, request, hold: true });
+    await sp.releaseSavepoint('address').execute();
+    return { email, result: ok(value) };
+  } catch (err) {
+    const error = asDomainError(err, email);
+    if (!error) throw err;
+    await sp.rollbackToSavepoint('address').execute();
+    await refuse(trx, actor, 'invite', { ...error, email }, ctx.clock());
+    return { email, result: { ok: false, error: { ...error, email } } };
+  }
+}
+
 export function inviting(ctx: ServiceContext) {
   /**
    * Several addresses, in chunks of INVITE_CHUNK: each chunk is one short transaction (a savepoint
@@ -132,72 +217,14 @@ export function inviting(ctx: ServiceContext) {
   async function inviteMany(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
     const outcomes: InviteOutcome[] = [];
     for (let i = 0; i < requests.length || i === 0; i += INVITE_CHUNK) {
-      const chunk = await inviteChunk(actor, requests.slice(i, i + INVITE_CHUNK));
+      const chunk = await inviteChunk(ctx, actor, requests.slice(i, i + INVITE_CHUNK));
+      if (!chunk) continue; // only with hooks, which this synchronous run has none of
       if (!chunk.ok) return outcomes.length ? ok([...outcomes, ...refuseRest(requests.slice(i), chunk.error)]) : chunk;
       outcomes.push(...chunk.value);
-      // A pause, not just a turn of the event loop: another request's NEXT query is only issued
-      // once its previous one answered, so a bare yield would let each wait a whole chunk.
-      await new Promise((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
+      await chunkPause();
     }
     await releaseQueuedEmails(ctx);
     return ok(outcomes);
-  }
-
-  async function inviteChunk(actor: Actor, requests: readonly InviteRequest[]): Promise<Result<InviteOutcome[]>> {
-    const trx = await ctx.db.startTransaction().execute();
-    try {
-      const { actor: admin } = await lockParties(trx, {
-        accountId: actor.accountId,
-        actorEmail: actor.email,
-        target: null,
-        account: true,
-      });
-      if (admin?.state !== 'active' || admin.role !== 'admin') {
-        await trx.rollback().execute();
-        await refuse(ctx.db, actor, 'invite', { code: 'not_admin' }, ctx.clock());
-        return { ok: false, error: { code: 'not_admin' } };
-      }
-      const outcomes: InviteOutcome[] = [];
-      for (const request of requests) outcomes.push(await inviteSaved(trx, actor, admin, request));
-      await trx.commit().execute();
-      return ok(outcomes);
-    } catch (err) {
-      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute();
-      throw err;
-    }
-  }
-
-  /** One address of many, behind its own savepoint: a refusal rolls back this address only. */
-  async function inviteSaved(
-    trx: ControlledTransaction<Database>,
-    actor: Actor,
-    admin: UserRow,
-    request: InviteRequest,
-  ): Promise<InviteOutcome> {
-    const email = normalizeEmail(request.email);
-    if (!email) {
-      const error = invalidEmail(request.email);
-      await refuse(trx, actor, 'invite', error, ctx.clock());
-      return { email: request.email, result: { ok: false, error } };
-    }
-    const sp = await trx.savepoint('address').execute();
-    try {
-      const { target } = await lockParties(sp, {
-        accountId: actor.accountId,
-        actorEmail: actor.email,
-        target: { email },
-        account: false,
-      });
-      const value = await inviteAddress(ctx, sp, { actor, admin, user: target, email, request, hold: true });
-      await sp.releaseSavepoint('address').execute();
-      return { email, result: ok(value) };
-    } catch (err) {
-      const error = asDomainError(err, email);
-      if (!error) throw err;
-      await sp.rollbackToSavepoint('address').execute();
-      await refuse(trx, actor, 'invite', { ...error, email }, ctx.clock());
-      return { email, result: { ok: false, error: { ...error, email } } };
-    }
   }
 
   return {

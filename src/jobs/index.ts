@@ -3,6 +3,7 @@ import type { DmSender } from '../delivery/dm-sender.js';
 import type { DmService } from '../delivery/dms.js';
 import type { DeliveryService } from '../delivery/service.js';
 import type { Mailer } from '../email/index.js';
+import type { BulkReporter, BulkRequests } from '../invitations/bulk-requests.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
 import type { NoticeChannel } from '../notices/channel.js';
@@ -10,6 +11,7 @@ import type { SlackConnection } from '../notices/connection.js';
 import type { NoticePoster } from '../notices/poster.js';
 import type { NoticeService } from '../notices/service.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
+import { BULK_QUEUE, startBulkWorker } from './bulk-invites.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
 import { DM_QUEUE, type DmDrainer, dmDrainer, startDmWorker } from './invite-dms.js';
 import { POST_QUEUE, startPostWorker } from './post-notices.js';
@@ -21,6 +23,8 @@ export interface WorkerOptions {
   poster?: NoticePoster | null;
   /** Sends invitation DMs (Slack); null when Slack is not configured. */
   dmSender?: DmSender | null;
+  /** Tells the admin how a bulk invite went (Slack); null when Slack is not configured. */
+  bulkReporter?: BulkReporter | null;
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
@@ -44,6 +48,9 @@ export interface WorkerDeps {
   /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
   adminEmails: readonly string[];
   releaseEmails: () => Promise<number>;
+  bulk: BulkRequests;
+  /** The queue is stopping (see Queue.stopping). */
+  stopping: () => boolean;
 }
 
 /** Starts every background worker of this process on the shared pg-boss queue. */
@@ -88,11 +95,23 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
     adminEmails: deps.adminEmails,
   });
   await startRedrawWorker({ ...common, poster, connection: deps.connection, clock: deps.clock });
-  // Without Slack (the CLI, a server without a token) DMs stay pending for a process that has it.
-  if (!options.dmSender) return null;
+  const drainer = options.dmSender ? await startDms(deps, options.dmSender, polling) : null;
+  // Last: it resumes unfinished bulk invites at once, and every other worker should be polling by then.
+  await startBulkWorker({
+    boss: deps.boss,
+    bulk: deps.bulk,
+    reporter: options.bulkReporter ?? null,
+    stopping: deps.stopping,
+    log: deps.log,
+  });
+  return drainer;
+}
+
+/** Invitation DMs; without Slack (the CLI, a server without a token) they stay pending for a process that has it. */
+async function startDms(deps: WorkerDeps, sender: DmSender, polling: { pollingIntervalSeconds?: number }) {
   const drainer = dmDrainer({
     dms: deps.dms,
-    sender: options.dmSender,
+    sender,
     enabled: deps.inviteByDm,
     connection: deps.connection,
     clock: deps.clock,
@@ -128,3 +147,7 @@ export const waitForDms = (boss: PgBoss, timeoutMs: number): Promise<number> =>
 /** Invitation emails. */
 export const waitForEmails = (boss: PgBoss, timeoutMs: number): Promise<number> =>
   waitForQueues(boss, [EMAIL_QUEUE], timeoutMs);
+
+/** Recorded bulk invites, run and reported. */
+export const waitForBulkInvites = (boss: PgBoss, timeoutMs: number): Promise<number> =>
+  waitForQueues(boss, [BULK_QUEUE], timeoutMs);

@@ -1,4 +1,5 @@
 import type { App as BoltApp, webApi } from '@slack/bolt';
+import type { BulkRequests } from '../invitations/bulk-requests.js';
 import { databaseUnavailable } from '../invitations/errors.js';
 import type { Actor, Clock } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
@@ -20,6 +21,8 @@ export type WebClient = webApi.WebClient;
 /** What the Slack listeners are given: the services they drive, and nothing of the database. */
 export interface SlackDeps {
   service: InvitationService;
+  /** Records a bulk invite for its job (the summary comes from the job). */
+  bulk: Pick<BulkRequests, 'record'>;
   notices: NoticeService;
   channel: NoticeChannel;
   /** Where a refused bot token is recorded (and read, for App Home). */

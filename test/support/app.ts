@@ -9,7 +9,7 @@ import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
 import type { DmDrainer } from '../../src/jobs/invite-dms.js';
 import { createLogger, memoryDestination } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { slackDms, slackPoster } from '../../src/slack/worker-client.js';
+import { slackBulkReports, slackDms, slackPoster } from '../../src/slack/worker-client.js';
 import { type MovableClock, movableClock } from './clock.js';
 import { testDatabase } from './db.js';
 import { POSTMARK_TOKEN, POSTMARK_URL } from './postmark.js';
@@ -92,6 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     drainer = await startWorkers(workerDeps(deps), {
       poster: slackPoster(config, deps.log),
       dmSender: options.dms ? slackDms(config, deps.log) : null,
+      bulkReporter: slackBulkReports(config, deps.log),
       pollingIntervalSeconds: 0.5,
       emailUnsettledGraceSeconds: 0,
     });

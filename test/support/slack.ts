@@ -199,7 +199,8 @@ export function commandBody(fields: {
     text: fields.text,
     api_app_id: 'A0APP',
     response_url: fields.responseUrl,
-    trigger_id: fields.triggerId ?? 'trigger.1',
+    // Unique like Slack's: a bulk invite's request id is the trigger_id, so a repeat would be a redelivery.
+    trigger_id: fields.triggerId ?? `trigger.${Math.random().toString(36).slice(2, 10)}`,
   }).toString();
 }
 
@@ -259,7 +260,7 @@ export function viewSubmission(
     user: { id: userId, team_id: TEAM_ID },
     team: { id: TEAM_ID, domain: 'test' },
     view: {
-      id: 'V_MODAL',
+      id: `V_MODAL_${Math.random().toString(36).slice(2, 10)}`,
       type: 'modal',
       team_id: TEAM_ID,
       callback_id: view.callbackId,
@@ -283,6 +284,13 @@ export function eventBody(event: Record<string, unknown>): string {
     authorizations: [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true }],
   });
 }
+
+/** The summary of a bulk invite among what was posted to a response_url (it follows "Inviting N people…"). */
+export const inviteSummaryIn = <T extends Record<string, unknown>>(posted: T[]): T => {
+  const summary = posted.find((b) => String(b.text).startsWith('Invitations:'));
+  if (!summary) throw new Error(`no invite summary yet among ${posted.length} messages`);
+  return summary;
+};
 
 /** Polls until `check` stops throwing (work after the ack runs asynchronously), then returns its value. */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {

@@ -7,6 +7,7 @@ import {
   blockKitViolations,
   eventBody,
   eventually,
+  inviteSummaryIn,
   payloadBody,
   signedRequest,
   slackFake,
@@ -121,7 +122,7 @@ describe('the invite modal', () => {
       if (!o) throw new Error('none');
       return o as any;
     });
-    expect(opened.trigger_id).toBe('trigger.1');
+    expect(opened.trigger_id).toMatch(/^trigger\.\w+$/);
     expect(opened.view.callback_id).toBe(CALLBACK.inviteModal);
     expect(opened.view.blocks.map((b: any) => b.block_id).slice(0, 4)).toEqual([
       BLOCK.inviteEmails,
@@ -184,11 +185,7 @@ describe('the invite modal', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toBeNull();
-    const summary = await eventually(() => {
-      const b = fake.respondedTo(id)[0];
-      if (!b) throw new Error('none');
-      return b;
-    });
+    const summary = await eventually(() => inviteSummaryIn(fake.respondedTo(id)));
     const text = JSON.stringify(summary.blocks);
     // Valid addresses go ahead even when others fail; each has its own outcome.
     expect(summary.text).toBe('Invitations: 2 sent, 2 not sent.');

@@ -8,7 +8,7 @@ import { MAX_INVITE_EMAILS } from '../../../src/commands/index.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids.js';
 import { ADMIN, SLACK_API_URL } from '../../support/app.js';
 import { ADMIN_ID, type Rig, startRig } from '../../support/rig.js';
-import { eventually, payloadBody, signedRequest, viewSubmission } from '../../support/slack.js';
+import { eventually, inviteSummaryIn, payloadBody, signedRequest, viewSubmission } from '../../support/slack.js';
 
 // A spreadsheet export of 600 people, 3 of them mistyped, as an admin would bring it.
 const BAD = ['jörg@x.com', 'nobody-at-example.com', 'eve@@x.com'];
@@ -40,7 +40,8 @@ const fileHandlers = [
 let rig: Rig;
 let dir: string;
 beforeAll(async () => {
-  rig = await startRig({ workers: false, env: { ACCOUNT_HOURLY_EMAIL_CAP: '5000' } });
+  // Workers on: the form's bulk invite runs as a job (src/jobs/bulk-invites.ts).
+  rig = await startRig({ env: { ACCOUNT_HOURLY_EMAIL_CAP: '5000' } });
   rig.msw.use(...fileHandlers);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invite-file-'));
 }, 60_000);
@@ -105,11 +106,10 @@ it('Slack: the invite form with a 600-line CSV (3 bad) invites 597 and tells the
   const res = await submitForm({ pasted: 'pasted@example.com', files }, url);
   expect(res.status).toBe(200);
   expect(await res.text()).toBe('');
-  const summary = await eventually(() => {
-    const [first] = rig.slack.respondedTo(id);
-    if (!first) throw new Error('no summary yet');
-    return first as { text: string; blocks: { text?: { text: string } }[] };
-  }, 30_000);
+  const summary = (await eventually(() => inviteSummaryIn(rig.slack.respondedTo(id)), 30_000)) as {
+    text: string;
+    blocks: { text?: { text: string } }[];
+  };
   expect(downloads).toEqual(['Bearer xoxb-test']);
   expect(summary.text).toBe('Invitations: 598 sent, 3 not sent.');
   const shown = summary.blocks.map((b) => b.text?.text ?? '').join('\n');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ADMIN, outbox, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { useSlackApp } from '../../support/rig.js';
-import { blockKitViolations, slackFake } from '../../support/slack.js';
+import { blockKitViolations, eventually, inviteSummaryIn, slackFake } from '../../support/slack.js';
 import { command, invite, MEMBER_ID, menuLabels, rowOf, snapshot } from './helpers.js';
 
 const fake = slackFake();
@@ -107,11 +107,15 @@ describe('/users list', () => {
 describe('the other subcommands', () => {
   it('invite EMAILS --admin acks at once, then reports each address via response_url, and emails go out', async () => {
     // The command helper checks the ack was empty; the summary comes through the response_url.
-    const { body: summary } = await command(
+    const { body: started, respondId } = await command(
       app,
       fake,
       'invite cmd-a@example.com, <mailto:cmd-b@example.com|cmd-b@example.com> new@example.com --admin',
     );
+    expect(started.text).toBe(
+      ':hourglass_flowing_sand: Inviting 3 people… I will post the summary here when it is done.',
+    );
+    const summary = await eventually(() => inviteSummaryIn(fake.respondedTo(respondId)));
     expect(summary.response_type).toBe('ephemeral');
     expect(summary.text).toBe('Invitations: 2 sent, 1 not sent.');
     expect(JSON.stringify(summary.blocks)).toContain('new@example.com already has a valid invitation');

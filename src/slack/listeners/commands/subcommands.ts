@@ -7,6 +7,7 @@ import { historyText, inviteSummary, usageText } from '../../blocks/messages.js'
 import { renewAllBlocks } from '../../blocks/renew-all.js';
 import { FILTER_LABEL } from '../../blocks/user-list.js';
 import type { Confirmable } from '../../blocks/user-row.js';
+import { type BulkOrigin, startBulkInvite } from '../../bulk-invite.js';
 import { channelIdByName } from '../../channels.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
@@ -15,11 +16,10 @@ import { userText } from '../../mrkdwn.js';
 import { listMessage, type Message, queryOf } from '../../surfaces.js';
 import type { ListState } from '../../values.js';
 
-export interface CommandArgs {
+export interface CommandArgs extends BulkOrigin {
   actor: Actor;
   client: WebClient;
   reply: (message: Message) => Promise<unknown>;
-  userId: string;
 }
 
 function say<T>(r: Result<T>, done: (value: T) => string): Message {
@@ -51,7 +51,8 @@ async function confirmFirst(ctx: SlackContext, args: CommandArgs, email: string,
 
 const filterOf = (f: ListFilter | null): ListFilter => f ?? 'all';
 
-async function answer(ctx: SlackContext, command: Command, args: CommandArgs): Promise<Message> {
+/** null: answered already (a bulk invite answers as it starts, and its job sends the summary). */
+async function answer(ctx: SlackContext, command: Command, args: CommandArgs): Promise<Message | null> {
   const { service } = ctx;
   const { actor } = args;
   switch (command.kind) {
@@ -77,6 +78,10 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
         return { text: admin ? usageText(describeRejected(first)) : slackErrorText({ code: 'not_admin' }) };
       }
       const requests = command.people.map((p) => ({ email: p.email, name: p.name, role: p.role ?? command.role }));
+      if (requests.length > 1) {
+        await startBulkInvite(ctx, actor, { ...args, requests, rejected: command.rejected, tell: args.reply });
+        return null;
+      }
       const r = requests.length ? await service.invite(actor, requests) : { ok: true as const, value: [] };
       return r.ok ? inviteSummary(r.value, command.rejected) : { text: slackErrorText(r.error) };
     }
@@ -139,5 +144,6 @@ async function exportList(ctx: SlackContext, args: CommandArgs, filter: ListFilt
 }
 
 export async function runSubcommand(ctx: SlackContext, command: Command, args: CommandArgs): Promise<void> {
-  await args.reply(await answer(ctx, command, args));
+  const message = await answer(ctx, command, args);
+  if (message) await args.reply(message);
 }

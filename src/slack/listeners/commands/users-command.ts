@@ -33,7 +33,14 @@ export function registerUsersCommand(app: App, ctx: SlackContext): void {
           const admin = await ctx.service.isAdmin(actor);
           return reply({ text: admin ? usageText(parsed.error) : slackErrorText({ code: 'not_admin' }) });
         }
-        await runSubcommand(ctx, parsed.command, { actor, client, reply, userId: command.user_id });
+        await runSubcommand(ctx, parsed.command, {
+          actor,
+          client,
+          reply,
+          userId: command.user_id,
+          requestId: `command:${command.trigger_id}`,
+          responseUrl: command.response_url,
+        });
       },
     );
   });

@@ -8,13 +8,14 @@ import {
 } from '../../../commands/index.js';
 import { parseOrigin } from '../../blocks/invite-modal.js';
 import { inviteSummary } from '../../blocks/messages.js';
+import { startBulkInvite } from '../../bulk-invite.js';
+import { tellOrigin } from '../../bulk-reporter.js';
 import { type App, afterAck, type SlackContext } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, BLOCK, CALLBACK } from '../../ids.js';
 import { downloadUploadedFile, uploadedFileId } from '../../invite-file.js';
 import { userText } from '../../mrkdwn.js';
-import type { Message } from '../../surfaces.js';
-import { publishHome } from '../../surfaces.js';
+import { type Message, publishHome } from '../../surfaces.js';
 import { DEFAULT_STATE, decodeState } from '../../values.js';
 
 type FormValues = Record<
@@ -60,24 +61,6 @@ async function wholeList(
   return exceedsLimit(list) ? TOO_MANY_TEXT : list;
 }
 
-/** Back where `/users invite` was typed (its response_url); from App Home, in the app's DM with the admin. */
-async function tellOrigin(
-  client: Parameters<typeof publishHome>[1],
-  userId: string,
-  responseUrl: string | null,
-  m: Message,
-) {
-  if (responseUrl) {
-    const res = await fetch(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...m }),
-    });
-    if (res.ok) return;
-  }
-  await client.chat.postMessage({ channel: userId, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
-}
-
 /**
  * The invite form. Bad input is answered in the ack itself (inline errors, no Web API call); a good
  * one closes the form at once and the invitations are sent after the ack. The service checks the
@@ -104,6 +87,10 @@ export function registerInviteSubmit(app: App, ctx: SlackContext): void {
           name: form.name ?? p.name,
           role: p.role ?? form.role,
         }));
+        if (actor && requests.length > 1) {
+          const bulk = { requestId: `view:${view.id}`, responseUrl: origin.responseUrl, userId, tell };
+          return startBulkInvite(ctx, actor, { ...bulk, requests, rejected: list.rejected });
+        }
         const r = actor ? await ctx.service.invite(actor, requests) : null;
         await tell(
           r?.ok ? inviteSummary(r.value, list.rejected) : { text: slackErrorText(r ? r.error : { code: 'not_admin' }) },
