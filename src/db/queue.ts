@@ -50,6 +50,12 @@ export type Enqueue = <N extends JobName>(
   options?: PgBoss.SendOptions,
 ) => Promise<void>;
 
+/** One job of any kind, for `enqueueAll`. */
+export type Job = { [N in JobName]: { name: N; data: JobData[N] } }[JobName];
+
+/** Several jobs in ONE statement (one round trip inside the caller's transaction). */
+export type EnqueueAll = (executor: Executor, jobs: readonly Job[]) => Promise<void>;
+
 export interface Queue {
   readonly boss: PgBoss;
   /** Enqueues inside `executor`'s transaction: a rolled-back change leaves no job behind. */
@@ -59,6 +65,7 @@ export interface Queue {
     data: JobData[N],
     options?: PgBoss.SendOptions,
   ): Promise<void>;
+  enqueueAll: EnqueueAll;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
   /** True once stop() was called: long jobs (a bulk invite) end between steps and resume later. */
   stopping(): boolean;
@@ -134,6 +141,15 @@ export async function startQueue(database: DatabaseHandle, options: QueueOptions
     stopping: () => stopping,
     enqueue: async (executor, name, data, sendOptions) => {
       await boss.send(name, data as object, { ...sendOptions, db: executorFor(executor) });
+    },
+    // pg-boss's insert takes each queue's retry policy and policy (a 'short' queue keeps one waiting
+    // job: the conflicting row is skipped, as send would).
+    enqueueAll: async (executor, jobs) => {
+      if (jobs.length)
+        await boss.insert(
+          jobs.map((j) => ({ name: j.name, data: j.data as object })),
+          { db: executorFor(executor) },
+        );
     },
     stats: async () => {
       const { rows } = await database.sql.executeSql(

@@ -1,6 +1,6 @@
 import type { Db, Executor, Trx } from '../db/database.js';
 import { uniqueViolation } from '../db/pg-errors.js';
-import type { Enqueue } from '../db/queue.js';
+import type { Enqueue, EnqueueAll } from '../db/queue.js';
 import type { InvitationRow, UserRow } from '../db/schema.js';
 import { auditOf } from './audit.js';
 import { type DomainError, DomainFailure, fail, type Result } from './errors.js';
@@ -23,7 +23,7 @@ import { appendAudit, lockParties, openInvitation, type UserKey } from './reposi
 /** What every service function is given: the database, the outbox, the clock and the settings. */
 export interface ServiceContext {
   db: Db;
-  queue: { enqueue: Enqueue };
+  queue: { enqueue: Enqueue; enqueueAll: EnqueueAll };
   clock: Clock;
   invitationTtlMs: number;
   links: Links;

@@ -2,9 +2,9 @@ import { type ActionOptions, act, checkTarget, type Done, type ServiceContext, t
 import { auditOf } from './audit.js';
 import { fail, type Result } from './errors.js';
 import type { Actor, Target } from './invitation.js';
-import { issueInvitation, kickDms } from './issue.js';
+import { DMS_KICK, issueInvitation } from './issue.js';
 import { checkHourlyCap, checkResendCooldown, nextEmailSlot } from './limits.js';
-import { appendAudit, closeInvitationAudited, markDmResent, updateInvitationAudited } from './repository.js';
+import { appendAudit, closeInvitationAudited, DM_RESEND_DUE, updateInvitationAudited } from './repository.js';
 
 /** Who an invitation action was about, as just written: what the confirmation says. */
 export interface Invited {
@@ -67,16 +67,23 @@ export function invitationActions(ctx: ServiceContext) {
           await updateInvitationAudited(
             trx,
             open.id,
-            { resend_count: count, last_resent_at: now, delivery_state: 'queued', delivery_detail: null },
+            // The DM says so too (in the same statement): updated in place when there is one, else looked up again.
+            {
+              resend_count: count,
+              last_resent_at: now,
+              delivery_state: 'queued',
+              delivery_detail: null,
+              ...DM_RESEND_DUE,
+            },
             {
               ...auditOf(actor, 'resend', now, 'ok', { subject_email: c.user.email, detail: { resend: count } }),
               email_at: now,
             },
           );
-          await ctx.queue.enqueue(trx, 'email.send', { invitationId: open.id, kind: 'resend' });
-          // The DM says so too: updated in place when there is one, otherwise looked up again.
-          await markDmResent(trx, open.id);
-          await kickDms(ctx, trx);
+          await ctx.queue.enqueueAll(trx, [
+            { name: 'email.send', data: { invitationId: open.id, kind: 'resend' } },
+            DMS_KICK,
+          ]);
           return invited(c.user, open.id, open.expires_at);
         },
         options,
@@ -132,7 +139,7 @@ export function invitationActions(ctx: ServiceContext) {
             },
             auditOf(actor, 'cancel', now, 'ok', { subject_email: c.user.email }),
           );
-          await kickDms(ctx, trx);
+          await ctx.queue.enqueueAll(trx, [DMS_KICK]);
           return invited(c.user, open.id, open.expires_at);
         },
         options,

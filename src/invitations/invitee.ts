@@ -1,10 +1,10 @@
 import type { Db, Executor, Trx } from '../db/database.js';
-import type { Enqueue } from '../db/queue.js';
+import type { Enqueue, EnqueueAll } from '../db/queue.js';
 import type { InvitationRow } from '../db/schema.js';
 import { checkNames, type NameCheck } from '../text/names.js';
 import { DomainFailure, type ErrorCode, fail, ok, type Result } from './errors.js';
 import { type Clock, type Person, statusOf } from './invitation.js';
-import { kickDms } from './issue.js';
+import { DMS_KICK } from './issue.js';
 import type { Links } from './links.js';
 import { appendAudit } from './repository.js';
 
@@ -33,7 +33,7 @@ export type LinkResult<T> = Result<T> & {
 
 export interface InviteeDeps {
   db: Db;
-  queue: { enqueue: Enqueue };
+  queue: { enqueue: Enqueue; enqueueAll: EnqueueAll };
   clock: Clock;
   links: Links;
 }
@@ -150,9 +150,11 @@ export function createInviteeService(deps: InviteeDeps) {
           invitation_id: row.id,
           outcome: 'ok',
         });
-        await deps.queue.enqueue(trx, 'invitation.answered', { invitationId: row.id, answer: verdict });
-        // A DM of this invitation now shows the answer.
-        await kickDms(deps, trx);
+        // The news, and a wake-up for the DM worker: a DM of this invitation now shows the answer.
+        await deps.queue.enqueueAll(trx, [
+          { name: 'invitation.answered', data: { invitationId: row.id, answer: verdict } },
+          DMS_KICK,
+        ]);
         const answered = { ...details, invitee: { ...details.invitee, name: name ?? details.invitee.name } };
         return { ...ok(answered), details: answered };
       });

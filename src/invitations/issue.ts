@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import type { Trx } from '../db/database.js';
+import type { Job } from '../db/queue.js';
 import type { UsersTable } from '../db/schema.js';
 import type { ServiceContext } from './act.js';
 import { auditOf } from './audit.js';
@@ -58,15 +59,14 @@ export async function issueInvitation(
   if (p.replaces) await replaceInvitationAudited(trx, { invitation, replaces: p.replaces }, audit);
   else await inviteAudited(trx, { invitation, user: p.user ?? { state: 'invited' } }, audit);
   // A queued email is handed to the worker by releaseQueuedEmails when its slot comes.
-  if (!held) await ctx.queue.enqueue(trx, 'email.send', { invitationId: invitation.id, kind: emailKind(p.replaces) });
-  await kickDms(ctx, trx);
+  const email: Job = { name: 'email.send', data: { invitationId: invitation.id, kind: emailKind(p.replaces) } };
+  await ctx.queue.enqueueAll(trx, held ? [DMS_KICK] : [email, DMS_KICK]);
   return { id: invitation.id, expiresAt: invitation.expires_at, emailQueuedUntil: queued ? p.emailAt : null };
 }
 
 /**
  * The row itself says a DM is due (dm_state defaults to pending); this only wakes the DM worker. The
  * queue keeps one waiting kick (policy 'short' in db/queue.ts), so a bulk invite queues one drain.
+ * Sent with the action's other jobs in one statement (`enqueueAll`).
  */
-export async function kickDms(ctx: Pick<ServiceContext, 'queue'>, trx: Trx): Promise<void> {
-  await ctx.queue.enqueue(trx, 'dms.drain', {});
-}
+export const DMS_KICK: Job = { name: 'dms.drain', data: {} };

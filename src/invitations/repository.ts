@@ -284,10 +284,10 @@ export async function expiredInvitations(db: Executor, accountId: string, now: D
 }
 
 /** A resend: the invitation's DM is due again, as a resend (src/delivery/dms.ts sends it). */
-export async function markDmResent(db: Executor, invitationId: string): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set({ dm_state: 'pending', dm_kind: 'resend', dm_attempts: 0, dm_due_at: null, dm_error: null })
-    .where('id', '=', invitationId)
-    .execute();
-}
+export const DM_RESEND_DUE = {
+  dm_state: 'pending',
+  dm_kind: 'resend',
+  dm_attempts: 0,
+  dm_due_at: null,
+  dm_error: null,
+} as const;
