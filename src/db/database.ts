@@ -87,6 +87,9 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
+    // Nor one dropped while checked out between two statements of a transaction (the pool listens
+    // only to idle clients): the transaction's next statement fails with the error instead.
+    pool.on('connect', (client) => client.on('error', () => {}));
     return handle(
       'postgres',
       pool,
