@@ -4,6 +4,7 @@ import { EXPORT_COLUMNS, exportCsv, exportFileName } from '../../../src/commands
 import { parseAddresses } from '../../../src/commands/index.js';
 import type { UserView } from '../../../src/invitations/invitation.js';
 import { parseCsv } from '../../../src/text/csv.js';
+import { cleanName } from '../../../src/text/names.js';
 
 const at = new Date('2026-12-07T09:30:00.123Z');
 const user = (i: number, over: Partial<UserView> = {}): UserView =>
@@ -69,7 +70,8 @@ describe('exportCsv', () => {
           maxLength: 20,
         }),
         (people) => {
-          const users = people.map((p, i) => user(i, { name: p.name, role: p.role }));
+          // Stored names went through cleanName (spaces collapsed, trimmed): export what the database holds.
+          const users = people.map((p, i) => user(i, { name: cleanName(p.name), role: p.role }));
           const back = parseAddresses(exportCsv(users));
           expect(back.rejected).toEqual([]);
           expect(back.people.map((p) => [p.email, p.name, p.role])).toEqual(
