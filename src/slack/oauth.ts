@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizeResult } from '@slack/bolt';
 import { type Installation, type InstallationQuery, InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
+import type { InstallFlow } from '../installations/flow.js';
 import type { InstallationService, InstallTarget } from '../installations/service.js';
 import { describeError } from '../invitations/errors.js';
 import type { Logger } from '../log.js';
@@ -20,15 +20,8 @@ export interface OAuthSettings {
   slackApiUrl: string | null;
 }
 
-/** What the install pages need: start the OAuth dance, finish it, and say how it went. */
-export interface Installer {
-  /** Redirects the browser to Slack's consent screen, remembering the account name it will create. */
-  start(req: IncomingMessage, res: ServerResponse, accountName: string): Promise<void>;
-  finish(
-    req: IncomingMessage,
-    res: ServerResponse,
-    done: { installed(where: string, accountName: string): void; failed(reason: string): void },
-  ): Promise<void>;
+/** The install pages' flow, plus Bolt's authorize. */
+export interface Installer extends InstallFlow {
   /** Bolt's authorize: the installation's tokens (rotated when due) and the account it serves. */
   authorize(source: InstallationQuery<boolean>): Promise<AuthorizeResult>;
 }

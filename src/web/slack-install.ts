@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, Response } from 'express';
+import type { InstallFlow } from '../installations/flow.js';
 import type { Logger } from '../log.js';
 import { installedPage, installFailedPage, installPage } from './html/install-views.js';
 import { type Page, renderPage } from './html/layout.js';
@@ -8,16 +8,6 @@ import { pageSecurityHeaders } from './security.js';
 export const INSTALL_PATH = '/slack/install';
 export const INSTALL_START_PATH = '/slack/install/start';
 export const REDIRECT_PATH = '/slack/oauth_redirect';
-
-/** Slack's OAuth dance, as the pages need it (src/slack/oauth.ts implements it). */
-export interface InstallFlow {
-  start(req: IncomingMessage, res: ServerResponse, accountName: string): Promise<void>;
-  finish(
-    req: IncomingMessage,
-    res: ServerResponse,
-    done: { installed(where: string, accountName: string): void; failed(reason: string): void },
-  ): Promise<void>;
-}
 
 /**
  * "Add to Slack" (OAuth mode only): a page where the installer names the Marketplace account, the
