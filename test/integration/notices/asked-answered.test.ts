@@ -2,17 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, actorOf, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
-import { useMsw } from '../../support/rig.js';
-import { eventually, slackFake } from '../../support/slack.js';
+import { eventually } from '../../support/slack.js';
 import { command, optionValue, pick, rowOf } from '../slack/helpers.js';
 import { askHelpers } from '../web/ask-helpers.js';
-import { ADMIN_ID, CHANNEL, clickNotice, noticeSlack, settle, sweepAndSettle } from './helpers.js';
+import { ADMIN_ID, CHANNEL, clickNotice, settle, sweepAndSettle, useNoticeSlack } from './helpers.js';
 
 // A request for a new invitation is marked answered on its notice however the new invitation was
 // sent: the sweep finds it replaced and redraws the notice with chat.update, off the click path.
-const fake = slackFake();
-const slack = noticeSlack(fake);
-useMsw(fake, slack.handlers);
+const { fake, slack } = useNoticeSlack();
 
 let app: TestApp;
 afterEach(async () => {

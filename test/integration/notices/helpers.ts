@@ -1,9 +1,10 @@
-import { HttpResponse, http } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import { waitForNotices } from '../../../src/jobs/index.js';
 import { runSweep } from '../../../src/jobs/sweep-expiries.js';
 import { ACTION } from '../../../src/slack/ids.js';
 import { SLACK_API_URL, type TestApp } from '../../support/app.js';
-import { payloadBody, type SlackFake, signedRequest, TEAM_ID } from '../../support/slack.js';
+import { useMsw } from '../../support/rig.js';
+import { payloadBody, type SlackFake, signedRequest, slackFake, TEAM_ID } from '../../support/slack.js';
 
 export const CHANNEL = 'C0NOTICE1';
 
@@ -71,6 +72,14 @@ export function noticeSlack(fake: SlackFake) {
 }
 
 /** A sweep now, then every job it started (posts, retries after Retry-After) settled. */
+/** The generic Slack fake with the notices' methods answered first (and recorded), for one test file. */
+export function useNoticeSlack(extra: HttpHandler[] = []) {
+  const fake = slackFake();
+  const slack = noticeSlack(fake);
+  useMsw(fake, [...slack.handlers, ...extra]);
+  return { fake, slack };
+}
+
 export async function sweepAndSettle(app: TestApp, timeoutMs = 15_000) {
   const result = await runSweep({
     notices: app.deps.notices,

@@ -2,15 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, outbox, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
-import { useMsw } from '../../support/rig.js';
-import { blockKitViolations, eventually, slackFake } from '../../support/slack.js';
-import { ADMIN_ID, CHANNEL, clickNotice, noticeSlack, settle } from '../notices/helpers.js';
+import { blockKitViolations, eventually } from '../../support/slack.js';
+import { ADMIN_ID, CHANNEL, clickNotice, settle, useNoticeSlack } from '../notices/helpers.js';
 import { askHelpers, ORIGIN } from './ask-helpers.js';
 
 // "Ask for a new invitation" on the expired page: one notice per invitation, same protection as Accept.
-const fake = slackFake();
-const slack = noticeSlack(fake);
-useMsw(fake, slack.handlers);
+const { fake, slack } = useNoticeSlack();
 
 let app: TestApp;
 afterEach(async () => {
