@@ -15,6 +15,14 @@ export interface Config {
   readonly slack:
     | { readonly mode: 'http'; readonly signingSecret: string; readonly botToken: string }
     | { readonly mode: 'socket'; readonly appToken: string; readonly botToken: string }
+    /** "Add to Slack": any number of workspaces, each installation's tokens in the database. */
+    | {
+        readonly mode: 'oauth';
+        readonly signingSecret: string;
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly stateSecret: string;
+      }
     | null;
   readonly slackApiUrl: string | null;
   readonly postmark: {
@@ -93,6 +101,9 @@ const schema = z.object({
     'must be an app-level token (xapp-…)',
   ),
   SLACK_API_URL: url('ending in /api/'),
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   POSTMARK_SERVER_TOKEN: optional,
   POSTMARK_API_URL: url('such as https://api.postmarkapp.com'),
   POSTMARK_MESSAGE_STREAM: optional,
@@ -163,11 +174,19 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const port = e.PORT ? Number(e.PORT) : 3000;
-  const slack = e.SLACK_BOT_TOKEN
-    ? e.SLACK_APP_TOKEN
-      ? { mode: 'socket' as const, appToken: e.SLACK_APP_TOKEN, botToken: e.SLACK_BOT_TOKEN }
-      : { mode: 'http' as const, signingSecret: e.SLACK_SIGNING_SECRET ?? '', botToken: e.SLACK_BOT_TOKEN }
-    : null;
+  const slack = e.SLACK_CLIENT_ID
+    ? {
+        mode: 'oauth' as const,
+        signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+        clientId: e.SLACK_CLIENT_ID,
+        clientSecret: e.SLACK_CLIENT_SECRET ?? '',
+        stateSecret: e.SLACK_STATE_SECRET ?? '',
+      }
+    : e.SLACK_BOT_TOKEN
+      ? e.SLACK_APP_TOKEN
+        ? { mode: 'socket' as const, appToken: e.SLACK_APP_TOKEN, botToken: e.SLACK_BOT_TOKEN }
+        : { mode: 'http' as const, signingSecret: e.SLACK_SIGNING_SECRET ?? '', botToken: e.SLACK_BOT_TOKEN }
+      : null;
   const config: Config = {
     production,
     port,
@@ -210,12 +229,36 @@ function crossFieldErrors(has: (name: string) => boolean, production: boolean): 
   const errors: string[] = [];
   const need = (name: string, when: string) => errors.push(`${name}: required when ${when}`);
   if (production && !has('APP_SECRET')) need('APP_SECRET', 'NODE_ENV=production (it signs invitation links)');
+  const oauth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  if (oauth.some(has)) {
+    // "Add to Slack": the three together, the signing secret, and a stable key for the stored tokens.
+    for (const name of oauth)
+      if (!has(name))
+        need(
+          name,
+          `${oauth.filter(has).join(' and ')} ${oauth.filter(has).length > 1 ? 'are' : 'is'} set ("Add to Slack")`,
+        );
+    if (!has('SLACK_SIGNING_SECRET')) need('SLACK_SIGNING_SECRET', '"Add to Slack" is set up (SLACK_CLIENT_ID)');
+    if (!has('APP_SECRET'))
+      need('APP_SECRET', '"Add to Slack" is set up (the stored bot tokens are encrypted with it)');
+    if (has('SLACK_BOT_TOKEN') || has('SLACK_APP_TOKEN'))
+      errors.push(
+        'SLACK_BOT_TOKEN, SLACK_APP_TOKEN: leave them unset with "Add to Slack" (each installation has its own token)',
+      );
+    return errors.concat(postmarkErrors(has));
+  }
   if (has('SLACK_SIGNING_SECRET') && !has('SLACK_BOT_TOKEN')) need('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET is set');
   if (has('SLACK_APP_TOKEN') && !has('SLACK_BOT_TOKEN')) need('SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN is set');
   if (has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN')) {
     need('SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)');
   }
-  if (has('POSTMARK_SERVER_TOKEN') && !has('EMAIL_FROM')) need('EMAIL_FROM', 'POSTMARK_SERVER_TOKEN is set');
+  return errors.concat(postmarkErrors(has));
+}
+
+function postmarkErrors(has: (name: string) => boolean): string[] {
+  const errors: string[] = [];
+  if (has('POSTMARK_SERVER_TOKEN') && !has('EMAIL_FROM'))
+    errors.push('EMAIL_FROM: required when POSTMARK_SERVER_TOKEN is set');
   if (has('POSTMARK_WEBHOOK_USER') !== has('POSTMARK_WEBHOOK_PASSWORD')) {
     errors.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither');
   }

@@ -8,6 +8,8 @@ import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
 import { DmService } from './delivery/dms.js';
 import { DeliveryService } from './delivery/service.js';
 import { createMailer, type Mailer } from './email/index.js';
+import { sealer } from './installations/crypto.js';
+import { InstallationService } from './installations/service.js';
 import type { ServiceContext } from './invitations/act.js';
 import { ensureAdmins } from './invitations/bootstrap.js';
 import { type BulkRequests, createBulkRequests } from './invitations/bulk-requests.js';
@@ -19,14 +21,14 @@ import type { SendLimits } from './invitations/limits.js';
 import { createLinks, derivedKey, type Links, resolveAppSecret } from './invitations/links.js';
 import { ensureAccount } from './invitations/repository.js';
 import { createInvitationService, type InvitationService } from './invitations/service.js';
-import { createWorkflowRuns } from './invitations/workflow-runs.js';
 import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
-import { NoticeChannel } from './notices/channel.js';
-import { SlackConnection } from './notices/connection.js';
-import { createNewInvitationRequests, type NewInvitationRequests } from './notices/requests.js';
-import { NoticeService } from './notices/service.js';
-import type { SlackDeps } from './slack/context.js';
+import type { NoticeChannel } from './notices/channel.js';
+import type { SlackConnection } from './notices/connection.js';
+import type { NewInvitationRequests } from './notices/requests.js';
+import type { NoticeService } from './notices/service.js';
+import type { SlackAppDeps } from './slack/app.js';
+import { createTenants, type Tenants } from './tenants.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
 
 /**
@@ -41,8 +43,15 @@ export interface Deps {
   database: DatabaseHandle;
   queue: Queue;
   mailer: Mailer;
-  /** The Marketplace account this deployment manages. */
+  /**
+   * The deployment's own account (ACCOUNT_NAME): the only one in single-token mode, the CLI's default.
+   * With "Add to Slack" each installation has its own (see `tenants`).
+   */
   accountId: string;
+  /** Every account's account-bound services. */
+  tenants: Tenants;
+  /** Slack installations, each bound to one account (tokens sealed with a key from APP_SECRET). */
+  installations: InstallationService;
   links: Links;
   formTokens: FormTokens;
   service: InvitationService;
@@ -51,11 +60,10 @@ export interface Deps {
   invitee: InviteeService;
   delivery: DeliveryService;
   dms: DmService;
+  /** The deployment account's notices, channel, connection and requests (its Tenant). */
   notices: NoticeService;
   channel: NoticeChannel;
-  /** Whether Slack still takes the bot token (recorded on the account). */
   connection: SlackConnection;
-  /** "Ask for a new invitation" from an expired invite page. */
   requests: NewInvitationRequests;
   close(): Promise<void>;
 }
@@ -104,22 +112,17 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       createMailer({ postmark: config.postmark, outboxDir: path.join(config.dataDir, 'outbox') }, (line) =>
         log.info(line),
       );
-    const channel = new NoticeChannel({
-      db: database.db,
-      clock,
-      accountId,
-      defaultChannel: config.noticeChannel,
-      service: context,
-    });
-    const notices = new NoticeService({
+    const invitee = createInviteeService({ db: database.db, queue, clock, links });
+    const tenants = createTenants({
       db: database.db,
       queue,
       clock,
-      accountId,
-      channel,
+      service: context,
+      invitee,
+      defaultChannel: config.noticeChannel,
       reminderBeforeMs: config.reminderBeforeMs,
     });
-    const invitee = createInviteeService({ db: database.db, queue, clock, links });
+    const { notices, channel, connection, requests } = await tenants.of(accountId);
     // A bounce is announced in the notice channel only when Slack is configured (like other notices).
     const onBounced = (options.bounceNotices ?? config.slack !== null) ? notices.recordBounce.bind(notices) : null;
     return {
@@ -130,6 +133,12 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       queue,
       mailer,
       accountId,
+      tenants,
+      installations: new InstallationService({
+        db: database.db,
+        clock,
+        sealer: sealer(derivedKey(appSecret, INSTALLATIONS_KEY_PURPOSE)),
+      }),
       links,
       formTokens: formTokens(derivedKey(appSecret, FORM_KEY_PURPOSE)),
       service: createInvitationService(context),
@@ -139,8 +148,8 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
       notices,
       channel,
-      connection: new SlackConnection({ db: database.db, clock, accountId }),
-      requests: createNewInvitationRequests({ db: database.db, queue, clock, accountId, channel, invitee }),
+      connection,
+      requests,
       close: async () => {
         await queue.stop();
         if (!options.database) await database.close();
@@ -151,6 +160,9 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     throw err;
   }
 }
+
+/** The key that seals stored Slack tokens, derived from APP_SECRET for this purpose only. */
+const INSTALLATIONS_KEY_PURPOSE = 'slack-installations';
 
 /** The workers' part of the app. */
 const sendLimits = (config: Config): SendLimits => ({
@@ -181,18 +193,15 @@ export function workerDeps(deps: Deps): WorkerDeps {
 }
 
 /** The Slack listeners' part of the app. */
-export function slackDeps(deps: Deps): SlackDeps {
+export function slackDeps(deps: Deps): SlackAppDeps {
   return {
+    installations: deps.installations,
+    accountId: deps.accountId,
     service: deps.service,
     bulk: deps.bulk,
-    notices: deps.notices,
-    channel: deps.channel,
-    connection: deps.connection,
+    tenants: deps.tenants,
     log: deps.log,
     clock: deps.clock,
-    accountName: deps.config.accountName,
-    accountId: deps.accountId,
-    workflowRuns: createWorkflowRuns({ db: deps.database.db, clock: deps.clock, accountId: deps.accountId }),
   };
 }
 

@@ -11,6 +11,7 @@ import { registerInvitePages } from './web/invite-page.js';
 import { registerMetrics } from './web/metrics.js';
 import { registerPostmarkWebhook } from './web/postmark-webhook.js';
 import { redactPath } from './web/security.js';
+import { registerSlackInstall } from './web/slack-install.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -30,8 +31,9 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
     kind: deps.database.kind,
     ping: async () => void (await deps.database.sql.executeSql('select 1', [])),
     problem: () => deps.database.problem(),
+    // One token, one workspace: its state is the deployment's. With "Add to Slack" it is per installation.
     slack: () =>
-      config.slack
+      config.slack && config.slack.mode !== 'oauth'
         ? deps.connection.state().then((d) => (d ? { disconnectedAt: d.at, reason: d.reason } : null))
         : null,
     log,
@@ -44,8 +46,10 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
     clock: deps.clock,
   });
   // Before the receiver: every request is timed, and a skewed timestamp never reaches Bolt.
-  if (config.slack?.mode === 'http') web.use('/slack/events', timeSlackAcks, rejectSkewedTimestamps(log));
+  if (config.slack && config.slack.mode !== 'socket')
+    web.use('/slack/events', timeSlackAcks, rejectSkewedTimestamps(log));
   const slack = createSlack(config, slackDeps(deps), web);
+  if (slack?.installFlow) registerSlackInstall(web, slack.installFlow, log);
   registerInvitePages(web, {
     invitee: deps.invitee,
     requests: deps.requests,

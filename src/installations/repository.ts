@@ -42,15 +42,27 @@ export async function upsert(db: Executor, row: Insertable<InstallationsTable>) 
 }
 
 /** Uninstalled: the tokens go, the binding stays (a reinstall lands on the same account). */
-export async function revoke(db: Executor, keys: readonly string[], at: Date): Promise<number> {
-  if (!keys.length) return 0;
-  const r = await db
+export async function revoke(db: Executor, keys: readonly string[], at: Date): Promise<string[]> {
+  if (!keys.length) return [];
+  const rows = await db
     .updateTable('installations')
     .set({ secret: null, revoked_at: at, updated_at: at })
     .where('install_key', 'in', keys)
     .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('account_id')
+    .execute();
+  return rows.map((r) => r.account_id);
+}
+
+/** The live installations serving an account (a workspace, or an org), most recently installed first. */
+export async function liveOfAccount(db: Executor, accountId: string) {
+  return db
+    .selectFrom('installations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .orderBy('installed_at', 'desc')
+    .execute();
 }
 
 export async function rebind(db: Executor, key: string, accountId: string, at: Date): Promise<boolean> {

@@ -101,9 +101,37 @@ export class InstallationService {
     return { accountId: row.account_id, payload, source: row.source };
   }
 
-  /** `app_uninstalled` / `tokens_revoked`: the tokens are deleted; returns how many installations ended. */
-  async uninstall(target: InstallTarget): Promise<number> {
+  /** `app_uninstalled` / `tokens_revoked`: the tokens are deleted; returns the accounts whose installation ended. */
+  async uninstall(target: InstallTarget): Promise<string[]> {
     return repo.revoke(this.deps.db, [installKey(target)], this.deps.clock());
+  }
+
+  /**
+   * A single bot token (SLACK_BOT_TOKEN) works for this workspace: it is recorded as an installation
+   * of the deployment's account (no token stored: the environment holds it). A deployment that later
+   * turns on "Add to Slack" finds the workspace bound to its account when it reinstalls.
+   */
+  async recordTokenInstall(home: { teamId: string | null; enterpriseId: string | null }, accountId: string) {
+    if (!home.teamId) return;
+    const target = { teamId: home.teamId, enterpriseId: home.enterpriseId, isEnterpriseInstall: false };
+    const known = await repo.byKey(this.deps.db, installKey(target));
+    if (known && known.revoked_at === null && known.account_id === accountId) return;
+    await this.install({
+      target,
+      botUserId: null,
+      installerUserId: null,
+      payload: null,
+      source: 'env',
+      binding: { accountId },
+    });
+  }
+
+  /** Where the account is installed, for its workers' Slack calls; null when nowhere (or uninstalled). */
+  async targetOfAccount(accountId: string): Promise<InstallTarget | null> {
+    const row = (await repo.liveOfAccount(this.deps.db, accountId))[0];
+    return row
+      ? { teamId: row.team_id, enterpriseId: row.enterprise_id, isEnterpriseInstall: row.is_enterprise_install }
+      : null;
   }
 
   async accountName(accountId: string): Promise<string> {

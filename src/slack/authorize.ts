@@ -19,14 +19,16 @@ export interface BotAuthorize {
  * goes on marked `slackUnavailable`, and the team guard answers it politely without acting.
  */
 export interface TokenHooks {
-  /** auth.test answered ok: the token works (again). */
-  works(): void;
+  /** auth.test answered ok: the token works (again), for this workspace (and org). */
+  works(home: { teamId: string | null; enterpriseId: string | null }): void;
   /** auth.test was refused for the token itself (invalid_auth, token_revoked, account_inactive…). */
   refused(error: string): void;
 }
 
 export function botAuthorize(
   botToken: string,
+  /** The deployment's account: every request of this single-token install works on it. */
+  accountId: string,
   clientOptions: WebClientOptions,
   hooks: TokenHooks = { works: () => {}, refused: () => {} },
 ): BotAuthorize {
@@ -39,6 +41,7 @@ export function botAuthorize(
       .then((r) => {
         known = {
           botToken,
+          accountId,
           ...(r.bot_id ? { botId: r.bot_id } : {}),
           ...(r.user_id ? { botUserId: r.user_id } : {}),
           ...(r.team_id ? { teamId: r.team_id } : {}),
@@ -47,7 +50,7 @@ export function botAuthorize(
           homeTeamId: r.team_id ?? null,
           homeEnterpriseId: r.enterprise_id ?? null,
         };
-        hooks.works();
+        hooks.works({ teamId: r.team_id ?? null, enterpriseId: r.enterprise_id ?? null });
         return known;
       })
       .catch((err: unknown) => {

@@ -1,13 +1,10 @@
-import type { App as BoltApp, webApi } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App as BoltApp, Context, Middleware, webApi } from '@slack/bolt';
 import type { BulkRequests } from '../invitations/bulk-requests.js';
 import { databaseUnavailable } from '../invitations/errors.js';
 import type { Actor, Clock } from '../invitations/invitation.js';
 import type { InvitationService } from '../invitations/service.js';
-import type { WorkflowRuns } from '../invitations/workflow-runs.js';
 import type { Logger } from '../log.js';
-import type { NoticeChannel } from '../notices/channel.js';
-import type { SlackConnection } from '../notices/connection.js';
-import type { NoticeService } from '../notices/service.js';
+import type { Tenant, Tenants } from '../tenants.js';
 import { SlackDirectory } from './admins.js';
 import { DATABASE_DOWN_TEXT, SLACK_SLOW_TEXT, STILL_WORKING_TEXT, UNEXPECTED_TEXT } from './errors.js';
 import { classifySlackError, slackUnavailable } from './web-errors.js';
@@ -23,32 +20,50 @@ export interface SlackDeps {
   service: InvitationService;
   /** Records a bulk invite for its job (the summary comes from the job). */
   bulk: Pick<BulkRequests, 'record'>;
-  notices: NoticeService;
-  channel: NoticeChannel;
-  /** Where a refused bot token is recorded (and read, for App Home). */
-  connection: SlackConnection;
+  /** Each account's own services; a request works with its installation's account only. */
+  tenants: Pick<Tenants, 'of'>;
   log: Logger;
   clock: Clock;
-  accountName: string;
-  /** The Marketplace account this workspace manages. */
-  accountId: string;
-  /** Executions of the Workflow Builder step, claimed once. */
-  workflowRuns: WorkflowRuns;
 }
 
-/** Listener state: the deps plus the Slack profile cache. */
-export interface SlackContext extends SlackDeps {
+/** Listener state for one request: the deps, its account's services, the Slack profile cache. */
+export interface SlackContext extends Omit<SlackDeps, 'tenants'>, Tenant {
   directory: SlackDirectory;
   /** Who clicked, for the service (which decides whether they are an admin); null without a profile email. */
   actor(client: WebClient, userId: string): Promise<Actor | null>;
 }
 
-export function createContext(deps: SlackDeps, directory = new SlackDirectory(deps.clock)): SlackContext {
+export function createContext(deps: SlackDeps, tenant: Tenant, directory: SlackDirectory): SlackContext {
   return {
-    ...deps,
+    service: deps.service,
+    bulk: deps.bulk,
+    log: deps.log,
+    clock: deps.clock,
+    ...tenant,
     directory,
-    actor: (client, userId) => directory.actor(client, userId, deps.accountId),
+    actor: (client, userId) => directory.actor(client, userId, tenant.accountId),
   };
+}
+
+/**
+ * Puts the request's SlackContext on Bolt's context: its account is the one authorize found for the
+ * installation (context.accountId), never anything the payload says. Events Bolt does not authorize
+ * (app_uninstalled, tokens_revoked) have none and get none.
+ */
+export function tenantContext(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
+  const directory = new SlackDirectory(deps.clock);
+  return async ({ context, next }) => {
+    const accountId = context.accountId as string | undefined;
+    if (accountId) context.slack = createContext(deps, await deps.tenants.of(accountId), directory);
+    await next();
+  };
+}
+
+/** The request's SlackContext (see tenantContext). */
+export function ctxOf(context: Context): SlackContext {
+  const ctx = context.slack as SlackContext | undefined;
+  if (!ctx) throw new Error('no Marketplace account for this Slack request');
+  return ctx;
 }
 
 /**
@@ -84,13 +99,13 @@ export async function afterAck(
 }
 
 /** Slack refused our token in the middle of a listener's work: recorded, so notices stop too. */
-export async function noteDeadToken(ctx: Pick<SlackDeps, 'connection' | 'log'>, err: unknown): Promise<void> {
+export async function noteDeadToken(ctx: Pick<SlackContext, 'connection' | 'log'>, err: unknown): Promise<void> {
   const failure = classifySlackError(err);
   if (failure.kind === 'disconnected') await recordDeadToken(ctx, failure.error);
 }
 
 /** Records (once) that Slack refused the bot token with `error`; never throws. */
-export async function recordDeadToken(ctx: Pick<SlackDeps, 'connection' | 'log'>, error: string): Promise<void> {
+export async function recordDeadToken(ctx: Pick<SlackContext, 'connection' | 'log'>, error: string): Promise<void> {
   try {
     if (await ctx.connection.disconnect(error))
       ctx.log.warn({ error }, 'Slack refused the bot token: notices stop until a working token is back');

@@ -41,7 +41,15 @@ const targetOf = (q: {
  * (@slack/oauth's InstallProvider: state verification, token rotation) over our installation store
  * (src/installations/: sealed tokens, one account per installation).
  */
-export function createInstaller(settings: OAuthSettings, installations: InstallationService, log: Logger): Installer {
+export function createInstaller(
+  settings: OAuthSettings,
+  installations: InstallationService,
+  hooks: {
+    log: Logger /** A workspace (re)installed the app for this account. */;
+    installed(accountId: string): Promise<void>;
+  },
+): Installer {
+  const { log } = hooks;
   const clientOptions = slackClientOptions(settings.slackApiUrl);
   const redirectUri = `${settings.publicBaseUrl}${REDIRECT_PATH}`;
   /** The installer's Slack profile email, asked with the new bot token: they become the first admin. */
@@ -76,6 +84,7 @@ export function createInstaller(settings: OAuthSettings, installations: Installa
           binding: { create: { name, adminEmail: await installerEmail(i) } },
         });
         if (!r.ok) throw Object.assign(new Error(describeError(r.error)), { code: 'account_refused' });
+        await hooks.installed(r.value.accountId);
       },
       fetchInstallation: async (query) => {
         const found = await installations.find(targetOf(query));

@@ -17,7 +17,7 @@ type SlackConfig = Pick<Config, 'slack' | 'slackApiUrl'>;
  * Retry-After, 5xx and network errors are retried by pg-boss with backoff.
  */
 function workerClient(config: SlackConfig, log: Logger): WebClient | null {
-  if (!config.slack) return null;
+  if (!config.slack || config.slack.mode === 'oauth') return null;
   return new WebClient(config.slack.botToken, {
     ...slackClientOptions(config.slackApiUrl),
     logger: boltLogger(log, LogLevel.ERROR),

@@ -8,6 +8,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const ENTRY = new Set([
   'index.ts',
   'deps.ts',
+  'tenants.ts',
   'server.ts',
   'config.ts',
   'cli/main.ts',
@@ -28,10 +29,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   notices: ['invitations', 'db', ...LEAVES],
   installations: ['invitations', 'db', ...LEAVES],
   commands: ['invitations', ...LEAVES],
-  slack: [...SERVICES, 'commands', 'config', ...LEAVES],
-  web: [...SERVICES, ...LEAVES],
-  cli: [...SERVICES, 'commands', ...LEAVES],
-  jobs: [...SERVICES, 'email', 'db/queue', ...LEAVES],
+  slack: [...SERVICES, 'commands', 'config', 'tenants', ...LEAVES],
+  web: [...SERVICES, 'tenants', ...LEAVES],
+  cli: [...SERVICES, 'commands', 'tenants', ...LEAVES],
+  jobs: [...SERVICES, 'email', 'db/queue', 'tenants', ...LEAVES],
 };
 
 /** The layer of a file under src/: its first folder, the entry points, or a root module. */

@@ -99,7 +99,7 @@ describe('installations in the database', () => {
 
   it('uninstall deletes the tokens and the installation serves nothing; a reinstall lands on the same account', async () => {
     const before = await installs.find(team('T0ALPHA'));
-    expect(await installs.uninstall(team('T0ALPHA'))).toBe(1);
+    expect(await installs.uninstall(team('T0ALPHA'))).toHaveLength(1);
     expect(await installs.find(team('T0ALPHA'))).toBeNull();
     const row = await app.deps.database.db
       .selectFrom('installations')

@@ -105,7 +105,7 @@ function registered() {
     error: () => {},
     use: () => {},
   };
-  registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as SlackDeps);
+  registerListeners(recorder as unknown as App, { clock: () => new Date() } as unknown as SlackDeps, async () => {});
   return { commands, events, functions };
 }
 

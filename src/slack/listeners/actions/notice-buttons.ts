@@ -7,7 +7,7 @@ import type { NoticeKind } from '../../../notices/service.js';
 import { isSlackUserId } from '../../../text/ids.js';
 import { confirm } from '../../blocks/confirmations.js';
 import { decodeNoticeRef, type NoticeRef } from '../../blocks/notice-values.js';
-import { type App, afterAck, ephemeral, type SlackContext, type WebClient } from '../../context.js';
+import { type App, afterAck, ctxOf, ephemeral, type SlackContext, type WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, COMMAND } from '../../ids.js';
 import { emailText, slackDate, userText } from '../../mrkdwn.js';
@@ -71,9 +71,10 @@ const CLICKS: Record<string, Click> = {
  * checks, in the action's transaction, which also marks the line handled). After the action the
  * notice is rewritten in place with chat.update; a second click is refused as already handled.
  */
-export function registerNoticeButtons(app: App, ctx: SlackContext): void {
+export function registerNoticeButtons(app: App): void {
   for (const [actionId, click] of Object.entries(CLICKS)) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond, context }) => {
+      const ctx = ctxOf(context);
       await ack();
       const tell = ephemeral(respond);
       await afterAck(ctx, 'notice button', tell, async () => {

@@ -1,7 +1,7 @@
 import type { BlockAction, ConversationsSelectAction } from '@slack/bolt';
 import { isChannelId } from '../../../text/ids.js';
 import { confirm } from '../../blocks/confirmations.js';
-import { type App, afterAck, type SlackContext } from '../../context.js';
+import { type App, afterAck, ctxOf } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION } from '../../ids.js';
 import { publishHome } from '../../surfaces.js';
@@ -11,10 +11,11 @@ import { DEFAULT_STATE, decodeState } from '../../values.js';
  * App Home's channel picker: the same choice as `/users notify <#C…>`, through the same service
  * (admins only, audited), then Home is redrawn saying what changed.
  */
-export function registerNoticeChannel(app: App, ctx: SlackContext): void {
+export function registerNoticeChannel(app: App): void {
   app.action<BlockAction<ConversationsSelectAction>>(
     ACTION.homeNoticeChannel,
-    async ({ ack, body, action, client }) => {
+    async ({ ack, body, action, client, context }) => {
+      const ctx = ctxOf(context);
       await ack();
       const state = decodeState(body.view?.private_metadata) ?? DEFAULT_STATE;
       const picked = action.selected_conversation;

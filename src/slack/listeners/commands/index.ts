@@ -1,6 +1,6 @@
-import type { App, SlackContext } from '../../context.js';
+import type { App } from '../../context.js';
 import { registerUsersCommand } from './users-command.js';
 
-export function register(app: App, ctx: SlackContext): void {
-  registerUsersCommand(app, ctx);
+export function register(app: App): void {
+  registerUsersCommand(app);
 }

@@ -1,6 +1,6 @@
 import { parseCommand } from '../../../commands/index.js';
 import { usageText } from '../../blocks/messages.js';
-import { type App, afterAck, type SlackContext } from '../../context.js';
+import { type App, afterAck, ctxOf } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
 import { openInviteForm } from '../../invite-form.js';
@@ -12,8 +12,9 @@ import { runSubcommand } from './subcommands.js';
  * request and its ack); every answer then goes through response_url, ephemerally. A form opens
  * before anything slow; the service checks the admin in the same step that does the work.
  */
-export function registerUsersCommand(app: App, ctx: SlackContext): void {
-  app.command(COMMAND, async ({ ack, command, client, respond }) => {
+export function registerUsersCommand(app: App): void {
+  app.command(COMMAND, async ({ ack, command, client, respond, context }) => {
+    const ctx = ctxOf(context);
     await ack();
     const reply = (message: Message) => respond({ response_type: 'ephemeral', ...message });
     const parsed = parseCommand(command.text ?? '');

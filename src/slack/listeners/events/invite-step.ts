@@ -1,6 +1,6 @@
 import { describeError } from '../../../invitations/errors.js';
 import type { Actor } from '../../../invitations/invitation.js';
-import type { App, SlackContext } from '../../context.js';
+import { type App, ctxOf, type SlackContext } from '../../context.js';
 import { FUNCTIONS } from '../../ids.js';
 
 /** Slack's `slack#/types/interactivity` input: who ran the workflow, vouched for by Slack. */
@@ -18,8 +18,9 @@ const NOT_ADMIN =
  * Bolt acknowledges first; each execution is claimed once, so a redelivered event invites nobody
  * twice and the step is completed exactly once (completeSuccess or completeError).
  */
-export function registerInviteStep(app: App, ctx: SlackContext): void {
-  app.function(FUNCTIONS.invite, async ({ inputs, complete, fail, client, event }) => {
+export function registerInviteStep(app: App): void {
+  app.function(FUNCTIONS.invite, async ({ inputs, complete, fail, client, event, context }) => {
+    const ctx = ctxOf(context);
     const executionId = event.function_execution_id;
     if (!(await ctx.workflowRuns.claim(executionId))) {
       ctx.log.info({ executionId }, 'workflow step delivered again: already handled');

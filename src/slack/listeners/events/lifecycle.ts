@@ -1,17 +1,25 @@
-import { type App, recordDeadToken, type SlackContext } from '../../context.js';
+import type { InstallTarget } from '../../../installations/service.js';
+import type { App } from '../../context.js';
+
+/** Records that Slack no longer takes the installation's bot token; never throws. */
+export type OnRevoked = (target: InstallTarget, reason: 'app_uninstalled' | 'tokens_revoked') => Promise<void>;
 
 /**
- * Slack tells us the app was uninstalled or its bot token revoked. Bolt acknowledges events itself;
- * recording it stops every notice (src/jobs/post-notices.ts) until a working token is back. No Web
- * API call is made here: the token is already dead.
+ * Slack tells us the app was uninstalled or its bot token revoked. Bolt acknowledges these events
+ * itself and does not authorize them (the token is already dead), so the installation is named by
+ * the event's own team / org, as Bolt read it into the context. No Web API call is made here.
  */
-export function registerLifecycle(app: App, ctx: SlackContext): void {
-  const record = (reason: string) => recordDeadToken(ctx, reason);
-  app.event('app_uninstalled', async () => {
-    await record('app_uninstalled');
+export function registerLifecycle(app: App, onRevoked: OnRevoked): void {
+  const targetOf = (context: Record<string, unknown>): InstallTarget => ({
+    teamId: (context.teamId as string | undefined) ?? null,
+    enterpriseId: (context.enterpriseId as string | undefined) ?? null,
+    isEnterpriseInstall: context.isEnterpriseInstall === true,
   });
-  app.event('tokens_revoked', async ({ event }) => {
+  app.event('app_uninstalled', async ({ context }) => {
+    await onRevoked(targetOf(context), 'app_uninstalled');
+  });
+  app.event('tokens_revoked', async ({ event, context }) => {
     // A revoked user token (none is used here) leaves the bot token working.
-    if (event.tokens.bot?.length) await record('tokens_revoked');
+    if (event.tokens.bot?.length) await onRevoked(targetOf(context), 'tokens_revoked');
   });
 }

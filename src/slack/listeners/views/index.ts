@@ -1,6 +1,6 @@
-import type { App, SlackContext } from '../../context.js';
+import type { App } from '../../context.js';
 import { registerInviteSubmit } from './invite-submit.js';
 
-export function register(app: App, ctx: SlackContext): void {
-  registerInviteSubmit(app, ctx);
+export function register(app: App): void {
+  registerInviteSubmit(app);
 }

@@ -10,7 +10,7 @@ import { parseOrigin } from '../../blocks/invite-modal.js';
 import { inviteSummary } from '../../blocks/messages.js';
 import { startBulkInvite } from '../../bulk-invite.js';
 import { tellOrigin } from '../../bulk-reporter.js';
-import { type App, afterAck, type SlackContext } from '../../context.js';
+import { type App, afterAck, ctxOf } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { ACTION, BLOCK, CALLBACK } from '../../ids.js';
 import { downloadUploadedFile, uploadedFileId } from '../../invite-file.js';
@@ -66,8 +66,9 @@ async function wholeList(
  * one closes the form at once and the invitations are sent after the ack. The service checks the
  * admin; a non-admin is told where the form was opened.
  */
-export function registerInviteSubmit(app: App, ctx: SlackContext): void {
-  app.view(CALLBACK.inviteModal, async ({ ack, body, view, client }) => {
+export function registerInviteSubmit(app: App): void {
+  app.view(CALLBACK.inviteModal, async ({ ack, body, view, client, context }) => {
+    const ctx = ctxOf(context);
     const form = parseInviteForm(view.state.values as FormValues);
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
     await ack();
