@@ -10,6 +10,13 @@ export interface InstallFlow {
   finish(
     req: IncomingMessage,
     res: ServerResponse,
-    done: { installed(where: string, accountName: string): void; failed(reason: string): void },
+    done: {
+      /**
+       * `askedName` is what the installer typed: it differs from `accountName` when the workspace
+       * was already bound to an account (a reinstall, or a single-token deployment switching over).
+       */
+      installed(where: string, accountName: string, askedName: string): void;
+      failed(reason: string): void;
+    },
   ): Promise<void>;
 }

@@ -93,6 +93,14 @@ export class InstallationService {
     });
   }
 
+  /**
+   * Whether `target` is bound to an account already (live or uninstalled): a (re)install then keeps
+   * that account and creates none, so there is no first admin to look up.
+   */
+  async isBound(target: InstallTarget): Promise<boolean> {
+    return (await repo.byKey(this.deps.db, installKey(target))) !== undefined;
+  }
+
   /** The live installation serving a request from `target`, or null (unknown or uninstalled). */
   async find(target: InstallTarget): Promise<Installed | null> {
     const row = await repo.firstLive(this.deps.db, lookupKeys(target));

@@ -36,6 +36,13 @@ const targetOf = (q: {
   isEnterpriseInstall: q.isEnterpriseInstall === true,
 });
 
+const targetOfInstallation = (i: Installation): InstallTarget =>
+  targetOf({ teamId: i.team?.id, enterpriseId: i.enterprise?.id, isEnterpriseInstall: i.isEnterpriseInstall === true });
+
+/** The account name the installer typed (carried through Slack in the signed state), or a fallback. */
+const askedName = (i: Installation): string =>
+  i.metadata?.trim() || i.team?.name || i.enterprise?.name || 'Marketplace account';
+
 /**
  * "Add to Slack" for any number of workspaces and Enterprise Grid orgs, with Slack's own installer
  * (@slack/oauth's InstallProvider: state verification, token rotation) over our installation store
@@ -67,23 +74,24 @@ export function createInstaller(
     clientOptions,
     logger: boltLogger(log),
     installationStore: {
+      // Called by the install callback and by authorize after a token rotation: a target bound
+      // already keeps its account, so Slack is asked for the installer's email only for a new one.
       storeInstallation: async (installation) => {
         const i = installation as Installation;
-        const target = targetOf({
-          teamId: i.team?.id,
-          enterpriseId: i.enterprise?.id,
-          isEnterpriseInstall: i.isEnterpriseInstall === true,
-        });
-        const name = i.metadata?.trim() || i.team?.name || i.enterprise?.name || 'Marketplace account';
+        const target = targetOfInstallation(i);
+        const adminEmail = (await installations.isBound(target)) ? null : await installerEmail(i);
         const r = await installations.install({
           target,
           botUserId: i.bot?.userId ?? null,
           installerUserId: i.user.id,
           payload: JSON.stringify(i),
           source: 'oauth',
-          binding: { create: { name, adminEmail: await installerEmail(i) } },
+          binding: { create: { name: askedName(i), adminEmail } },
         });
-        if (!r.ok) throw Object.assign(new Error(describeError(r.error)), { code: 'account_refused' });
+        if (!r.ok) {
+          const reason = `${describeError(r.error)} Choose another name and install again.`;
+          throw Object.assign(new Error(reason), { code: 'account_refused' });
+        }
         await hooks.installed(r.value.accountId);
       },
       fetchInstallation: async (query) => {
@@ -108,16 +116,11 @@ export function createInstaller(
       provider.handleCallback(req, res, {
         successAsync: async (installation) => {
           const i = installation as Installation;
-          const found = await installations.find(
-            targetOf({
-              teamId: i.team?.id,
-              enterpriseId: i.enterprise?.id,
-              isEnterpriseInstall: i.isEnterpriseInstall === true,
-            }),
-          );
+          const found = await installations.find(targetOfInstallation(i));
           done.installed(
             i.team?.name ?? i.enterprise?.name ?? 'your workspace',
             found ? await installations.accountName(found.accountId) : '',
+            askedName(i),
           );
         },
         failureAsync: async (error) => {

@@ -16,6 +16,8 @@ export const RESPOND_BASE = 'http://slack.test/respond';
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
+  /** The bearer token the call was made with (Authorization header), or null. */
+  token?: string | null;
 }
 export interface Respond {
   id: number;
@@ -38,7 +40,7 @@ export interface SlackFake {
 }
 
 // WebClient sends form fields; nested ones (blocks, view) are JSON strings inside them.
-async function readArgs(request: Request): Promise<Record<string, unknown>> {
+export async function readArgs(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
   if ((request.headers.get('content-type') ?? '').includes('json'))
     return JSON.parse(text || '{}') as Record<string, unknown>;
@@ -69,7 +71,8 @@ export function slackFake(): SlackFake {
   const api = (method: string, answer: (args: Record<string, unknown>) => Record<string, unknown>) =>
     http.post(`${SLACK_API_URL}/${method}`, async ({ request }) => {
       const args = await readArgs(request);
-      calls.push({ method, args });
+      const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? null;
+      calls.push({ method, args, token });
       return HttpResponse.json(answer(args));
     });
   const handlers: HttpHandler[] = [
@@ -186,10 +189,15 @@ export function commandBody(fields: {
   responseUrl: string;
   triggerId?: string;
   teamId?: string;
+  /** Enterprise Grid: the org, and whether the app is installed org-wide (Slack sends it as a string). */
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
 }): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: fields.teamId ?? TEAM_ID,
+    ...(fields.enterpriseId ? { enterprise_id: fields.enterpriseId } : {}),
+    ...(fields.isEnterpriseInstall !== undefined ? { is_enterprise_install: String(fields.isEnterpriseInstall) } : {}),
     team_domain: 'test',
     channel_id: 'C0CHAN',
     channel_name: 'general',
@@ -272,16 +280,30 @@ export function viewSubmission(
   };
 }
 
-export function eventBody(event: Record<string, unknown>): string {
+/** An Events API delivery; `to` names the installation it is for (default: the test workspace). */
+export function eventBody(
+  event: Record<string, unknown>,
+  to: { teamId?: string | null; enterpriseId?: string; isEnterpriseInstall?: boolean } = {},
+): string {
+  const teamId = to.teamId === undefined ? TEAM_ID : to.teamId;
   return JSON.stringify({
     type: 'event_callback',
     token: 'legacy',
-    team_id: TEAM_ID,
+    team_id: teamId ?? to.enterpriseId,
+    ...(to.enterpriseId ? { enterprise_id: to.enterpriseId } : {}),
     api_app_id: 'A0APP',
     event,
     event_id: `Ev${Math.random().toString(36).slice(2, 10)}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: TEAM_ID, user_id: 'UBOT', is_bot: true }],
+    authorizations: [
+      {
+        team_id: teamId,
+        enterprise_id: to.enterpriseId ?? null,
+        user_id: 'UBOT',
+        is_bot: true,
+        is_enterprise_install: to.isEnterpriseInstall === true,
+      },
+    ],
   });
 }
 

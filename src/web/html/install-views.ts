@@ -20,13 +20,23 @@ ${error ? html`<div class="errors" role="alert"><p>${error}</p></div>` : ''}
   };
 }
 
-export function installedPage(where: string, accountName: string): Page {
+/**
+ * After Slack confirmed. A workspace bound to an account already (a reinstall, or a single-token
+ * deployment switching to "Add to Slack") keeps it: the page says so when the typed name differs.
+ */
+export function installedPage(where: string, accountName: string, askedName: string): Page {
+  const kept = askedName.trim() !== accountName;
   return {
     status: 200,
     title: 'Installed',
     brand: accountName,
     body: html`<h1>Installed in ${where}</h1>
 <p>This workspace now manages the users of <strong>${accountName}</strong>.</p>
+${
+  kept
+    ? html`<p>This workspace was already connected to ${accountName}, so it keeps that account and no new one was made: the name you typed, “${askedName}”, was not used. Its administrators are unchanged; if you are not one of them, ask one to invite you.</p>`
+    : ''
+}
 <p>Open Slack and type <strong>/users</strong>, or open the app's <strong>Home</strong> tab. Pick a channel for invitation notices there.</p>`,
   };
 }

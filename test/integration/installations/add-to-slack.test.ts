@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_CACHE_MS } from '../../../src/slack/admins.js';
+import { BOT_SCOPES } from '../../../src/slack/ids.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
+import { get, installViaBrowser, OAUTH_ENV, oauthFake, REDIRECT_URI, textOf } from '../../support/oauth.js';
+import { useMsw } from '../../support/rig.js';
+import { commandBody, eventBody, eventually, signedRequest, slackFake } from '../../support/slack.js';
+import { answerAt } from '../slack/helpers.js';
+
+// "Add to Slack" end to end, as an installer's browser, Slack and a workspace's admin drive it:
+// install, use, uninstall, reinstall, the ways an install fails, and token rotation.
+const fake = slackFake();
+const oauth = oauthFake();
+let app: TestApp;
+useMsw(fake, oauth.handlers);
+beforeAll(async () => {
+  fake.users.set('UFOUNDER', 'Founder@Alpha.example');
+  fake.users.set('UBETA', 'boss@beta.example');
+  fake.users.set('UDELTA', 'owner@delta.example');
+  app = await startTestApp({ env: OAUTH_ENV });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const ALPHA = { id: 'T0ALPHA', name: 'Alpha Workspace' };
+const alphaGrant = (botToken: string, installer = 'UFOUNDER') => ({ team: ALPHA, installer, botToken });
+
+/** `/users` typed in `teamId` by `userId`: Bolt's ack, then what reached the response_url (if anything). */
+async function users(teamId: string, userId = 'UFOUNDER', text = '') {
+  const { url, id } = fake.responseUrl();
+  const res = await signedRequest(app, commandBody({ text, userId, responseUrl: url, teamId }));
+  return { status: res.status, ack: await res.text(), id };
+}
+const header = async (id: number) => String((await answerAt(fake, id)).blocks[0].text.text);
+const tokensOf = (method: string) => fake.calls.filter((c) => c.method === method).map((c) => c.token);
+const row = (key: string) =>
+  app.deps.database.db.selectFrom('installations').selectAll().where('install_key', '=', key).executeTakeFirst();
+const accounts = async () =>
+  (await app.deps.database.db.selectFrom('accounts').select('name').orderBy('id').execute()).map((a) => a.name);
+
+describe('install, use, uninstall, reinstall', () => {
+  it('installs: the browser is sent to Slack with our client id, scopes, redirect and state, and comes back to a page naming the account', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Alpha Market', alphaGrant('xoxb-alpha-1'));
+    expect(walk.form.headers['content-security-policy']).toContain("form-action 'self' https://slack.com");
+    expect(walk.authorize.origin + walk.authorize.pathname).toBe('https://slack.com/oauth/v2/authorize');
+    expect(walk.authorize.searchParams.get('client_id')).toBe(OAUTH_ENV.SLACK_CLIENT_ID);
+    expect(walk.authorize.searchParams.get('scope')?.split(',')).toEqual([...BOT_SCOPES]);
+    expect(walk.authorize.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    expect(walk.cookie).toMatch(/^slack-app-oauth-state=.+/);
+    expect(walk.cookie).toContain(walk.authorize.searchParams.get('state'));
+    expect(walk.done.status).toBe(200);
+    expect(textOf(walk.done)).toContain('Installed in Alpha Workspace');
+    expect(textOf(walk.done)).toContain('This workspace now manages the users of Alpha Market.');
+    expect(textOf(walk.done)).not.toContain('already connected');
+    // The code was exchanged with our secret; the installer (by their Slack email) is the first admin.
+    expect(oauth.exchanges.at(-1)).toMatchObject({ client_id: OAUTH_ENV.SLACK_CLIENT_ID, redirect_uri: REDIRECT_URI });
+    expect(tokensOf('users.info')).toEqual(['xoxb-alpha-1']);
+    const installed = await row('T:T0ALPHA');
+    expect(installed).toMatchObject({
+      team_id: 'T0ALPHA',
+      source: 'oauth',
+      revoked_at: null,
+      installer_user_id: 'UFOUNDER',
+    });
+    expect(installed?.secret).not.toContain('xoxb');
+    const admins = await app.deps.database.db
+      .selectFrom('users')
+      .select(['email', 'role', 'state'])
+      .where('account_id', '=', installed!.account_id)
+      .execute();
+    expect(admins).toEqual([{ email: 'founder@alpha.example', role: 'admin', state: 'active' }]);
+  });
+
+  it("uses: the installer's /users lists Alpha Market's users, with the installation's token", async () => {
+    const { status, ack, id } = await users('T0ALPHA');
+    expect([status, ack]).toEqual([200, '']);
+    expect(await header(id)).toContain('Alpha Market');
+    expect(tokensOf('users.info')).toEqual(['xoxb-alpha-1']);
+  });
+
+  it('uninstalls: the tokens are deleted, and the next /users from that workspace does nothing and calls no Web API', async () => {
+    const event = await signedRequest(app, eventBody({ type: 'app_uninstalled' }, { teamId: 'T0ALPHA' }), {
+      contentType: 'application/json',
+    });
+    expect(event.status).toBe(200);
+    await eventually(async () => expect(await row('T:T0ALPHA')).toMatchObject({ secret: null }));
+    expect((await row('T:T0ALPHA'))?.revoked_at).not.toBeNull();
+    fake.reset();
+    const { status, ack, id } = await users('T0ALPHA');
+    expect([status, ack]).toEqual([200, '']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.respondedTo(id)).toEqual([]);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('reinstalls: the same account again (whatever name is typed), working with the new token', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Alpha Market', alphaGrant('xoxb-alpha-2'));
+    expect(walk.done.status).toBe(200);
+    expect(textOf(walk.done)).toContain('This workspace now manages the users of Alpha Market.');
+    expect(await accounts()).toEqual(['Acme Marketplace', 'Alpha Market']);
+    // The binding was known: Slack is not asked who the installer is.
+    expect(tokensOf('users.info')).toEqual([]);
+    // Past the listeners' email cache, so the installer's email is asked of Slack again.
+    app.clock.advance(EMAIL_CACHE_MS + 1);
+    const { id } = await users('T0ALPHA');
+    expect(await header(id)).toContain('Alpha Market');
+    expect(tokensOf('users.info')).toEqual(['xoxb-alpha-2']);
+  });
+});
+
+describe('an install that does not complete', () => {
+  const redirect = (query: string, cookie?: string) => get(app, `/slack/oauth_redirect?${query}`, cookie);
+
+  it('a forged, missing or other-browser state is refused with a page, not a 500, and nothing is exchanged', async () => {
+    const before = oauth.exchanges.length;
+    const walk = await installViaBrowser(app, oauth, 'Alpha Market', alphaGrant('xoxb-unused'));
+    // The walk's own callback used the state; replaying it, or forging one, fails.
+    for (const page of [
+      await redirect('code=c1&state=forged', 'slack-app-oauth-state=forged'),
+      await redirect('code=c1', walk.cookie),
+      await redirect(`code=c1&state=${walk.authorize.searchParams.get('state')}`),
+    ]) {
+      expect(page.status).toBe(400);
+      expect(textOf(page)).toContain('The installation was not completed');
+      expect(textOf(page)).toContain('Please start again.');
+    }
+    expect(oauth.exchanges.length).toBe(before + 1);
+  });
+
+  it('Slack refusing the code (oauth.v2.access error) shows the failure page and stores nothing', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Gamma Market', { error: 'invalid_code' });
+    expect(walk.done.status).toBe(400);
+    expect(textOf(walk.done)).toContain('The installation was not completed');
+    expect(await accounts()).not.toContain('Gamma Market');
+  });
+
+  it('a new workspace naming an account that exists already is refused clearly', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Alpha Market', {
+      team: { id: 'T0BETA', name: 'Beta' },
+      installer: 'UBETA',
+      botToken: 'xoxb-beta',
+    });
+    expect(walk.done.status).toBe(400);
+    expect(textOf(walk.done)).toContain('An account named "Alpha Market" exists already. Choose another name');
+    expect(await row('T:T0BETA')).toBeUndefined();
+  });
+
+  it('an empty account name is asked again', async () => {
+    const page = await get(app, '/slack/install/start?account=%20');
+    expect(page.status).toBe(422);
+    expect(textOf(page)).toContain('Give the account a name');
+  });
+});
+
+describe('token rotation', () => {
+  it('an expired token is refreshed with the refresh token before use, and the new pair is stored sealed', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Delta Market', {
+      team: { id: 'T0DELTA', name: 'Delta' },
+      installer: 'UDELTA',
+      botToken: 'xoxe.xoxb-delta-1',
+      rotation: { refreshToken: 'xoxe-1-delta-a', expiresIn: 43_200 },
+    });
+    expect(walk.done.status).toBe(200);
+    // Twelve hours later (as the stored expiry says): the token expired a minute ago.
+    const target = { teamId: 'T0DELTA', enterpriseId: null, isEnterpriseInstall: false };
+    const stored = await app.deps.installations.find(target);
+    const installation = JSON.parse(stored!.payload!);
+    expect(installation.bot).toMatchObject({ token: 'xoxe.xoxb-delta-1', refreshToken: 'xoxe-1-delta-a' });
+    installation.bot.expiresAt = Math.floor(Date.now() / 1000) - 60;
+    await app.deps.installations.install({
+      target,
+      botUserId: 'UBOT',
+      installerUserId: 'UDELTA',
+      payload: JSON.stringify(installation),
+      source: 'oauth',
+      binding: { accountId: stored!.accountId },
+    });
+    oauth.refreshes.set('xoxe-1-delta-a', {
+      token: 'xoxe.xoxb-delta-2',
+      refreshToken: 'xoxe-1-delta-b',
+      expiresIn: 43_200,
+    });
+    fake.reset();
+
+    // (UDELTA has not used /users yet: their email is looked up, with the token in use.)
+    const { id } = await users('T0DELTA', 'UDELTA');
+    expect(await header(id)).toContain('Delta Market');
+    expect(oauth.exchanges.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'xoxe-1-delta-a' });
+    expect(tokensOf('users.info')).toEqual(['xoxe.xoxb-delta-2']);
+    const after = JSON.parse((await app.deps.installations.find(target))!.payload!);
+    expect(after.bot).toMatchObject({ token: 'xoxe.xoxb-delta-2', refreshToken: 'xoxe-1-delta-b' });
+    expect(after.bot.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    const raw = await sql<{ secret: string }>`select secret from installations where install_key = 'T:T0DELTA'`.execute(
+      app.deps.database.db,
+    );
+    expect(raw.rows[0]?.secret).not.toMatch(/xox/);
+  });
+});
