@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** Where Slack sends the installer's browser back: served by the install pages, sent to Slack by the installer, and listed as the manifest's `redirect_urls`. */
+export const REDIRECT_PATH = '/slack/oauth_redirect';
+
 /**
  * Slack's OAuth dance as the install pages drive it: src/slack/oauth.ts implements it over Slack's
  * InstallProvider, src/web/slack-install.ts serves the pages. Here so neither adapter imports the other.

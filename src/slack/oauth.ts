@@ -1,16 +1,13 @@
 import type { AuthorizeResult } from '@slack/bolt';
 import { type Installation, type InstallationQuery, InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
-import type { InstallFlow } from '../installations/flow.js';
+import { type InstallFlow, REDIRECT_PATH } from '../installations/flow.js';
 import type { InstallationService, InstallTarget } from '../installations/service.js';
 import { describeError } from '../invitations/errors.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
 import { BOT_SCOPES } from './ids.js';
-
-/** Where Slack sends the browser back (src/web/slack-install.ts serves it). */
-const REDIRECT_PATH = '/slack/oauth_redirect';
 
 export interface OAuthSettings {
   clientId: string;

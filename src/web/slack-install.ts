@@ -1,5 +1,5 @@
 import type { Express, Response } from 'express';
-import type { InstallFlow } from '../installations/flow.js';
+import { type InstallFlow, REDIRECT_PATH } from '../installations/flow.js';
 import type { Logger } from '../log.js';
 import { installedPage, installFailedPage, installPage } from './html/install-views.js';
 import { CONTENT_SECURITY_POLICY, type Page, renderPage } from './html/layout.js';
@@ -7,7 +7,6 @@ import { pageSecurityHeaders } from './security.js';
 
 export const INSTALL_PATH = '/slack/install';
 export const INSTALL_START_PATH = '/slack/install/start';
-export const REDIRECT_PATH = '/slack/oauth_redirect';
 
 /**
  * The install form's GET is answered with a redirect to Slack's consent screen, and browsers apply

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/index.js';
+import { REDIRECT_PATH } from '../../../src/installations/flow.js';
 import type { App, SlackDeps } from '../../../src/slack/context.js';
 import {
   BOT_EVENTS,
@@ -212,6 +213,18 @@ describe.each([
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
+
+  it(
+    mode === 'http'
+      ? 'sends "Add to Slack" installers back to the install pages'
+      : 'has no OAuth redirect ("Add to Slack" needs HTTP mode)',
+    () => {
+      if (mode === 'http') expect(manifest.oauth_config.redirect_urls).toEqual([`https://YOUR-HOST${REDIRECT_PATH}`]);
+      else expect(manifest.oauth_config.redirect_urls).toBeUndefined();
+      // A single bot token cannot be refreshed: rotation stays off unless the operator turns it on.
+      expect(manifest.settings.token_rotation_enabled).toBe(false);
+    },
+  );
 
   it(mode === 'http' ? 'points every request URL at /slack/events' : 'uses Socket Mode with no request URLs', () => {
     const urls = JSON.stringify(manifest).match(/"(url|request_url)":"[^"]*"/g) ?? [];
