@@ -37,6 +37,8 @@ const header = async (id: number) => String((await answerAt(fake, id)).blocks[0]
 const tokensOf = (method: string) => fake.calls.filter((c) => c.method === method).map((c) => c.token);
 const row = (key: string) =>
   app.deps.database.db.selectFrom('installations').selectAll().where('install_key', '=', key).executeTakeFirst();
+const connectionOf = async (key: string) =>
+  (await app.deps.tenants.of((await row(key))!.account_id)).connection.state();
 const accounts = async () =>
   (await app.deps.database.db.selectFrom('accounts').select('name').orderBy('id').execute()).map((a) => a.name);
 
@@ -87,6 +89,8 @@ describe('install, use, uninstall, reinstall', () => {
     expect(event.status).toBe(200);
     await eventually(async () => expect(await row('T:T0ALPHA')).toMatchObject({ secret: null }));
     expect((await row('T:T0ALPHA'))?.revoked_at).not.toBeNull();
+    // Its account is marked disconnected, so its notices stop too.
+    expect(await connectionOf('T:T0ALPHA')).toMatchObject({ reason: 'app_uninstalled' });
     fake.reset();
     const { status, ack, id } = await users('T0ALPHA');
     expect([status, ack]).toEqual([200, '']);
@@ -100,6 +104,7 @@ describe('install, use, uninstall, reinstall', () => {
     expect(walk.done.status).toBe(200);
     expect(textOf(walk.done)).toContain('This workspace now manages the users of Alpha Market.');
     expect(await accounts()).toEqual(['Acme Marketplace', 'Alpha Market']);
+    expect(await connectionOf('T:T0ALPHA')).toBeNull();
     // The binding was known: Slack is not asked who the installer is.
     expect(tokensOf('users.info')).toEqual([]);
     // Past the listeners' email cache, so the installer's email is asked of Slack again.
