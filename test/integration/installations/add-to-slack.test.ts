@@ -90,7 +90,7 @@ describe('install, use, uninstall, reinstall', () => {
     await eventually(async () => expect(await row('T:T0ALPHA')).toMatchObject({ secret: null }));
     expect((await row('T:T0ALPHA'))?.revoked_at).not.toBeNull();
     // Its account is marked disconnected, so its notices stop too.
-    expect(await connectionOf('T:T0ALPHA')).toMatchObject({ reason: 'app_uninstalled' });
+    await eventually(async () => expect(await connectionOf('T:T0ALPHA')).toMatchObject({ reason: 'app_uninstalled' }));
     fake.reset();
     const { status, ack, id } = await users('T0ALPHA');
     expect([status, ack]).toEqual([200, '']);
