@@ -134,6 +134,15 @@ describe('an install that does not complete', () => {
     expect(oauth.exchanges.length).toBe(before + 1);
   });
 
+  it('the installer cancelling on Slack (error=access_denied) gets the failure page', async () => {
+    const form = await get(app, `/slack/install/start?account=Cancelled`);
+    const state = new URL(String(form.headers.location)).searchParams.get('state') ?? '';
+    const cookie = String(form.headers['set-cookie']?.[0]).split(';')[0];
+    const page = await get(app, `/slack/oauth_redirect?error=access_denied&state=${state}`, cookie);
+    expect(page.status).toBe(400);
+    expect(textOf(page)).toContain('it may have been cancelled');
+  });
+
   it('Slack refusing the code (oauth.v2.access error) shows the failure page and stores nothing', async () => {
     const walk = await installViaBrowser(app, oauth, 'Gamma Market', { error: 'invalid_code' });
     expect(walk.done.status).toBe(400);
@@ -150,6 +159,13 @@ describe('an install that does not complete', () => {
     expect(walk.done.status).toBe(400);
     expect(textOf(walk.done)).toContain('An account named "Alpha Market" exists already. Choose another name');
     expect(await row('T:T0BETA')).toBeUndefined();
+    // Starting again with another name works.
+    const again = await installViaBrowser(app, oauth, 'Beta Market', {
+      team: { id: 'T0BETA', name: 'Beta' },
+      installer: 'UBETA',
+      botToken: 'xoxb-beta',
+    });
+    expect(textOf(again.done)).toContain('This workspace now manages the users of Beta Market.');
   });
 
   it('an empty account name is asked again', async () => {
