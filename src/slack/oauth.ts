@@ -102,6 +102,19 @@ export function createInstaller(
     },
   });
 
+  const authorizeOnce = async (source: InstallationQuery<boolean>): Promise<AuthorizeResult> => {
+    const auth = await provider.authorize(source);
+    const found = await installations.find(targetOf(source));
+    if (!found) throw new Error('this workspace has no installation of the app');
+    return {
+      ...auth,
+      accountId: found.accountId,
+      homeTeamId: source.isEnterpriseInstall ? null : (source.teamId ?? null),
+      homeEnterpriseId: source.enterpriseId ?? null,
+    };
+  };
+  const inFlight = new Map<string, Promise<AuthorizeResult>>();
+
   return {
     start: (req, res, accountName) =>
       provider.handleInstallPath(req, res, undefined, {
@@ -130,15 +143,16 @@ export function createInstaller(
         },
       }),
     authorize: async (source) => {
-      const auth = await provider.authorize(source);
-      const found = await installations.find(targetOf(source));
-      if (!found) throw new Error('this workspace has no installation of the app');
-      return {
-        ...auth,
-        accountId: found.accountId,
-        homeTeamId: source.isEnterpriseInstall ? null : (source.teamId ?? null),
-        homeEnterpriseId: source.enterpriseId ?? null,
-      };
+      // Requests arriving together for one installation share one lookup: when its token is due,
+      // one refresh (Slack answers each with a new refresh token), not one per request.
+      const key = JSON.stringify([source.teamId, source.enterpriseId, source.isEnterpriseInstall === true]);
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = authorizeOnce(source).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      // A copy per request: Bolt writes request details into the object it is given.
+      return { ...(await pending) };
     },
   };
 }

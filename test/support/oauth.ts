@@ -35,6 +35,8 @@ export interface Refresh {
   token: string;
   refreshToken: string;
   expiresIn: number;
+  /** Slack takes this long to answer (so requests arriving together overlap). */
+  delayMs?: number;
 }
 
 export interface OAuthFake {
@@ -90,6 +92,8 @@ export function oauthFake(): OAuthFake {
       http.post(`${SLACK_API_URL}/oauth.v2.access`, async ({ request }) => {
         const args = await readArgs(request);
         exchanges.push(args);
+        const delay = refreshes.get(String(args.refresh_token))?.delayMs ?? 0;
+        if (delay) await new Promise((r) => setTimeout(r, delay));
         return HttpResponse.json(answer(args));
       }),
     ],

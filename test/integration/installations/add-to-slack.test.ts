@@ -176,19 +176,11 @@ describe('an install that does not complete', () => {
 });
 
 describe('token rotation', () => {
-  it('an expired token is refreshed with the refresh token before use, and the new pair is stored sealed', async () => {
-    const walk = await installViaBrowser(app, oauth, 'Delta Market', {
-      team: { id: 'T0DELTA', name: 'Delta' },
-      installer: 'UDELTA',
-      botToken: 'xoxe.xoxb-delta-1',
-      rotation: { refreshToken: 'xoxe-1-delta-a', expiresIn: 43_200 },
-    });
-    expect(walk.done.status).toBe(200);
-    // Twelve hours later (as the stored expiry says): the token expired a minute ago.
-    const target = { teamId: 'T0DELTA', enterpriseId: null, isEnterpriseInstall: false };
+  const DELTA = { teamId: 'T0DELTA', enterpriseId: null, isEnterpriseInstall: false };
+  /** Twelve hours later, as the stored expiry counts: the token expired a minute ago. */
+  const expireToken = async (target: typeof DELTA) => {
     const stored = await app.deps.installations.find(target);
     const installation = JSON.parse(stored!.payload!);
-    expect(installation.bot).toMatchObject({ token: 'xoxe.xoxb-delta-1', refreshToken: 'xoxe-1-delta-a' });
     installation.bot.expiresAt = Math.floor(Date.now() / 1000) - 60;
     await app.deps.installations.install({
       target,
@@ -198,6 +190,22 @@ describe('token rotation', () => {
       source: 'oauth',
       binding: { accountId: stored!.accountId },
     });
+  };
+
+  it('an expired token is refreshed with the refresh token before use, and the new pair is stored sealed', async () => {
+    const walk = await installViaBrowser(app, oauth, 'Delta Market', {
+      team: { id: 'T0DELTA', name: 'Delta' },
+      installer: 'UDELTA',
+      botToken: 'xoxe.xoxb-delta-1',
+      rotation: { refreshToken: 'xoxe-1-delta-a', expiresIn: 43_200 },
+    });
+    expect(walk.done.status).toBe(200);
+    const stored = await app.deps.installations.find(DELTA);
+    expect(JSON.parse(stored!.payload!).bot).toMatchObject({
+      token: 'xoxe.xoxb-delta-1',
+      refreshToken: 'xoxe-1-delta-a',
+    });
+    await expireToken(DELTA);
     oauth.refreshes.set('xoxe-1-delta-a', {
       token: 'xoxe.xoxb-delta-2',
       refreshToken: 'xoxe-1-delta-b',
@@ -210,12 +218,28 @@ describe('token rotation', () => {
     expect(await header(id)).toContain('Delta Market');
     expect(oauth.exchanges.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'xoxe-1-delta-a' });
     expect(tokensOf('users.info')).toEqual(['xoxe.xoxb-delta-2']);
-    const after = JSON.parse((await app.deps.installations.find(target))!.payload!);
+    const after = JSON.parse((await app.deps.installations.find(DELTA))!.payload!);
     expect(after.bot).toMatchObject({ token: 'xoxe.xoxb-delta-2', refreshToken: 'xoxe-1-delta-b' });
     expect(after.bot.expiresAt).toBeGreaterThan(Date.now() / 1000);
     const raw = await sql<{ secret: string }>`select secret from installations where install_key = 'T:T0DELTA'`.execute(
       app.deps.database.db,
     );
     expect(raw.rows[0]?.secret).not.toMatch(/xox/);
+  });
+
+  it('requests arriving together with an expired token share one refresh', async () => {
+    await expireToken(DELTA);
+    oauth.refreshes.set('xoxe-1-delta-b', {
+      token: 'xoxe.xoxb-delta-3',
+      refreshToken: 'xoxe-1-delta-c',
+      expiresIn: 43_200,
+      delayMs: 200,
+    });
+    const before = oauth.exchanges.length;
+    const answered = await Promise.all([users('T0DELTA', 'UDELTA'), users('T0DELTA', 'UDELTA')]);
+    for (const { id } of answered) expect(await header(id)).toContain('Delta Market');
+    expect(oauth.exchanges.slice(before)).toEqual([expect.objectContaining({ refresh_token: 'xoxe-1-delta-b' })]);
+    const after = JSON.parse((await app.deps.installations.find(DELTA))!.payload!);
+    expect(after.bot).toMatchObject({ token: 'xoxe.xoxb-delta-3', refreshToken: 'xoxe-1-delta-c' });
   });
 });
