@@ -65,6 +65,12 @@ async function openCliChannel(config: Config, deps: Deps, log: Logger): Promise<
   }
 }
 
+const SLACK_MODES = {
+  http: 'HTTP mode at POST /slack/events, one workspace (SLACK_BOT_TOKEN)',
+  socket: 'Socket Mode, one workspace (SLACK_BOT_TOKEN)',
+  oauth: '"Add to Slack" at /slack/install, any number of workspaces, events at POST /slack/events',
+} as const;
+
 /** Says once, plainly, what runs and what is disabled, and which variables enable it. */
 function announce(config: Config, log: Logger, port: number, ms: number): void {
   log.info(`ready in ${ms} ms on http://localhost:${port} (health: /healthz, /readyz)`);
@@ -73,7 +79,7 @@ function announce(config: Config, log: Logger, port: number, ms: number): void {
   );
   log.info(
     config.slack
-      ? `Slack: ${config.slack.mode === 'http' ? 'HTTP mode at POST /slack/events' : 'Socket Mode'}`
+      ? `Slack: ${SLACK_MODES[config.slack.mode]}`
       : 'Slack: DISABLED — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (HTTP) or SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode)',
   );
   log.info(
