@@ -47,12 +47,18 @@ export interface OAuthFake {
   refreshes: Map<string, Refresh>;
   /** Every oauth.v2.access call's arguments. */
   exchanges: Record<string, unknown>[];
+  /** Every Web API call's method and bearer token (Authorization header), oldest first. */
+  tokens: { method: string; token: string | null }[];
+  /** The tokens `method` was called with since the last reset. */
+  tokensOf(method: string): (string | null)[];
+  reset(): void;
 }
 
 export function oauthFake(): OAuthFake {
   const codes = new Map<string, Grant | { error: string }>();
   const refreshes = new Map<string, Refresh>();
   const exchanges: Record<string, unknown>[] = [];
+  const tokens: { method: string; token: string | null }[] = [];
   const answer = (args: Record<string, unknown>): Record<string, unknown> => {
     if (args.client_id !== CLIENT_ID || args.client_secret !== CLIENT_SECRET)
       return { ok: false, error: 'invalid_client_id' };
@@ -89,6 +95,11 @@ export function oauthFake(): OAuthFake {
   };
   return {
     handlers: [
+      // Notes which token each Web API call carried, then lets the other fakes answer it.
+      http.post(`${SLACK_API_URL}/:method`, ({ request, params }) => {
+        const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
+        tokens.push({ method: String(params.method), token: bearer });
+      }),
       http.post(`${SLACK_API_URL}/oauth.v2.access`, async ({ request }) => {
         const args = await readArgs(request);
         exchanges.push(args);
@@ -100,6 +111,11 @@ export function oauthFake(): OAuthFake {
     codes,
     refreshes,
     exchanges,
+    tokens,
+    tokensOf: (method) => tokens.filter((t) => t.method === method).map((t) => t.token),
+    reset: () => {
+      tokens.length = 0;
+    },
   };
 }
 

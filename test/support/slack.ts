@@ -16,8 +16,6 @@ export const RESPOND_BASE = 'http://slack.test/respond';
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
-  /** The bearer token the call was made with (Authorization header), or null. */
-  token?: string | null;
 }
 export interface Respond {
   id: number;
@@ -71,8 +69,7 @@ export function slackFake(): SlackFake {
   const api = (method: string, answer: (args: Record<string, unknown>) => Record<string, unknown>) =>
     http.post(`${SLACK_API_URL}/${method}`, async ({ request }) => {
       const args = await readArgs(request);
-      const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? null;
-      calls.push({ method, args, token });
+      calls.push({ method, args });
       return HttpResponse.json(answer(args));
     });
   const handlers: HttpHandler[] = [

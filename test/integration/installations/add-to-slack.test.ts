@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMAIL_CACHE_MS } from '../../../src/slack/admins.js';
 import { BOT_SCOPES } from '../../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -14,6 +14,7 @@ const fake = slackFake();
 const oauth = oauthFake();
 let app: TestApp;
 useMsw(fake, oauth.handlers);
+beforeEach(() => oauth.reset());
 beforeAll(async () => {
   fake.users.set('UFOUNDER', 'Founder@Alpha.example');
   fake.users.set('UBETA', 'boss@beta.example');
@@ -34,7 +35,7 @@ async function users(teamId: string, userId = 'UFOUNDER', text = '') {
   return { status: res.status, ack: await res.text(), id };
 }
 const header = async (id: number) => String((await answerAt(fake, id)).blocks[0].text.text);
-const tokensOf = (method: string) => fake.calls.filter((c) => c.method === method).map((c) => c.token);
+const tokensOf = (method: string) => oauth.tokensOf(method);
 const row = (key: string) =>
   app.deps.database.db.selectFrom('installations').selectAll().where('install_key', '=', key).executeTakeFirst();
 const connectionOf = async (key: string) =>
@@ -92,6 +93,7 @@ describe('install, use, uninstall, reinstall', () => {
     // Its account is marked disconnected, so its notices stop too.
     await eventually(async () => expect(await connectionOf('T:T0ALPHA')).toMatchObject({ reason: 'app_uninstalled' }));
     fake.reset();
+    oauth.reset();
     const { status, ack, id } = await users('T0ALPHA');
     expect([status, ack]).toEqual([200, '']);
     await new Promise((r) => setTimeout(r, 300));
@@ -212,6 +214,7 @@ describe('token rotation', () => {
       expiresIn: 43_200,
     });
     fake.reset();
+    oauth.reset();
 
     // (UDELTA has not used /users yet: their email is looked up, with the token in use.)
     const { id } = await users('T0DELTA', 'UDELTA');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/database.js';
 import { ADMIN, startTestApp, type TestApp } from '../../support/app.js';
 import { testDatabase } from '../../support/db.js';
@@ -12,6 +12,7 @@ import { answerAt } from '../slack/helpers.js';
 const fake = slackFake();
 const oauth = oauthFake();
 useMsw(fake, oauth.handlers);
+beforeEach(() => oauth.reset());
 beforeAll(() => {
   fake.users.set('UORGADMIN', 'it@grid.example');
   fake.users.set('UWS3', 'lead@three.example');
@@ -35,7 +36,7 @@ const ask = async (
   expect((await signedRequest(app, body)).status).toBe(200);
   return String((await answerAt(fake, id)).blocks[0].text.text);
 };
-const lastToken = (method: string) => fake.calls.filter((c) => c.method === method).at(-1)?.token;
+const lastToken = (method: string) => oauth.tokensOf(method).at(-1);
 
 describe('Enterprise Grid', () => {
   let app: TestApp;
@@ -65,6 +66,7 @@ describe('Enterprise Grid', () => {
       { install_key: 'E:E0GRID', team_id: null, enterprise_id: 'E0GRID', is_enterprise_install: true },
     ]);
     fake.reset();
+    oauth.reset();
     expect(await ask(app, 'UORGADMIN', { teamId: 'T0GRID1', enterpriseId: GRID.id, orgWide: true })).toContain(
       'Grid Market',
     );
@@ -73,7 +75,7 @@ describe('Enterprise Grid', () => {
     expect(await ask(app, 'UORGADMIN', { teamId: 'T0GRID2', enterpriseId: GRID.id, orgWide: true })).toContain(
       'Grid Market',
     );
-    expect(new Set(fake.calls.map((c) => c.token))).toEqual(new Set(['xoxb-grid-org']));
+    expect(new Set(oauth.tokens.map((c) => c.token))).toEqual(new Set(['xoxb-grid-org']));
   });
 
   it("a workspace's own install inside the org takes precedence for that workspace only", async () => {
@@ -103,6 +105,7 @@ describe('Enterprise Grid', () => {
       app.deps.database.db.selectFrom('installations').select('install_key').where('revoked_at', 'is', null).execute();
     await eventually(async () => expect(await live()).toEqual([{ install_key: 'T:T0GRID3' }]));
     fake.reset();
+    oauth.reset();
     const { url, id } = fake.responseUrl();
     const body = commandBody({
       text: '',
@@ -151,6 +154,7 @@ describe('a single-token deployment switching to "Add to Slack"', () => {
     // The same database in OAuth mode; someone installs from the same workspace and types another name.
     app = await startTestApp({ env: OAUTH_ENV, database });
     fake.reset();
+    oauth.reset();
     const walk = await installViaBrowser(app, oauth, 'Another Name', {
       team: { id: TEAM_ID, name: 'Test' },
       installer: 'UNEWCOMER',
