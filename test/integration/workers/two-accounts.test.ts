@@ -127,6 +127,35 @@ describe('two accounts, two installations', () => {
     expect(text(reports[0]!)).toContain('c1@beta.test');
   }, 60_000);
 
+  it('an invitee\'s "Ask for a new invitation" is recorded on the invitation\'s own account and posted there', async () => {
+    await invite(asB(), 'fay@beta.test');
+    await app.settleEmails();
+    const token = /http:\/\/invites\.test\/invite\/(\S+)/.exec(emailTo('fay@beta.test')?.TextBody ?? '')?.[1];
+    expect(token).toBeTruthy();
+    app.clock.advance(8 * DAY);
+    const url = `${app.server?.url}/invite/${token}`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(url)).text())?.[1] ?? '';
+    const asked = await fetch(`${url}/ask`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ csrf }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://invites.test' },
+    });
+    expect(asked.status).toBe(303);
+    const notice = await app.deps.database.db
+      .selectFrom('notices')
+      .select('account_id')
+      .where('kind', '=', 'asked')
+      .executeTakeFirstOrThrow();
+    expect(notice.account_id).toBe(bId);
+    expect(await waitForNotices(app.deps.queue.boss, 15_000)).toBe(0);
+    const posted = slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && text(c).includes('asks for a new invitation'),
+    );
+    expect(posted.map((c) => [c.token, c.args.channel])).toEqual([[B.token, B.channel]]);
+    expect(text(posted[0]!)).toContain(B.name);
+  }, 60_000);
+
   it('an uninstalled account gets no Slack call while the other still does; its notices are dropped', async () => {
     slack.members.set(A.token, new Map([['dan@alpha.test', 'UDAN']]));
     slack.members.set(B.token, new Map([['eve@beta.test', 'UEVE']]));
