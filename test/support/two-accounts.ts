@@ -105,6 +105,14 @@ export function perTokenSlack() {
     }),
     api('conversations.open', (c) => ({ ok: true, channel: { id: `D${c.args.users}` } })),
     api('users.info', (c) => ({ ok: true, user: { id: c.args.user, profile: { email: 'installer@example.com' } } })),
+    // Token rotation: a refresh token `xoxe-N` is exchanged for bot token `xoxb-rotated-N`.
+    api('oauth.v2.access', (c) => ({
+      ok: true,
+      token_type: 'bot',
+      access_token: `xoxb-rotated-${String(c.args.refresh_token).replace('xoxe-', '')}`,
+      refresh_token: `${String(c.args.refresh_token)}-next`,
+      expires_in: 43_200,
+    })),
   ];
   return {
     handlers,

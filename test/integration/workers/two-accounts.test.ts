@@ -12,6 +12,7 @@ import {
   actorIn,
   B,
   B_ADMIN,
+  installationJson,
   OAUTH_ENV,
   perTokenSlack,
   seedTwoAccounts,
@@ -179,4 +180,24 @@ describe('two accounts, two installations', () => {
       .executeTakeFirstOrThrow();
     expect(bPosts).toEqual({ state: 'skipped', error: 'Slack is not installed for this account' });
   }, 90_000);
+
+  it('a rotating token due for refresh is refreshed by the worker, used, and stored', async () => {
+    const target = targetOf('T0GAMMA');
+    const r = await app.deps.installations.install({
+      target,
+      botUserId: 'UBGAMMA',
+      installerUserId: 'UGAMMA',
+      payload: installationJson('T0GAMMA', 'xoxb-gamma-old', { refreshToken: 'xoxe-7', expiresAt: 1 }),
+      source: 'oauth',
+      binding: { create: { name: 'Gamma Ltd', adminEmail: 'g@gamma.test' } },
+    });
+    if (!r.ok) throw new Error('could not install Gamma');
+    slack.members.set('xoxb-rotated-7', new Map([['gil@gamma.test', 'UGIL']]));
+    await invite(actorIn(r.value.accountId, 'g@gamma.test'), 'gil@gamma.test');
+    await settleAll();
+    expect(slack.with('xoxb-gamma-old')).toEqual([]);
+    expect(slack.with('xoxb-rotated-7', 'chat.postMessage').map((c) => c.args.channel)).toEqual(['DUGIL']);
+    expect(JSON.stringify(slack.with('xoxb-rotated-7', 'chat.postMessage')[0]?.args)).toContain('Gamma Ltd');
+    expect((await app.deps.installations.find(target))?.payload).toContain('xoxb-rotated-7');
+  }, 60_000);
 });
