@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { workerDeps } from '../src/deps.js';
+import { workerDeps, workerSlackDeps } from '../src/deps.js';
 import { startWorkers, waitForNotices } from '../src/jobs/index.js';
-import { slackPoster } from '../src/slack/worker-client.js';
+import { workerSlack } from '../src/slack/worker-client.js';
 import { openAccount } from './lib/account.js';
 import type { DbKind } from './lib/db.js';
 import type { Fakes } from './lib/fakes.js';
@@ -58,7 +58,7 @@ export async function measureSweep(kind: DbKind, fakes: Fakes, due: number, floo
     fakes.clearPosts();
     t = performance.now();
     await startWorkers(workerDeps(app.deps), {
-      poster: slackPoster(app.deps.config, app.deps.log),
+      slack: workerSlack(app.deps.config, workerSlackDeps(app.deps)),
       pollingIntervalSeconds: 0.5,
     });
     const left = await waitForNotices(app.deps.queue.boss, 120_000);

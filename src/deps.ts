@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CliDeps } from './cli/run.js';
 import type { Config } from './config.js';
 import { secureDataDir } from './db/data-dir.js';
-import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { type DatabaseHandle, type Executor, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Queue, type QueueOptions, startQueue } from './db/queue.js';
 import { DmService } from './delivery/dms.js';
@@ -25,9 +25,10 @@ import type { WorkerDeps } from './jobs/index.js';
 import { createLogger, type Logger } from './log.js';
 import type { NoticeChannel } from './notices/channel.js';
 import type { SlackConnection } from './notices/connection.js';
-import type { NewInvitationRequests } from './notices/requests.js';
+import { createNewInvitationRequests, type NewInvitationRequests } from './notices/requests.js';
 import type { NoticeService } from './notices/service.js';
 import type { SlackAppDeps } from './slack/app.js';
+import type { WorkerSlackDeps } from './slack/worker-client.js';
 import { createTenants, type Tenants } from './tenants.js';
 import { FORM_KEY_PURPOSE, type FormTokens, formTokens } from './web/security.js';
 
@@ -60,10 +61,11 @@ export interface Deps {
   invitee: InviteeService;
   delivery: DeliveryService;
   dms: DmService;
-  /** The deployment account's notices, channel, connection and requests (its Tenant). */
+  /** The deployment account's notices, channel and connection (its Tenant). */
   notices: NoticeService;
   channel: NoticeChannel;
   connection: SlackConnection;
+  /** "Ask for a new invitation" from any account's expired invite page. */
   requests: NewInvitationRequests;
   close(): Promise<void>;
 }
@@ -118,13 +120,27 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       queue,
       clock,
       service: context,
-      invitee,
       defaultChannel: config.noticeChannel,
       reminderBeforeMs: config.reminderBeforeMs,
     });
-    const { notices, channel, connection, requests } = await tenants.of(accountId);
-    // A bounce is announced in the notice channel only when Slack is configured (like other notices).
-    const onBounced = (options.bounceNotices ?? config.slack !== null) ? notices.recordBounce.bind(notices) : null;
+    const { notices, channel, connection } = await tenants.of(accountId);
+    // A bounce is announced only when Slack is configured (like other notices), in the notice channel
+    // of the bounced invitation's own account.
+    const onBounced =
+      (options.bounceNotices ?? config.slack !== null)
+        ? async (trx: Executor, invitationId: string) => {
+            const owner = await tenants.accountOf({ invitationId }, trx);
+            return owner && (await tenants.of(owner, trx)).notices.recordBounce(trx, invitationId);
+          }
+        : null;
+    // The invite page's "Ask for a new invitation": recorded in the invitation's own account.
+    const requests = createNewInvitationRequests({
+      db: database.db,
+      queue,
+      clock,
+      invitee,
+      channelOf: async (id, trx) => (await tenants.of(id, trx)).channel,
+    });
     return {
       config,
       log,
@@ -144,8 +160,8 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       service: createInvitationService(context),
       bulk: createBulkRequests(context),
       invitee,
-      delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
-      dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
+      delivery: new DeliveryService({ db: database.db, links, clock }, onBounced),
+      dms: new DmService({ db: database.db, links, clock }),
       notices,
       channel,
       connection,
@@ -177,9 +193,8 @@ export function workerDeps(deps: Deps): WorkerDeps {
     dms: deps.dms,
     inviteByDm: deps.config.inviteByDm,
     mailer: deps.mailer,
-    notices: deps.notices,
-    channel: deps.channel,
-    connection: deps.connection,
+    tenants: deps.tenants,
+    accountId: deps.accountId,
     log: deps.log,
     clock: deps.clock,
     adminEmails: deps.config.adminEmails,
@@ -190,6 +205,11 @@ export function workerDeps(deps: Deps): WorkerDeps {
     bulk: deps.bulk,
     stopping: deps.queue.stopping,
   };
+}
+
+/** What the workers' Slack (src/slack/worker-client.ts) needs to find each account's bot token. */
+export function workerSlackDeps(deps: Deps): WorkerSlackDeps {
+  return { installations: deps.installations, tenants: deps.tenants, accountId: deps.accountId, log: deps.log };
 }
 
 /** The Slack listeners' part of the app. */

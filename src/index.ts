@@ -3,12 +3,12 @@ import { type CliChannel, serveCliChannel } from './cli/channel.js';
 import { runCli } from './cli/run.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
-import { cliDeps, createDeps, type Deps, workerDeps } from './deps.js';
+import { cliDeps, createDeps, type Deps, workerDeps, workerSlackDeps } from './deps.js';
 import { startWorkers } from './jobs/index.js';
 import { startSweepTimer } from './jobs/sweep-expiries.js';
 import { type Logger, processLogger } from './log.js';
 import { startServer } from './server.js';
-import { slackBulkReports, slackDms, slackPoster } from './slack/worker-client.js';
+import { workerSlack } from './slack/worker-client.js';
 
 /** Start: config → deps → HTTP server (+ Slack) → workers. SIGTERM drains and stops. */
 async function main(): Promise<void> {
@@ -17,12 +17,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const deps = await createDeps(config, { log });
   const server = await startServer(deps);
-  const poster = slackPoster(config, log);
-  await startWorkers(workerDeps(deps), {
-    poster,
-    dmSender: slackDms(config, log),
-    bulkReporter: slackBulkReports(config, log),
-  });
+  await startWorkers(workerDeps(deps), { slack: workerSlack(config, workerSlackDeps(deps)) });
   // Every instance asks; the singleton job lets one sweep run per interval (see sweep-expiries.ts).
   // Without Slack too: the sweep also releases the emails the hourly cap queued.
   const sweeper = startSweepTimer(deps.queue.boss, config.sweepIntervalMs, log);

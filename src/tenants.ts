@@ -1,17 +1,15 @@
-import type { Db } from './db/database.js';
+import type { Db, Executor } from './db/database.js';
 import type { Queue } from './db/queue.js';
 import type { ServiceContext } from './invitations/act.js';
 import type { Clock } from './invitations/invitation.js';
-import type { InviteeService } from './invitations/invitee.js';
 import { createWorkflowRuns, type WorkflowRuns } from './invitations/workflow-runs.js';
 import { NoticeChannel } from './notices/channel.js';
 import { SlackConnection } from './notices/connection.js';
-import { createNewInvitationRequests, type NewInvitationRequests } from './notices/requests.js';
 import { NoticeService } from './notices/service.js';
 
 /**
  * One Marketplace account's account-bound services. A deployment serves one account per Slack
- * installation (docs/decisions/2026-12-03-many-workspaces.md): every request, job and notice finds
+ * installation (docs/decisions/2026-12-08-many-workspaces.md): every request, job and notice finds
  * its account first, then works through this, so nothing of another account is in reach.
  */
 export interface Tenant {
@@ -21,14 +19,20 @@ export interface Tenant {
   channel: NoticeChannel;
   /** Whether Slack still takes this account's bot token. */
   connection: SlackConnection;
-  /** "Ask for a new invitation" from this account's expired invite pages. */
-  requests: NewInvitationRequests;
   workflowRuns: WorkflowRuns;
 }
 
+/** A row a job works on; its account is the job's account (never the job's payload). */
+export type OwnedRow = { invitationId: string } | { postId: string } | { bulkRequestId: string };
+
 export interface Tenants {
-  /** The account's services; throws for an account that does not exist. */
-  of(accountId: string): Promise<Tenant>;
+  /**
+   * The account's services; throws for an account that does not exist. `within`: an open
+   * transaction to look the account up in (PGlite has one connection: a query beside it would wait).
+   */
+  of(accountId: string, within?: Executor): Promise<Tenant>;
+  /** The account that owns a job's row; null when the row is gone. */
+  accountOf(row: OwnedRow, within?: Executor): Promise<string | null>;
   /** Every account, for the sweeps (each account swept in its own transaction). */
   accountIds(): Promise<string[]>;
 }
@@ -41,15 +45,14 @@ export function createTenants(deps: {
   queue: Queue;
   clock: Clock;
   service: ServiceContext;
-  invitee: InviteeService;
   /** NOTICE_CHANNEL and REMINDER_BEFORE: every account's defaults. */
   defaultChannel: string | null;
   reminderBeforeMs: number | null;
 }): Tenants {
   const { db, queue, clock } = deps;
   const built = new Map<string, Promise<Tenant>>();
-  const build = async (accountId: string): Promise<Tenant> => {
-    const row = await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst();
+  const build = async (accountId: string, within: Executor): Promise<Tenant> => {
+    const row = await within.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst();
     if (!row) throw new Error(`no account ${accountId}`);
     const channel = new NoticeChannel({
       db,
@@ -64,20 +67,40 @@ export function createTenants(deps: {
       channel,
       notices: new NoticeService({ db, queue, clock, accountId, channel, reminderBeforeMs: deps.reminderBeforeMs }),
       connection: new SlackConnection({ db, clock, accountId }),
-      requests: createNewInvitationRequests({ db, queue, clock, accountId, channel, invitee: deps.invitee }),
       workflowRuns: createWorkflowRuns({ db, clock, accountId }),
     };
   };
   return {
-    of: (accountId) => {
+    of: (accountId, within = db) => {
       const known = built.get(accountId);
       if (known) return known;
-      const tenant = build(accountId);
+      const tenant = build(accountId, within);
       built.set(accountId, tenant);
       // A failed build (no such account, database down) is not remembered.
       tenant.catch(() => built.delete(accountId));
       if (built.size > KEPT) built.delete(built.keys().next().value as string);
       return tenant;
+    },
+    accountOf: async (row, within = db) => {
+      const found =
+        'invitationId' in row
+          ? await within
+              .selectFrom('invitations')
+              .select('account_id')
+              .where('id', '=', row.invitationId)
+              .executeTakeFirst()
+          : 'postId' in row
+            ? await within
+                .selectFrom('notice_posts')
+                .select('account_id')
+                .where('id', '=', row.postId)
+                .executeTakeFirst()
+            : await within
+                .selectFrom('bulk_invites')
+                .select('account_id')
+                .where('id', '=', row.bulkRequestId)
+                .executeTakeFirst();
+      return found?.account_id ?? null;
     },
     accountIds: async () => (await db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id),
   };

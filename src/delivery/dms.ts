@@ -7,6 +7,8 @@ import type { Links } from '../invitations/links.js';
 /** One invitation DM to send or to bring up to date. The link is recomputed, never stored. */
 export interface InviteDm {
   invitationId: string;
+  /** The invitation's account: its workspace's bot sends the DM, and the DM names it. */
+  accountId: string;
   email: string;
   accountName: string;
   inviter: Person | null;
@@ -42,7 +44,7 @@ export const DM_MAX_ATTEMPTS = 5;
  * pacing belong to the DM worker (src/jobs/invite-dms.ts).
  */
 export class DmService {
-  constructor(private readonly deps: { db: Db; accountName: string; links: Links; clock: () => Date }) {}
+  constructor(private readonly deps: { db: Db; links: Links; clock: () => Date }) {}
 
   private query() {
     return (
@@ -52,7 +54,10 @@ export class DmService {
         .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
         // A new invitation (Send new invitation) is the one an older invitation was superseded by.
         .leftJoin('invitations as prev', 'prev.superseded_by', 'i.id')
+        .innerJoin('accounts as a', 'a.id', 'i.account_id')
         .select([
+          'i.account_id',
+          'a.name as account_name',
           'prev.id as replaced',
           'i.id',
           'i.public_id',
@@ -74,8 +79,9 @@ export class DmService {
     if (!r.email || !r.public_id) return null;
     return {
       invitationId: r.id,
+      accountId: r.account_id,
       email: r.email,
-      accountName: this.deps.accountName,
+      accountName: r.account_name,
       inviter: r.inviter_email ? { email: r.inviter_email, name: r.inviter_name } : null,
       expiresAt: r.expires_at,
       url: this.deps.links.url(r.public_id),
@@ -88,8 +94,11 @@ export class DmService {
     };
   }
 
-  /** Pending DMs whose time has come, oldest invitation first. Closed invitations are dropped, never sent. */
-  async due(limit: number): Promise<InviteDm[]> {
+  /**
+   * Pending DMs whose time has come, oldest invitation first. Closed invitations are dropped, never
+   * sent. `skip`: accounts left out for now (waiting on their pace, or without Slack); theirs stay pending.
+   */
+  async due(limit: number, skip: readonly string[] = []): Promise<InviteDm[]> {
     const now = this.deps.clock();
     await this.deps.db
       .updateTable('invitations')
@@ -101,6 +110,7 @@ export class DmService {
     const rows = await this.query()
       .where('i.dm_state', '=', 'pending')
       .where((eb) => eb.or([eb('i.dm_due_at', 'is', null), eb('i.dm_due_at', '<=', now)]))
+      .$if(skip.length > 0, (q) => q.where('i.account_id', 'not in', skip))
       .orderBy('i.sent_at')
       .orderBy('i.id')
       .limit(limit)
@@ -109,9 +119,10 @@ export class DmService {
   }
 
   /** Posted DMs that still show the invitation open while it was replaced, answered or cancelled. */
-  async lagging(limit: number): Promise<InviteDm[]> {
+  async lagging(limit: number, skip: readonly string[] = []): Promise<InviteDm[]> {
     const rows = await this.query()
       .where('i.dm_shown', 'in', ['open', 'resent'])
+      .$if(skip.length > 0, (q) => q.where('i.account_id', 'not in', skip))
       .where('i.state', '!=', 'pending')
       .where('i.dm_ts', 'is not', null)
       .orderBy('i.id')
@@ -120,12 +131,13 @@ export class DmService {
     return rows.flatMap((r) => this.toDm(r) ?? []);
   }
 
-  /** When the next deferred DM is due (null: none waiting). */
-  async nextDue(): Promise<Date | null> {
+  /** When the next deferred DM is due (null: none waiting), `skip`'s accounts left out. */
+  async nextDue(skip: readonly string[] = []): Promise<Date | null> {
     const row = await this.deps.db
       .selectFrom('invitations')
       .select(sql<Date | null>`min(coalesce(dm_due_at, ${this.deps.clock()}))`.as('at'))
       .where('dm_state', '=', 'pending')
+      .$if(skip.length > 0, (q) => q.where('account_id', 'not in', skip))
       .executeTakeFirst();
     return row?.at ? new Date(row.at) : null;
   }

@@ -4,26 +4,31 @@ import type { DeliveryState, EmailEventsTable } from '../db/schema.js';
 
 export async function openInvitationsWithPeople(db: Executor, ids: readonly string[]) {
   if (!ids.length) return [];
-  return db
-    .selectFrom('invitations as i')
-    .innerJoin('users as u', 'u.id', 'i.user_id')
-    .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
-    .where('i.id', 'in', ids)
-    .where('i.state', '=', 'pending')
-    .select([
-      'i.id',
-      'i.public_id',
-      'i.expires_at',
-      'u.email',
-      'u.name',
-      'inv.email as inviter_email',
-      'inv.name as inviter_name',
-      'i.send_attempt',
-      // Aged on the database's clock: the attempt was stamped with it, as pg-boss stamps jobs.
-      sql<number | null>`extract(epoch from now() - i.send_attempt_at)::float8`.as('attempt_age_s'),
-      'i.emailed_at',
-    ])
-    .execute();
+  return (
+    db
+      .selectFrom('invitations as i')
+      .innerJoin('users as u', 'u.id', 'i.user_id')
+      .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
+      // The email names the invitation's own account (one deployment serves many).
+      .innerJoin('accounts as a', 'a.id', 'i.account_id')
+      .where('i.id', 'in', ids)
+      .where('i.state', '=', 'pending')
+      .select([
+        'i.id',
+        'a.name as account_name',
+        'i.public_id',
+        'i.expires_at',
+        'u.email',
+        'u.name',
+        'inv.email as inviter_email',
+        'inv.name as inviter_name',
+        'i.send_attempt',
+        // Aged on the database's clock: the attempt was stamped with it, as pg-boss stamps jobs.
+        sql<number | null>`extract(epoch from now() - i.send_attempt_at)::float8`.as('attempt_age_s'),
+        'i.emailed_at',
+      ])
+      .execute()
+  );
 }
 
 export interface DeliveryStateRow {

@@ -60,8 +60,11 @@ const BOUNCE_WORDS: Record<string, string> = {
  */
 export class DeliveryService {
   constructor(
-    private readonly deps: { db: Db; accountName: string; links: Links; clock: () => Date },
-    /** Called in the transaction that marks an invitation bounced (the channel notice); none without Slack. */
+    private readonly deps: { db: Db; links: Links; clock: () => Date },
+    /**
+     * Called in the transaction that marks an invitation bounced (the channel notice of the
+     * invitation's own account); none without Slack.
+     */
     private readonly onBounced: ((trx: Executor, invitationId: string) => Promise<unknown>) | null = null,
   ) {}
 
@@ -74,7 +77,7 @@ export class DeliveryService {
       if (!r.email || !r.public_id) continue;
       contexts.set(r.id, {
         invitationId: r.id,
-        accountName: this.deps.accountName,
+        accountName: r.account_name,
         invitee: { email: r.email, name: r.name },
         inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
         link: this.deps.links.url(r.public_id),

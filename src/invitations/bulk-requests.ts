@@ -47,7 +47,8 @@ export interface BulkReporter {
 }
 
 export interface RunOptions {
-  reporter: BulkReporter | null;
+  /** The request's account's reporter (its own Slack), or null when it has none. */
+  reporter: (accountId: string) => Promise<BulkReporter | null>;
   /** True once the process is shutting down: the run stops between chunks and resumes after the restart. */
   stopping: () => boolean;
 }
@@ -182,7 +183,7 @@ export function createBulkRequests(ctx: ServiceContext) {
         .where('request_id', '=', id)
         .orderBy('start')
         .execute();
-      await o.reporter?.report({
+      await (await o.reporter(row.account_id))?.report({
         outcomes: chunks.flatMap((c) => parseOutcomes(c.outcomes)),
         rejected: JSON.parse(row.rejected) as RejectedInput[],
         responseUrl: row.response_url,

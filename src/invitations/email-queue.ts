@@ -9,18 +9,22 @@ const RELEASE_CHUNK = 500;
 
 /**
  * Hands the worker every queued email whose slot under the hourly cap has come, oldest slot first
- * (then oldest invitation). Run by each sweep, so emails leave within one EXPIRY_SWEEP_INTERVAL of
+ * (then oldest invitation). Fair across accounts: each email's job priority is minus its rank among
+ * its account's emails of this pass, so the worker takes every account's first, then every account's
+ * second…; an invitation sent on its own (priority 0) never waits behind another account's bulk
+ * invite (docs/decisions/2026-12-08-fair-email-across-accounts.md). Run by each sweep, so emails leave within one EXPIRY_SWEEP_INTERVAL of
  * their slot. The queue is the invitations' `email_due_at`, so a restart loses nothing; SKIP LOCKED
  * lets instances share the work, and each email is handed over once (its due time is cleared in the
  * same transaction that enqueues it). An invitation closed meanwhile is dropped, never mailed.
  */
 export async function releaseQueuedEmails(ctx: Pick<ServiceContext, 'db' | 'queue' | 'clock'>): Promise<number> {
   let released = 0;
+  const ranks = new Map<string, number>();
   for (;;) {
     const n = await ctx.db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom('invitations as i')
-        .select(['i.id', 'i.state'])
+        .select(['i.id', 'i.state', 'i.account_id'])
         .select(sql<boolean>`exists (select 1 from invitations o where o.superseded_by = i.id)`.as('replaces'))
         .where('i.email_due_at', '<=', ctx.clock())
         .orderBy('i.email_due_at')
@@ -41,7 +45,14 @@ export async function releaseQueuedEmails(ctx: Pick<ServiceContext, 'db' | 'queu
         .execute();
       const open = due.filter((d) => d.state === 'pending');
       for (const d of open) {
-        await ctx.queue.enqueue(trx, 'email.send', { invitationId: d.id, kind: emailKind(d.replaces) });
+        const rank = ranks.get(d.account_id) ?? 0;
+        ranks.set(d.account_id, rank + 1);
+        await ctx.queue.enqueue(
+          trx,
+          'email.send',
+          { invitationId: d.id, kind: emailKind(d.replaces) },
+          { priority: -rank },
+        );
       }
       released += open.length;
       return due.length;

@@ -1,13 +1,13 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
 import type { Logger } from '../log.js';
-import type { NoticeService } from '../notices/service.js';
+import type { Tenants } from '../tenants.js';
 
 export const ANSWERED_QUEUE = 'invitation.answered';
 
 export interface AnsweredDeps {
   boss: PgBoss;
-  notices: NoticeService;
+  tenants: Pick<Tenants, 'of' | 'accountOf'>;
   log: Logger;
   slackEnabled: boolean;
   pollingIntervalSeconds?: number;
@@ -31,7 +31,11 @@ export async function startAnsweredWorker(deps: AnsweredDeps): Promise<void> {
         return;
       }
       for (const job of jobs) {
-        const posts = await deps.notices.recordAnswer(job.data.invitationId, job.data.answer);
+        // Recorded in the invitation's own account (its channel, its inviter).
+        const accountId = await deps.tenants.accountOf({ invitationId: job.data.invitationId });
+        if (!accountId) continue;
+        const { notices } = await deps.tenants.of(accountId);
+        const posts = await notices.recordAnswer(job.data.invitationId, job.data.answer);
         if (posts.length)
           deps.log.info(
             {

@@ -1,15 +1,19 @@
 import type PgBoss from 'pg-boss';
 import type { JobData } from '../db/queue.js';
-import type { BulkReporter, BulkRequests } from '../invitations/bulk-requests.js';
+import type { BulkRequests } from '../invitations/bulk-requests.js';
 import type { Logger } from '../log.js';
+import type { WorkerSlack } from './account-slack.js';
 
 export const BULK_QUEUE = 'invites.bulk';
 
 export interface BulkJobDeps {
   boss: PgBoss;
   bulk: BulkRequests;
-  /** null when Slack is not configured: the invitations are still made, the summary goes nowhere. */
-  reporter: BulkReporter | null;
+  /**
+   * null when Slack is not configured: the invitations are still made, the summary goes nowhere (as
+   * for an account without a live installation). Otherwise the request's account reports with its bot.
+   */
+  slack: WorkerSlack | null;
   /** True once the queue is stopping: a run stops between chunks instead of holding the shutdown. */
   stopping: () => boolean;
   log: Logger;
@@ -29,7 +33,8 @@ export async function startBulkWorker(deps: BulkJobDeps): Promise<void> {
     async ([job]) => {
       if (!job) return;
       const started = Date.now();
-      await deps.bulk.run(job.data.requestId, { reporter: deps.reporter, stopping: deps.stopping });
+      const reporter = async (accountId: string) => (await deps.slack?.of(accountId))?.bulkReporter ?? null;
+      await deps.bulk.run(job.data.requestId, { reporter, stopping: deps.stopping });
       deps.log.info({ requestId: job.data.requestId, ms: Date.now() - started }, 'bulk invite finished');
     },
   );

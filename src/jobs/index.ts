@@ -1,15 +1,12 @@
 import type PgBoss from 'pg-boss';
-import type { DmSender } from '../delivery/dm-sender.js';
 import type { DmService } from '../delivery/dms.js';
 import type { DeliveryService } from '../delivery/service.js';
 import type { Mailer } from '../email/index.js';
-import type { BulkReporter, BulkRequests } from '../invitations/bulk-requests.js';
+import type { BulkRequests } from '../invitations/bulk-requests.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
-import type { NoticeChannel } from '../notices/channel.js';
-import type { SlackConnection } from '../notices/connection.js';
-import type { NoticePoster } from '../notices/poster.js';
-import type { NoticeService } from '../notices/service.js';
+import type { Tenants } from '../tenants.js';
+import type { WorkerSlack } from './account-slack.js';
 import { ANSWERED_QUEUE, startAnsweredWorker } from './answered-news.js';
 import { BULK_QUEUE, startBulkWorker } from './bulk-invites.js';
 import { EMAIL_QUEUE, startEmailWorker } from './deliver-email.js';
@@ -19,12 +16,13 @@ import { startRedrawWorker, UPDATE_QUEUE } from './redraw-notices.js';
 import { SWEEP_QUEUE, startSweepWorker } from './sweep-expiries.js';
 
 export interface WorkerOptions {
-  /** Posts channel notices and DMs (Slack); null when Slack is not configured. */
-  poster?: NoticePoster | null;
-  /** Sends invitation DMs (Slack); null when Slack is not configured. */
-  dmSender?: DmSender | null;
-  /** Tells the admin how a bulk invite went (Slack); null when Slack is not configured. */
-  bulkReporter?: BulkReporter | null;
+  /**
+   * Each account's Slack (notices, invitation DMs, bulk summaries); null when Slack is not
+   * configured. See src/slack/worker-client.ts.
+   */
+  slack?: WorkerSlack | null;
+  /** Send invitation DMs through it (default: whenever `slack` is given). */
+  dms?: boolean;
   /** Seconds between polls when a queue is empty (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
   emailBatchSize?: number;
@@ -40,12 +38,13 @@ export interface WorkerDeps {
   /** INVITE_BY_DM. */
   inviteByDm: boolean;
   mailer: Mailer;
-  notices: NoticeService;
-  channel: NoticeChannel;
-  connection: SlackConnection;
+  /** Every account's services: each job works in the account of the row it works on. */
+  tenants: Tenants;
+  /** The deployment's own account (ACCOUNT_NAME). */
+  accountId: string;
   log: Logger;
   clock: Clock;
-  /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
+  /** The deployment account's admins, told about a broken notice channel nobody chose from Slack (NOTICE_CHANNEL). */
   adminEmails: readonly string[];
   releaseEmails: () => Promise<number>;
   bulk: BulkRequests;
@@ -74,12 +73,12 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
       write();
     }
   };
-  const poster = options.poster ?? null;
+  const slack = options.slack ?? null;
   const common = {
     boss: deps.boss,
-    notices: deps.notices,
+    tenants: deps.tenants,
     log: deps.log,
-    slackEnabled: poster !== null,
+    slackEnabled: slack !== null,
     releaseEmails: deps.releaseEmails,
     once,
     ...polling,
@@ -88,19 +87,17 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
   await startAnsweredWorker(common);
   await startPostWorker({
     ...common,
-    poster,
-    channel: deps.channel,
-    connection: deps.connection,
+    slack,
     clock: deps.clock,
-    adminEmails: deps.adminEmails,
+    home: { accountId: deps.accountId, adminEmails: deps.adminEmails },
   });
-  await startRedrawWorker({ ...common, poster, connection: deps.connection, clock: deps.clock });
-  const drainer = options.dmSender ? await startDms(deps, options.dmSender, polling) : null;
+  await startRedrawWorker({ ...common, slack, clock: deps.clock });
+  const drainer = slack && (options.dms ?? true) ? await startDms(deps, slack, polling) : null;
   // Last: it resumes unfinished bulk invites at once, and every other worker should be polling by then.
   await startBulkWorker({
     boss: deps.boss,
     bulk: deps.bulk,
-    reporter: options.bulkReporter ?? null,
+    slack,
     stopping: deps.stopping,
     log: deps.log,
   });
@@ -108,12 +105,12 @@ export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}
 }
 
 /** Invitation DMs; without Slack (the CLI, a server without a token) they stay pending for a process that has it. */
-async function startDms(deps: WorkerDeps, sender: DmSender, polling: { pollingIntervalSeconds?: number }) {
+async function startDms(deps: WorkerDeps, slack: WorkerSlack, polling: { pollingIntervalSeconds?: number }) {
   const drainer = dmDrainer({
     dms: deps.dms,
-    sender,
+    slack,
     enabled: deps.inviteByDm,
-    connection: deps.connection,
+    tenants: deps.tenants,
     clock: deps.clock,
     log: deps.log,
   });

@@ -3,10 +3,10 @@ import type { JobData } from '../db/queue.js';
 import type { Clock } from '../invitations/invitation.js';
 import type { Logger } from '../log.js';
 import { noticesPosted } from '../metrics.js';
-import type { NoticeChannel } from '../notices/channel.js';
-import type { SlackConnection } from '../notices/connection.js';
 import type { NoticePoster, PostOutcome } from '../notices/poster.js';
-import type { NoticePost, NoticeService } from '../notices/service.js';
+import type { NoticePost } from '../notices/service.js';
+import type { Tenant, Tenants } from '../tenants.js';
+import { NOT_INSTALLED, type WorkerSlack } from './account-slack.js';
 
 type PostJob = PgBoss.JobWithMetadata<JobData['notices.post']>;
 export const POST_QUEUE = 'notices.post';
@@ -15,16 +15,17 @@ export const MAX_ATTEMPTS = 20;
 
 export interface NoticeJobDeps {
   boss: PgBoss;
-  notices: NoticeService;
-  channel: NoticeChannel;
+  /** Each post's account services (notices, channel, connection), found from the post's row. */
+  tenants: Pick<Tenants, 'of' | 'accountOf'>;
   /** null when Slack is not configured: posts are then skipped (said once in the log). */
-  poster: NoticePoster | null;
-  /** Whether Slack still takes the bot token: while not, posts are dropped, not retried. */
-  connection: SlackConnection;
+  slack: WorkerSlack | null;
   log: Logger;
   clock: Clock;
-  /** Told about a broken notice channel when nobody chose it from Slack (NOTICE_CHANNEL). */
-  adminEmails: readonly string[];
+  /**
+   * The deployment's account and ADMIN_EMAILS, told about a broken notice channel when nobody
+   * chose it from Slack (NOTICE_CHANNEL). Other accounts' admins are never ADMIN_EMAILS.
+   */
+  home: { accountId: string; adminEmails: readonly string[] };
   pollingIntervalSeconds?: number;
   /** Logs "Slack not configured" once per process instead of once per job. */
   once?: (key: string, write: () => void) => void;
@@ -54,41 +55,55 @@ export async function postOne(
   job: Pick<PostJob, 'data' | 'retryCount' | 'retryLimit'>,
 ): Promise<'done' | 'retry'> {
   const { postId } = job.data;
-  const post = await deps.notices.post(postId);
+  // The post's own account: its services, its channel, its bot token (never the job's payload).
+  const accountId = await deps.tenants.accountOf({ postId });
+  if (!accountId) return 'done';
+  const tenant = await deps.tenants.of(accountId);
+  const post = await tenant.notices.post(postId);
   if (post?.state !== 'pending') return 'done';
-  if (!deps.poster) {
+  if (!deps.slack) {
     (deps.once ?? ((_k, w) => w()))('no-slack', () =>
       deps.log.info('Slack is not configured: channel notices and DMs are skipped'),
     );
-    await deps.notices.markSkipped(postId, 'Slack is not configured');
+    await tenant.notices.markSkipped(postId, 'Slack is not configured');
     return 'done';
   }
-  const down = await deps.connection.state();
+  const down = await tenant.connection.state();
   if (down) {
-    deps.log.info({ postId, reason: down.reason }, 'Slack is disconnected: notice dropped');
-    await deps.notices.markSkipped(postId, `Slack is disconnected (${down.reason})`);
+    deps.log.info({ postId, accountId, reason: down.reason }, 'Slack is disconnected: notice dropped');
+    await tenant.notices.markSkipped(postId, `Slack is disconnected (${down.reason})`);
     return 'done';
   }
-  const attempts = await deps.notices.countAttempt(postId);
-  const outcome = await deps.poster.post(post, deps.clock());
+  const slack = await deps.slack.of(accountId);
+  if (!slack) {
+    deps.log.info({ postId, accountId }, 'no Slack installation for the account: notice dropped');
+    await tenant.notices.markSkipped(postId, NOT_INSTALLED);
+    return 'done';
+  }
+  const at: At = { ...deps, tenant, poster: slack.poster };
+  const attempts = await tenant.notices.countAttempt(postId);
+  const outcome = await slack.poster.post(post, deps.clock());
   switch (outcome.kind) {
     case 'posted':
-      await deps.notices.markPosted(postId, outcome.channel, outcome.ts);
+      await tenant.notices.markPosted(postId, outcome.channel, outcome.ts);
       noticesPosted.inc({ kind: post.kind });
-      if (post.kind !== 'dm') await deps.channel.clearError(outcome.channel);
-      deps.log.info({ postId, kind: post.kind, lines: post.lines.length }, 'notice posted');
+      if (post.kind !== 'dm') await tenant.channel.clearError(outcome.channel);
+      deps.log.info({ postId, accountId, kind: post.kind, lines: post.lines.length }, 'notice posted');
       return 'done';
     case 'skipped':
       deps.log.info({ postId, reason: outcome.reason }, 'notice skipped');
-      await deps.notices.markSkipped(postId, outcome.reason);
+      await tenant.notices.markSkipped(postId, outcome.reason);
       return 'done';
     default:
-      return settleFailure(deps, post, job, attempts, outcome);
+      return settleFailure(at, post, job, attempts, outcome);
   }
 }
 
+/** A post's job with its account found: the account's services and its Slack. */
+type At = NoticeJobDeps & { tenant: Tenant; poster: NoticePoster };
+
 async function settleFailure(
-  deps: NoticeJobDeps,
+  deps: At,
   post: NoticePost,
   job: Pick<PostJob, 'retryCount' | 'retryLimit'>,
   attempts: number,
@@ -96,16 +111,16 @@ async function settleFailure(
 ): Promise<'done' | 'retry'> {
   if (failure.kind === 'disconnected') {
     // No retry can succeed with a dead token: record it (later posts stop before calling Slack).
-    if (await deps.connection.disconnect(failure.error))
+    if (await deps.tenant.connection.disconnect(failure.error))
       deps.log.warn(
         { error: failure.error },
         'Slack refused the bot token: notices stop until a working token is back',
       );
-    await deps.notices.markSkipped(post.id, `Slack is disconnected (${failure.error})`);
+    await deps.tenant.notices.markSkipped(post.id, `Slack is disconnected (${failure.error})`);
     return 'done';
   }
   if (failure.kind !== 'permanent' && attempts >= MAX_ATTEMPTS) {
-    await deps.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
+    await deps.tenant.notices.markFailed(post.id, `gave up after ${attempts} attempts`);
     deps.log.error({ postId: post.id, attempts }, 'notice not posted: gave up');
     return 'done';
   }
@@ -126,28 +141,32 @@ async function settleFailure(
       );
       return 'retry';
     }
-    await deps.notices.markFailed(post.id, `gave up after ${job.retryCount + 1} attempts: ${failure.reason}`);
+    await deps.tenant.notices.markFailed(post.id, `gave up after ${job.retryCount + 1} attempts: ${failure.reason}`);
     deps.log.error({ postId: post.id, reason: failure.reason }, 'notice not posted: gave up');
     return 'done';
   }
   // Permanent: never retried. Recorded on the post, and a channel problem is told to the admins once.
-  await deps.notices.markFailed(post.id, failure.error);
+  await deps.tenant.notices.markFailed(post.id, failure.error);
   deps.log.warn({ postId: post.id, kind: post.kind, error: failure.error }, 'notice not posted: permanent Slack error');
   if (failure.channelProblem && post.kind !== 'dm' && post.channel) await tellAdmins(deps, post.channel, failure.error);
   return 'done';
 }
 
 /** DMs the admin who chose the channel (or the bootstrap admins for NOTICE_CHANNEL), once per problem. */
-async function tellAdmins(deps: NoticeJobDeps, channel: string, error: string): Promise<void> {
+async function tellAdmins(deps: At, channel: string, error: string): Promise<void> {
   try {
-    if (!(await deps.channel.recordError(channel, error))) return;
-    const setter = await deps.channel.setter();
+    if (!(await deps.tenant.channel.recordError(channel, error))) return;
+    const setter = await deps.tenant.channel.setter();
     const to = setter?.slackUserId
       ? { slackUserIds: [setter.slackUserId], emails: [] }
-      : { slackUserIds: [], emails: setter?.email ? [setter.email] : deps.adminEmails.slice(0, 3) };
-    const told = await (deps.poster as NoticePoster).tellChannelProblem(to, channel, error);
+      : { slackUserIds: [], emails: setter?.email ? [setter.email] : bootstrapAdmins(deps).slice(0, 3) };
+    const told = await deps.poster.tellChannelProblem(to, channel, error);
     if (!told) deps.log.warn({ channel, error }, 'nobody to tell about the notice channel problem');
   } catch (err) {
     deps.log.error({ err }, 'could not record or report a notice channel problem');
   }
 }
+
+/** ADMIN_EMAILS belong to the deployment's account only. */
+const bootstrapAdmins = (deps: At): readonly string[] =>
+  deps.tenant.accountId === deps.home.accountId ? deps.home.adminEmails : [];

@@ -3,7 +3,7 @@ import type { NoticeJobDeps } from './post-notices.js';
 
 export const UPDATE_QUEUE = 'notices.update';
 
-type RedrawDeps = Pick<NoticeJobDeps, 'boss' | 'notices' | 'poster' | 'connection' | 'log' | 'clock'> & {
+type RedrawDeps = Pick<NoticeJobDeps, 'boss' | 'tenants' | 'slack' | 'log' | 'clock'> & {
   pollingIntervalSeconds?: number;
 };
 
@@ -25,14 +25,23 @@ export async function startRedrawWorker(deps: RedrawDeps): Promise<void> {
  * not called at all; only a rate limit or a transient failure is tried again.
  */
 export async function redrawOne(deps: RedrawDeps, postId: string): Promise<'done' | 'retry'> {
-  const post = await deps.notices.post(postId);
-  if (post?.state !== 'posted' || !deps.poster) return 'done';
-  const down = await deps.connection.state();
+  // The post's own account, as for posting (src/jobs/post-notices.ts).
+  const accountId = await deps.tenants.accountOf({ postId });
+  if (!accountId || !deps.slack) return 'done';
+  const { notices, connection } = await deps.tenants.of(accountId);
+  const post = await notices.post(postId);
+  if (post?.state !== 'posted') return 'done';
+  const down = await connection.state();
   if (down) {
     deps.log.info({ postId, reason: down.reason }, 'Slack is disconnected: notice not redrawn');
     return 'done';
   }
-  const outcome = await deps.poster.update(post, deps.clock());
+  const slack = await deps.slack.of(accountId);
+  if (!slack) {
+    deps.log.info({ postId, accountId }, 'no Slack installation for the account: notice not redrawn');
+    return 'done';
+  }
+  const outcome = await slack.poster.update(post, deps.clock());
   switch (outcome.kind) {
     case 'posted':
       deps.log.info({ postId, kind: post.kind }, 'notice redrawn');
@@ -43,7 +52,7 @@ export async function redrawOne(deps: RedrawDeps, postId: string): Promise<'done
     case 'transient':
       return 'retry';
     case 'disconnected':
-      await deps.connection.disconnect(outcome.error);
+      await connection.disconnect(outcome.error);
       deps.log.warn({ postId, error: outcome.error }, 'Slack refused the bot token: notice not redrawn');
       return 'done';
     default:

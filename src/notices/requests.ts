@@ -23,27 +23,29 @@ export interface RequestDeps {
   db: Db;
   queue: { enqueue: Enqueue };
   clock: Clock;
-  accountId: string;
-  channel: NoticeChannel;
+  /** The notice channel of the invitation's account (looked up inside the request's transaction). */
+  channelOf: (accountId: string, trx: Trx) => Promise<NoticeChannel>;
   invitee: InviteeService;
   perHour?: number;
 }
 
 /**
- * "Ask for a new invitation" on the expired page: one notice (kind `asked`) per invitation, posted to
- * the notice channel with a Send new invitation button, or as a DM to the inviting admin when there is
- * no channel. Recorded in the transaction that holds the invitation, with its post job (outbox).
+ * "Ask for a new invitation" on the expired page: one notice (kind `asked`) per invitation, in the
+ * invitation's own account, posted to the notice channel with a Send new invitation button, or as a
+ * DM to the inviting admin when there is no channel. Recorded in the transaction that holds the invitation, with its post job (outbox).
  */
 export function createNewInvitationRequests(deps: RequestDeps) {
   const perHour = deps.perHour ?? REQUESTS_PER_HOUR;
 
   async function record(trx: Trx, inv: ExpiredInvitation): Promise<AskOutcome> {
     const now = deps.clock();
+    // The invitation's own account: one deployment serves many, and the link names only the invitation.
+    const { accountId } = inv;
     // Serializes requests of the account, so two at once cannot both pass the last free slot.
-    await repo.lockAccount(trx, deps.accountId);
+    await repo.lockAccount(trx, accountId);
     const audit = (outcome: string, detail: Record<string, unknown> | null = null) =>
       appendAudit(trx, {
-        account_id: deps.accountId,
+        account_id: accountId,
         at: now,
         actor_kind: 'invitee',
         actor_id: null,
@@ -56,20 +58,20 @@ export function createNewInvitationRequests(deps: RequestDeps) {
         detail,
       });
     if (await repo.notice(trx, inv.id, 'asked')) return 'already';
-    if ((await repo.countAskedSince(trx, deps.accountId, new Date(now.getTime() - HOUR_MS))) >= perHour) {
+    if ((await repo.countAskedSince(trx, accountId, new Date(now.getTime() - HOUR_MS))) >= perHour) {
       await audit('rate_limited');
       return 'limited';
     }
     const noticeId = await repo.claimAnswer(trx, {
-      accountId: deps.accountId,
+      accountId: accountId,
       invitationId: inv.id,
       kind: 'asked',
       now,
     });
     if (!noticeId) return 'already';
-    const channel = await deps.channel.current(trx);
-    const inviter = channel ? null : (await repo.invitationParties(trx, deps.accountId, inv.id))?.inviter_email;
-    const base = { account_id: deps.accountId, created_at: now };
+    const channel = await (await deps.channelOf(accountId, trx)).current(trx);
+    const inviter = channel ? null : (await repo.invitationParties(trx, accountId, inv.id))?.inviter_email;
+    const base = { account_id: accountId, created_at: now };
     const postId = channel
       ? await repo.insertPost(trx, { ...base, kind: 'news', channel, recipient_email: null })
       : inviter

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import { createDeps, type Deps, workerDeps } from '../../src/deps.js';
+import { createDeps, type Deps, workerDeps, workerSlackDeps } from '../../src/deps.js';
 import type { Mailer } from '../../src/email/index.js';
 import { startWorkers, waitForEmails } from '../../src/jobs/index.js';
 import type { DmDrainer } from '../../src/jobs/invite-dms.js';
 import { createLogger, memoryDestination } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { slackBulkReports, slackDms, slackPoster } from '../../src/slack/worker-client.js';
+import { workerSlack } from '../../src/slack/worker-client.js';
 import { type MovableClock, movableClock } from './clock.js';
 import { testDatabase } from './db.js';
 import { POSTMARK_TOKEN, POSTMARK_URL } from './postmark.js';
@@ -90,9 +90,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let drainer: DmDrainer | null = null;
   if (options.workers ?? true) {
     drainer = await startWorkers(workerDeps(deps), {
-      poster: slackPoster(config, deps.log),
-      dmSender: options.dms ? slackDms(config, deps.log) : null,
-      bulkReporter: slackBulkReports(config, deps.log),
+      slack: workerSlack(config, workerSlackDeps(deps)),
+      dms: options.dms === true,
       pollingIntervalSeconds: 0.5,
       emailUnsettledGraceSeconds: 0,
     });

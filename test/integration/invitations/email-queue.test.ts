@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/database.js';
 import { workerDeps } from '../../../src/deps.js';
 import { queuedEmails } from '../../../src/invitations/service.js';
-import { runSweep } from '../../../src/jobs/sweep-expiries.js';
+import { sweepAccounts } from '../../../src/jobs/sweep-expiries.js';
 import { adminActor, rowOf, startTestApp, type TestApp } from '../../support/app.js';
 import { HOUR } from '../../support/clock.js';
 import { testDatabase } from '../../support/db.js';
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** One sweep, as the server's timer runs it: the due queued emails are handed to the worker. */
 async function sweep() {
-  await runSweep({ ...workerDeps(app.deps), slackEnabled: false });
+  await sweepAccounts({ ...workerDeps(app.deps), slackEnabled: false });
   await app.settleEmails(60_000);
 }
 const sentTo = () => new Set(fake.sent.map((m) => m.To));

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { workerDeps } from '../../../src/deps.js';
-import { runSweep } from '../../../src/jobs/sweep-expiries.js';
+import { sweepAccounts } from '../../../src/jobs/sweep-expiries.js';
 import { adminActor, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY, HOUR } from '../../support/clock.js';
 import { postmarkFake } from '../../support/postmark.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function sweep() {
-  await runSweep({ ...workerDeps(app.deps), slackEnabled: false });
+  await sweepAccounts({ ...workerDeps(app.deps), slackEnabled: false });
   await app.settleEmails();
 }
 const to = (email: string, tag: string) => fake.sent.filter((m) => m.To.includes(email) && m.Tag === tag);

@@ -7,6 +7,7 @@ import { blockKitViolations } from '../../support/slack.js';
 
 const dm = (over: Partial<InviteDm> = {}): InviteDm => ({
   invitationId: '0b9f6c1e-1d2a-4c3b-9f1e-123456789abc',
+  accountId: '1',
   email: 'ann@example.com',
   accountName: 'Acme *Market*',
   inviter: { email: 'admin@example.com', name: 'Ada' },
