@@ -31,6 +31,8 @@ export interface Tenants {
   of(accountId: string): Promise<Tenant>;
   /** Every account, for the sweeps (each account swept in its own transaction). */
   accountIds(): Promise<string[]>;
+  /** The account of this exact name (CLI --account), or null. */
+  idOf(name: string): Promise<string | null>;
 }
 
 /** Accounts kept built at once; past it the oldest is dropped (and rebuilt on its next request). */
@@ -42,9 +44,8 @@ export function createTenants(deps: {
   clock: Clock;
   service: ServiceContext;
   invitee: InviteeService;
-  /** NOTICE_CHANNEL and REMINDER_BEFORE: every account's defaults. */
+  /** NOTICE_CHANNEL: every account's default (REMINDER_BEFORE's is in `service`). */
   defaultChannel: string | null;
-  reminderBeforeMs: number | null;
 }): Tenants {
   const { db, queue, clock } = deps;
   const built = new Map<string, Promise<Tenant>>();
@@ -62,7 +63,14 @@ export function createTenants(deps: {
       accountId,
       accountName: row.name,
       channel,
-      notices: new NoticeService({ db, queue, clock, accountId, channel, reminderBeforeMs: deps.reminderBeforeMs }),
+      notices: new NoticeService({
+        db,
+        queue,
+        clock,
+        accountId,
+        channel,
+        reminderBeforeMs: deps.service.reminderBeforeMs,
+      }),
       connection: new SlackConnection({ db, clock, accountId }),
       requests: createNewInvitationRequests({ db, queue, clock, accountId, channel, invitee: deps.invitee }),
       workflowRuns: createWorkflowRuns({ db, clock, accountId }),
@@ -79,6 +87,8 @@ export function createTenants(deps: {
       if (built.size > KEPT) built.delete(built.keys().next().value as string);
       return tenant;
     },
+    idOf: async (name) =>
+      (await db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst())?.id ?? null,
     accountIds: async () => (await db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id),
   };
 }
