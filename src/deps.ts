@@ -144,7 +144,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       service: createInvitationService(context),
       bulk: createBulkRequests(context),
       invitee,
-      delivery: new DeliveryService({ db: database.db, accountName: config.accountName, links, clock }, onBounced),
+      delivery: new DeliveryService({ db: database.db, links, clock }, onBounced),
       dms: new DmService({ db: database.db, accountName: config.accountName, links, clock }),
       notices,
       channel,

@@ -8,10 +8,13 @@ export async function openInvitationsWithPeople(db: Executor, ids: readonly stri
     .selectFrom('invitations as i')
     .innerJoin('users as u', 'u.id', 'i.user_id')
     .leftJoin('users as inv', 'inv.id', 'i.inviter_id')
+    .innerJoin('accounts as a', 'a.id', 'i.account_id')
     .where('i.id', 'in', ids)
     .where('i.state', '=', 'pending')
     .select([
       'i.id',
+      'i.account_id',
+      'a.name as account_name',
       'i.public_id',
       'i.expires_at',
       'u.email',
@@ -66,7 +69,7 @@ export async function setDeliveryStates(db: Executor, rows: readonly DeliverySta
 export async function invitationForEvent(db: Executor, invitationId: string | null, messageId: string) {
   const q = db
     .selectFrom('invitations')
-    .select(['id', 'delivery_state', 'delivery_updated_at', 'message_id'])
+    .select(['id', 'account_id', 'delivery_state', 'delivery_updated_at', 'message_id'])
     .forUpdate();
   const byId = invitationId ? await q.where('id', '=', invitationId).executeTakeFirst() : undefined;
   // Newest first: a message id is unique in practice, but nothing in Postmark promises it.

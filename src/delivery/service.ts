@@ -11,6 +11,8 @@ export { type DeliveryInfo, describeDelivery, relativeTime } from './summary.js'
 
 export interface EmailContext {
   invitationId: string;
+  accountId: string;
+  /** The invitation's own account's name (never the deployment's: an email of account B names B). */
   accountName: string;
   invitee: Person;
   inviter: Person;
@@ -60,7 +62,7 @@ const BOUNCE_WORDS: Record<string, string> = {
  */
 export class DeliveryService {
   constructor(
-    private readonly deps: { db: Db; accountName: string; links: Links; clock: () => Date },
+    private readonly deps: { db: Db; links: Links; clock: () => Date },
     /** Called in the transaction that marks an invitation bounced (the channel notice); none without Slack. */
     private readonly onBounced: ((trx: Executor, invitationId: string) => Promise<unknown>) | null = null,
   ) {}
@@ -74,7 +76,8 @@ export class DeliveryService {
       if (!r.email || !r.public_id) continue;
       contexts.set(r.id, {
         invitationId: r.id,
-        accountName: this.deps.accountName,
+        accountId: r.account_id,
+        accountName: r.account_name,
         invitee: { email: r.email, name: r.name },
         inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
         link: this.deps.links.url(r.public_id),
@@ -139,7 +142,11 @@ export class DeliveryService {
   async applyEvent(event: EmailEvent): Promise<EventResult> {
     return this.deps.db.transaction().execute(async (trx) => {
       // Locked: concurrent events for one invitation are judged one after the other.
-      const invitation = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
+      const found = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
+      // The metadata names the account the email was sent for: news naming another account's
+      // invitation is not about it (older messages carry no account and are matched by id alone).
+      const invitation =
+        found && (event.accountId === null || found.account_id === event.accountId) ? found : undefined;
       const decision = invitation
         ? decideDelivery(
             {
@@ -149,7 +156,10 @@ export class DeliveryService {
             },
             event,
           )
-        : { apply: false as const, reason: 'no invitation matches this message' };
+        : {
+            apply: false as const,
+            reason: found ? "the message names another account's invitation" : 'no invitation matches this message',
+          };
       const stored = await repo.insertEvent(trx, {
         record_type: event.recordType,
         message_id: event.messageId,

@@ -20,7 +20,7 @@ const message = (to: string, overrides: Partial<EmailMessage> = {}): EmailMessag
   html: '<p>Hello</p>',
   text: 'Hello\n\nhttps://invites.example.com/i/abc\n',
   tag: 'invitation',
-  metadata: { invitationId: 'inv_1', sendAttempt: 'attempt_1' },
+  metadata: { invitationId: 'inv_1', accountId: '1', sendAttempt: 'attempt_1' },
   ...overrides,
 });
 
