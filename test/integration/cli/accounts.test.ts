@@ -3,7 +3,8 @@ import { runCli } from '../../../src/cli/run.js';
 import { cliDeps } from '../../../src/deps.js';
 import { accountsOf, addAccount } from '../../support/accounts.js';
 import { ADMIN, outbox, startTestApp, TEST_ACCOUNT_ID, type TestApp } from '../../support/app.js';
-import { acceptLink, LINK, openLink } from '../../support/invitee.js';
+import { DAY } from '../../support/clock.js';
+import { acceptLink, LINK, latestToken, openLink } from '../../support/invitee.js';
 
 // Two accounts in one database: the CLI's --account picks one, and --as must be an admin of THAT one.
 let app: TestApp;
@@ -88,5 +89,15 @@ describe('invite links stay within their account', () => {
     const acmeMail = mails.find((m) => m !== betaMail);
     const acme = LINK.exec(acmeMail?.text ?? '')?.[1] ?? '';
     expect(await (await openLink(app, acme)).text()).toContain('Acme Marketplace');
+  });
+
+  it("an expired link of B says B's own validity and offers to ask B's administrators", async () => {
+    expect(await cli('settings ttl 2d', BETA_ADMIN, 'Beta Ltd')).toMatchObject({ code: 0 });
+    expect(await cli('invite late@example.com', BETA_ADMIN, 'Beta Ltd')).toMatchObject({ code: 0 });
+    const token = await latestToken(app, 'late@example.com');
+    app.clock.advance(3 * DAY);
+    const page = await (await openLink(app, token)).text();
+    expect(page).toContain('Invitations must be accepted within 2 days of being sent.');
+    expect(page).toContain('Ask the administrators of Beta Ltd');
   });
 });
