@@ -14,6 +14,7 @@ import * as newInvitationRequests from './2026-12-07T15-00-00-new-invitation-req
 import * as invitationDms from './2026-12-07T15-30-00-invitation-dms.js';
 import * as workflowRuns from './2026-12-07T15-45-00-workflow-runs.js';
 import * as bulkInvites from './2026-12-07T17-00-00-bulk-invites.js';
+import * as accountSettings from './2026-12-08T11-00-00-account-settings.js';
 
 /**
  * Static list instead of FileMigrationProvider: it works under vitest and tsx alike and the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T15-30-00-invitation-dms': invitationDms,
   '2026-12-07T15-45-00-workflow-runs': workflowRuns,
   '2026-12-07T17-00-00-bulk-invites': bulkInvites,
+  '2026-12-08T11-00-00-account-settings': accountSettings,
 };

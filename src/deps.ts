@@ -107,6 +107,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       invitationTtlMs: config.invitationTtlMs,
       links,
       limits: sendLimits(config),
+      reminderBeforeMs: config.reminderBeforeMs,
     };
     await ensureAdmins({ db: database.db, accountId, clock }, config.adminEmails);
     const mailer =
@@ -121,7 +122,6 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       clock,
       service: context,
       defaultChannel: config.noticeChannel,
-      reminderBeforeMs: config.reminderBeforeMs,
     });
     const { notices, channel, connection } = await tenants.of(accountId);
     // A bounce is announced only when Slack is configured (like other notices), in the notice channel
@@ -229,8 +229,9 @@ export function slackDeps(deps: Deps): SlackAppDeps {
 export function cliDeps(deps: Deps): CliDeps {
   return {
     service: deps.service,
-    channel: deps.channel,
-    accountId: deps.accountId,
-    accountName: deps.config.accountName,
+    account: async (name) => {
+      const id = name === null ? deps.accountId : await deps.tenants.idOf(name);
+      return id === null ? null : deps.tenants.of(id);
+    },
   };
 }

@@ -56,7 +56,6 @@ export async function startServer(deps: Deps, port = deps.config.port): Promise<
     formTokens: deps.formTokens,
     publicBaseUrl: config.publicBaseUrl,
     marketplaceUrl: config.marketplaceUrl,
-    invitationTtlMs: config.invitationTtlMs,
     log,
   });
 

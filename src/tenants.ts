@@ -35,6 +35,8 @@ export interface Tenants {
   accountOf(row: OwnedRow, within?: Executor): Promise<string | null>;
   /** Every account, for the sweeps (each account swept in its own transaction). */
   accountIds(): Promise<string[]>;
+  /** The account of this exact name (CLI --account), or null. */
+  idOf(name: string): Promise<string | null>;
 }
 
 /** Accounts kept built at once; past it the oldest is dropped (and rebuilt on its next request). */
@@ -45,9 +47,8 @@ export function createTenants(deps: {
   queue: Queue;
   clock: Clock;
   service: ServiceContext;
-  /** NOTICE_CHANNEL and REMINDER_BEFORE: every account's defaults. */
+  /** NOTICE_CHANNEL: every account's default (REMINDER_BEFORE's is in `service`). */
   defaultChannel: string | null;
-  reminderBeforeMs: number | null;
 }): Tenants {
   const { db, queue, clock } = deps;
   const built = new Map<string, Promise<Tenant>>();
@@ -65,7 +66,14 @@ export function createTenants(deps: {
       accountId,
       accountName: row.name,
       channel,
-      notices: new NoticeService({ db, queue, clock, accountId, channel, reminderBeforeMs: deps.reminderBeforeMs }),
+      notices: new NoticeService({
+        db,
+        queue,
+        clock,
+        accountId,
+        channel,
+        reminderBeforeMs: deps.service.reminderBeforeMs,
+      }),
       connection: new SlackConnection({ db, clock, accountId }),
       workflowRuns: createWorkflowRuns({ db, clock, accountId }),
     };
@@ -102,6 +110,8 @@ export function createTenants(deps: {
                 .executeTakeFirst();
       return found?.account_id ?? null;
     },
+    idOf: async (name) =>
+      (await db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst())?.id ?? null,
     accountIds: async () => (await db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id),
   };
 }

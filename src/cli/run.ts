@@ -10,6 +10,7 @@ import {
   queuedEmails,
   queuedText,
 } from '../invitations/service.js';
+import { describeSettings } from '../invitations/settings.js';
 import type { NoticeChannel } from '../notices/channel.js';
 import { shortUtc } from '../text/dates.js';
 import { cleanForTerminal as clean, formatHistory, formatList } from './format.js';
@@ -23,32 +24,39 @@ export interface CliResult {
   queuedEmail: boolean;
 }
 
+/** The account a CLI command works on, and its account-bound part. */
+export interface CliAccount {
+  accountId: string;
+  accountName: string;
+  channel: Pick<NoticeChannel, 'choose'>;
+}
+
 /** What the CLI drives: the services, never the database. */
 export interface CliDeps {
   service: InvitationService;
-  channel: Pick<NoticeChannel, 'choose'>;
-  accountId: string;
-  accountName: string;
+  /** null: the deployment's account (ACCOUNT_NAME); a name: that account, or null when there is none. */
+  account(name: string | null): Promise<CliAccount | null>;
 }
 
-export const CLI_USAGE = `Usage: npm run cli -- <subcommand> [--as admin@example.com]
+export const CLI_USAGE = `Usage: npm run cli -- <subcommand> [--as admin@example.com] [--account NAME]
 
 ${USAGE}
 
---as EMAIL   act as this account administrator (default: the first of ADMIN_EMAILS)
+--as EMAIL      act as this account administrator (default: the first of ADMIN_EMAILS)
+--account NAME  work on this account (default: ACCOUNT_NAME); --as must be an admin of it
 In the terminal, notify takes a channel ID (C0123ABCD) or off, and block, remove and erase act at once.`;
 
-/** Splits `--as x` / `--as=x` out of the arguments; the rest is the /users grammar. */
-export function splitArgs(argv: readonly string[]): { as: string | null; text: string } {
+/** Splits `--as x` / `--account x` (or `=x`) out of the arguments; the rest is the /users grammar. */
+export function splitArgs(argv: readonly string[]): { as: string | null; account: string | null; text: string } {
   const rest: string[] = [];
-  let as: string | null = null;
+  const found: { as: string | null; account: string | null } = { as: null, account: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--as') as = argv[++i] ?? '';
-    else if (arg.startsWith('--as=')) as = arg.slice(5);
-    else rest.push(arg);
+    const option = (['as', 'account'] as const).find((o) => arg === `--${o}` || arg.startsWith(`--${o}=`));
+    if (!option) rest.push(arg);
+    else found[option] = arg === `--${option}` ? (argv[++i] ?? '') : arg.slice(option.length + 3);
   }
-  return { as, text: rest.join(' ') };
+  return { ...found, text: rest.join(' ') };
 }
 
 export const usage = (message: string): CliResult => ({
@@ -68,13 +76,18 @@ export const refused = (r: { error: Parameters<typeof describeError>[0] }): CliR
  * the database itself and a server answering a CLI over its local channel.
  */
 export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmin: string | null): Promise<CliResult> {
-  const { as, text } = splitArgs(argv);
+  const { as, account: name, text } = splitArgs(argv);
   const parsed = parseCommand(text);
   if (!parsed.ok) return usage(parsed.error);
   if (parsed.command.kind === 'help') return done(CLI_USAGE);
   const email = as ?? defaultAdmin;
   if (!email) return usage('Say who is acting: --as admin@example.com (an Active admin of the account).');
-  return execute(deps, { accountId: deps.accountId, kind: 'cli', email }, parsed.command);
+  if (name !== null && name.trim() === '') return usage('--account needs the name of an account.');
+  // The admin check of every verb is then against THIS account: an admin of another is refused.
+  const account = await deps.account(name === null ? null : name.trim());
+  if (!account)
+    return { output: `There is no account named ${clean(JSON.stringify(name))}.`, code: 1, queuedEmail: false };
+  return execute(deps, account, { accountId: account.accountId, kind: 'cli', email }, parsed.command);
 }
 
 const PAGE_SIZE = 50;
@@ -91,7 +104,7 @@ function outcome<T>(r: Result<Done<T>>, line: (v: T) => string, queuedEmail = fa
 }
 const someone = (v: Invited | Changed) => clean(v.email);
 
-async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<CliResult> {
+async function execute(deps: CliDeps, account: CliAccount, actor: Actor, command: Command): Promise<CliResult> {
   const { service } = deps;
   const target = 'email' in command ? { email: command.email } : null;
   switch (command.kind) {
@@ -99,11 +112,11 @@ async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<C
     case 'find': {
       const q = command.kind === 'list' ? query(command.filter, command.page) : query(null, command.page, command.text);
       const r = await service.list(actor, q);
-      return r.ok ? done(formatList(r.value, deps.accountName)) : refused(r);
+      return r.ok ? done(formatList(r.value, account.accountName)) : refused(r);
     }
     case 'show': {
       const r = await service.show(actor, command.email, 1);
-      return r.ok ? done(formatList(r.value, deps.accountName)) : refused(r);
+      return r.ok ? done(formatList(r.value, account.accountName)) : refused(r);
     }
     case 'invite':
       return inviteFromCommand(service, actor, command);
@@ -173,9 +186,18 @@ async function execute(deps: CliDeps, actor: Actor, command: Command): Promise<C
     case 'notify': {
       const channel = command.channel === 'off' ? null : 'id' in command.channel ? command.channel.id : undefined;
       if (channel === undefined) return usage('In the terminal, give the channel ID (like C0123ABCD) or off.');
-      const r = await deps.channel.choose(actor, channel);
+      const r = await account.channel.choose(actor, channel);
       return r.ok
         ? done(channel ? `Invitation notices will be posted in ${channel}.` : 'Invitation notices are turned off.')
+        : refused(r);
+    }
+    case 'settings': {
+      const change = command.change;
+      const r = Object.keys(change).length
+        ? await service.changeSettings(actor, change)
+        : await service.settings(actor);
+      return r.ok
+        ? done(clean(describeSettings(account.accountName, r.value.value.stored, r.value.value.inForce)))
         : refused(r);
     }
     case 'help':

@@ -3,6 +3,7 @@ import { fixDashes, isOption, type Token, tokenize } from './args.js';
 import { parseChannel } from './channel.js';
 import { oneEmail, parseEmailCommand, parseInvite, parseRenew, parseRole } from './email-args.js';
 import { fail, ok, quote } from './result.js';
+import { parseSettings } from './settings.js';
 import { markupText, readMarkup, unescapeSlack } from './slack-text.js';
 import { type EmailCommandKind, LIST_FILTERS, type ListFilter, type ParseResult } from './types.js';
 
@@ -101,6 +102,7 @@ export function parseCommand(text: string): ParseResult {
   if (name === 'role') return parseRole(rest);
   if (name === 'export') return parseExport(args);
   if (name === 'notify') return parseNotify(args);
+  if (name === 'settings') return parseSettings(args);
   const emailKind = EMAIL_COMMANDS.get(name);
   if (emailKind !== undefined) return parseEmailCommand(name, emailKind, rest);
   // `/users EMAIL`: an address (or a person mentioned where one was meant) shows that one row.

@@ -5,6 +5,7 @@ export type { Role } from '../invitations/invitation.js';
 export { LIST_FILTERS, type ListFilter, ROLES } from '../invitations/invitation.js';
 
 import type { ListFilter, Role } from '../invitations/invitation.js';
+import type { SettingsChange } from '../invitations/settings.js';
 
 export interface Invitee {
   /** Canonical: lowercased, domain in punycode ASCII. */
@@ -48,6 +49,8 @@ export type Command =
   | { kind: 'role'; email: string; role: Role }
   | { kind: 'export'; filter: ListFilter | null }
   | { kind: 'notify'; channel: NotifyTarget }
+  /** No change: show the account's settings. */
+  | { kind: 'settings'; change: SettingsChange }
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };

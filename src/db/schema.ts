@@ -27,6 +27,11 @@ export interface AccountsTable {
   /** Slack refused the bot token (uninstalled, revoked): when, and Slack's word (see src/notices/connection.ts). */
   slack_disconnected_at: Generated<Date | null>;
   slack_disconnected_reason: Generated<string | null>;
+  /** Per-account settings (src/invitations/settings.ts): null = the environment's default, 0 = off. */
+  invitation_ttl_s: Generated<number | null>;
+  hourly_email_cap: Generated<number | null>;
+  resend_cooldown_s: Generated<number | null>;
+  reminder_before_s: Generated<number | null>;
 }
 
 export interface UsersTable {

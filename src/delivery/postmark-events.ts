@@ -63,7 +63,9 @@ export function parsePostmarkWebhook(body: unknown, receivedAt: Date): ParsedWeb
   const { RecordType: recordType, MessageID: messageId, Metadata: metadata } = head.data;
   const rawId = metadata?.invitationId;
   const invitationId = typeof rawId === 'string' && UUID.test(rawId) ? rawId.toLowerCase() : null;
-  const common = { recordType, messageId, invitationId };
+  const rawAccount = metadata?.accountId;
+  const accountId = typeof rawAccount === 'string' && /^\d{1,19}$/.test(rawAccount) ? rawAccount : null;
+  const common = { recordType, messageId, invitationId, accountId };
 
   if (recordType === 'Delivery') {
     const d = delivery.safeParse(body);

@@ -15,6 +15,7 @@ export async function openInvitationsWithPeople(db: Executor, ids: readonly stri
       .where('i.state', '=', 'pending')
       .select([
         'i.id',
+        'i.account_id',
         'a.name as account_name',
         'i.public_id',
         'i.expires_at',
@@ -71,7 +72,7 @@ export async function setDeliveryStates(db: Executor, rows: readonly DeliverySta
 export async function invitationForEvent(db: Executor, invitationId: string | null, messageId: string) {
   const q = db
     .selectFrom('invitations')
-    .select(['id', 'delivery_state', 'delivery_updated_at', 'message_id'])
+    .select(['id', 'account_id', 'delivery_state', 'delivery_updated_at', 'message_id'])
     .forUpdate();
   const byId = invitationId ? await q.where('id', '=', invitationId).executeTakeFirst() : undefined;
   // Newest first: a message id is unique in practice, but nothing in Postmark promises it.

@@ -11,6 +11,8 @@ export { type DeliveryInfo, describeDelivery, relativeTime } from './summary.js'
 
 export interface EmailContext {
   invitationId: string;
+  accountId: string;
+  /** The invitation's own account's name (never the deployment's: an email of account B names B). */
   accountName: string;
   invitee: Person;
   inviter: Person;
@@ -77,6 +79,7 @@ export class DeliveryService {
       if (!r.email || !r.public_id) continue;
       contexts.set(r.id, {
         invitationId: r.id,
+        accountId: r.account_id,
         accountName: r.account_name,
         invitee: { email: r.email, name: r.name },
         inviter: { email: r.inviter_email ?? 'an account administrator', name: r.inviter_name },
@@ -142,7 +145,11 @@ export class DeliveryService {
   async applyEvent(event: EmailEvent): Promise<EventResult> {
     return this.deps.db.transaction().execute(async (trx) => {
       // Locked: concurrent events for one invitation are judged one after the other.
-      const invitation = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
+      const found = await repo.invitationForEvent(trx, event.invitationId, event.messageId);
+      // The metadata names the account the email was sent for: news naming another account's
+      // invitation is not about it (older messages carry no account and are matched by id alone).
+      const invitation =
+        found && (event.accountId === null || found.account_id === event.accountId) ? found : undefined;
       const decision = invitation
         ? decideDelivery(
             {
@@ -152,7 +159,10 @@ export class DeliveryService {
             },
             event,
           )
-        : { apply: false as const, reason: 'no invitation matches this message' };
+        : {
+            apply: false as const,
+            reason: found ? "the message names another account's invitation" : 'no invitation matches this message',
+          };
       const stored = await repo.insertEvent(trx, {
         record_type: event.recordType,
         message_id: event.messageId,

@@ -19,6 +19,8 @@ export interface EmailEvent {
   eventKey: string;
   /** From the message's metadata, when it carried one; else the invitation is found by messageId. */
   invitationId: string | null;
+  /** The invitation's account, from the metadata too; null for messages sent before it was added. */
+  accountId: string | null;
   kind: EmailEventKind;
   /** When it happened, by the provider's clock. */
   occurredAt: Date;

@@ -9,10 +9,11 @@ export interface EmailMessage {
   text: string;
   tag: EmailTag;
   /**
-   * Travels with the message (Postmark Metadata): webhooks find the invitation again by its id, and
-   * a worker restarted after a crash asks the provider whether `sendAttempt` was accepted.
+   * Travels with the message (Postmark Metadata): webhooks find the invitation again by its id (and
+   * check it is of `accountId`), and a worker restarted after a crash asks the provider whether
+   * `sendAttempt` was accepted.
    */
-  metadata: { invitationId: string; sendAttempt: string };
+  metadata: { invitationId: string; accountId: string; sendAttempt: string };
 }
 
 /**

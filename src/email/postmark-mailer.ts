@@ -101,7 +101,11 @@ async function sendChunk(
         TextBody: m.text,
         MessageStream: opts.messageStream,
         Tag: m.tag,
-        Metadata: { invitationId: m.metadata.invitationId, [ATTEMPT_KEY]: m.metadata.sendAttempt },
+        Metadata: {
+          invitationId: m.metadata.invitationId,
+          accountId: m.metadata.accountId,
+          [ATTEMPT_KEY]: m.metadata.sendAttempt,
+        },
         TrackOpens: false,
         // Invite links carry a secret token: keep them out of Postmark's click-tracking redirects.
         TrackLinks: Models.LinkTrackingOptions.None,

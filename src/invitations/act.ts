@@ -19,13 +19,16 @@ import type { CapReading, SendLimits } from './limits.js';
 import type { Links } from './links.js';
 import { listUsers } from './listing.js';
 import { appendAudit, lockParties, openInvitation, type UserKey } from './repository.js';
+import { type AccountSettings, type StoredSettings, withSettings } from './settings.js';
 
-/** What every service function is given: the database, the outbox, the clock and the settings. */
-export interface ServiceContext {
+/**
+ * What every service function is given: the database, the outbox, the clock and the settings. The
+ * settings here are the deployment's defaults; an action works with its account's (`Parties.ctx`).
+ */
+export interface ServiceContext extends AccountSettings {
   db: Db;
   queue: { enqueue: Enqueue; enqueueAll: EnqueueAll };
   clock: Clock;
-  invitationTtlMs: number;
   links: Links;
   limits: SendLimits;
 }
@@ -46,6 +49,10 @@ export interface Done<T> {
 export interface Parties {
   admin: UserRow;
   target: UserRow | undefined;
+  /** The context with the actor's account's settings in force (read with the locks). */
+  ctx: ServiceContext;
+  /** Those settings as stored (null = the default). */
+  stored: StoredSettings;
 }
 
 const CONSTRAINT_ERRORS: Record<string, DomainError['code']> = {
@@ -88,7 +95,12 @@ export async function act<T>(
       });
       const admin = locked.actor;
       if (admin?.state !== 'active' || admin.role !== 'admin') fail('not_admin');
-      const value = await work(trx, { admin, target: locked.target });
+      const value = await work(trx, {
+        admin,
+        target: locked.target,
+        ctx: withSettings(ctx, locked.settings),
+        stored: locked.settings,
+      });
       await options.within?.(trx);
       const page = options.redraw ? await listUsers(trx, actor.accountId, options.redraw, ctx.clock()) : null;
       return { value, page };
@@ -123,12 +135,14 @@ export async function checkTarget(
   trx: Trx,
   p: { parties: Parties; action: Action; target: Target; withInvitation: boolean; cap?: boolean },
 ): Promise<Checked> {
-  const { admin, target: user } = p.parties;
+  const { admin, target: user, ctx: account } = p.parties;
   const named = 'email' in p.target ? { email: p.target.email } : {};
   if (!user || user.email === null) fail('user_not_found', named);
   const now = ctx.clock();
   const cap =
-    p.cap && ctx.limits.hourlyEmailCap !== null ? { since: hourBefore(now), n: ctx.limits.hourlyEmailCap } : null;
+    p.cap && account.limits.hourlyEmailCap !== null
+      ? { since: hourBefore(now), n: account.limits.hourlyEmailCap }
+      : null;
   const read =
     (p.withInvitation && user.state === 'invited') || cap
       ? await openInvitation(trx, {

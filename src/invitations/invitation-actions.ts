@@ -56,13 +56,14 @@ export function invitationActions(ctx: ServiceContext) {
       return act(
         ctx,
         actor,
-        { action: 'resend', target: targetKey(target), account: ctx.limits.hourlyEmailCap !== null },
+        // The account row is locked for its hourly cap (whether it has one is read under that lock).
+        { action: 'resend', target: targetKey(target), account: true },
         async (trx, parties) => {
           const now = ctx.clock();
           const c = await checkTarget(ctx, trx, { parties, action: 'resend', target, withInvitation: true, cap: true });
           const open = mustBeOpen(c.open, c.user.email);
-          checkResendCooldown(ctx.limits, open, c.user.email, now);
-          checkHourlyCap(ctx.limits, c.cap, now);
+          checkResendCooldown(parties.ctx.limits, open, c.user.email, now);
+          checkHourlyCap(parties.ctx.limits, c.cap, now);
           const count = open.resend_count + 1;
           await updateInvitationAudited(
             trx,
@@ -95,7 +96,8 @@ export function invitationActions(ctx: ServiceContext) {
       return act(
         ctx,
         actor,
-        { action: 'send_new', target: targetKey(target), account: ctx.limits.hourlyEmailCap !== null },
+        // The account row is locked for its hourly cap (whether it has one is read under that lock).
+        { action: 'send_new', target: targetKey(target), account: true },
         async (trx, parties) => {
           const c = await checkTarget(ctx, trx, {
             parties,
@@ -105,8 +107,8 @@ export function invitationActions(ctx: ServiceContext) {
             cap: true,
           });
           const open = mustBeOpen(c.open, c.user.email);
-          const next = await issueInvitation(ctx, trx, {
-            emailAt: nextEmailSlot(ctx.limits, c.cap, ctx.clock()),
+          const next = await issueInvitation(parties.ctx, trx, {
+            emailAt: nextEmailSlot(parties.ctx.limits, c.cap, ctx.clock()),
             actor,
             action: 'send_new',
             userId: c.user.id,

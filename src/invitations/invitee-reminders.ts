@@ -4,6 +4,7 @@ import { hourBefore } from './act.js';
 import { auditOf } from './audit.js';
 import { nextEmailSlot } from './limits.js';
 import { appendAudit, openInvitation } from './repository.js';
+import { limitsOf, SETTINGS_COLUMNS } from './settings.js';
 
 /** Candidates read per sweep; the rest wait for the next one (reminders are hours ahead of expiry). */
 const PER_SWEEP = 500;
@@ -37,6 +38,7 @@ export async function remindInvitees(
     .limit(PER_SWEEP)
     .execute();
   let sent = 0;
+  const capped = new Set<string>();
   for (const { id } of due) {
     const r = await ctx.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -49,14 +51,25 @@ export async function remindInvitees(
         .forUpdate('i')
         .executeTakeFirst();
       if (!row) return 'gone';
-      await trx.selectFrom('accounts').select('id').where('id', '=', row.account_id).forNoKeyUpdate().execute();
-      const cap = ctx.limits.hourlyEmailCap;
+      if (capped.has(row.account_id)) return 'capped';
+      // The account lock, and its own cap (null = the default) read with it.
+      const account = await trx
+        .selectFrom('accounts')
+        .select(SETTINGS_COLUMNS)
+        .where('id', '=', row.account_id)
+        .forNoKeyUpdate()
+        .executeTakeFirstOrThrow();
+      const limits = limitsOf(ctx.limits, account);
+      const cap = limits.hourlyEmailCap;
       const read = await openInvitation(trx, {
         userId: null,
         accountId: row.account_id,
         cap: cap === null ? null : { since: hourBefore(now), n: cap },
       });
-      if (nextEmailSlot(ctx.limits, read, now).getTime() > now.getTime()) return 'capped';
+      if (nextEmailSlot(limits, read, now).getTime() > now.getTime()) {
+        capped.add(row.account_id);
+        return 'capped';
+      }
       await trx.updateTable('invitations').set({ invitee_reminded_at: now }).where('id', '=', row.id).execute();
       await appendAudit(trx, {
         ...auditOf({ ...SYSTEM, accountId: row.account_id }, 'remind_invitee', now, 'ok', { subject_email: row.email }),
@@ -68,7 +81,8 @@ export async function remindInvitees(
       await ctx.queue.enqueue(trx, 'email.send', { invitationId: row.id, kind: 'reminder' });
       return 'sent';
     });
-    if (r === 'capped') break;
+    // A full account waits for a later sweep; the other accounts' reminders go on.
+    if (r === 'capped') continue;
     if (r === 'sent') sent++;
   }
   return sent;

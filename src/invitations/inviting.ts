@@ -21,6 +21,7 @@ import type { Invited } from './invitation-actions.js';
 import { issueInvitation } from './issue.js';
 import { nextEmailSlot } from './limits.js';
 import { insertUser, lockParties, openInvitation } from './repository.js';
+import { withSettings } from './settings.js';
 
 export interface InviteRequest {
   email: string;
@@ -60,7 +61,8 @@ export const invalidEmail = (raw: string): DomainError => ({ code: 'invalid_emai
 
 /**
  * Invites one address in the caller's transaction: a new person, or "Invite again" for someone
- * Disabled, Declined or Cancelled. `user` is their row, already locked by the caller.
+ * Disabled, Declined or Cancelled. `user` is their row, already locked by the caller; `ctx` has the
+ * account's settings in force.
  */
 async function inviteAddress(
   ctx: ServiceContext,
@@ -149,7 +151,7 @@ export async function inviteChunk(
       await trx.rollback().execute();
       return null;
     }
-    const { actor: admin } = await lockParties(trx, {
+    const { actor: admin, settings } = await lockParties(trx, {
       accountId: actor.accountId,
       actorEmail: actor.email,
       target: null,
@@ -161,7 +163,8 @@ export async function inviteChunk(
       return { ok: false, error: { code: 'not_admin' } };
     }
     const outcomes: InviteOutcome[] = [];
-    for (const request of requests) outcomes.push(await inviteSaved(ctx, trx, actor, admin, request));
+    const account = withSettings(ctx, settings);
+    for (const request of requests) outcomes.push(await inviteSaved(account, trx, actor, admin, request));
     await hooks?.record(trx, outcomes);
     await trx.commit().execute();
     return ok(outcomes);
@@ -236,7 +239,7 @@ export function inviting(ctx: ServiceContext) {
         { action: 'invite', target: targetKey(target), account: true },
         async (trx, parties) => {
           const c = await checkTarget(ctx, trx, { parties, action: 'invite_again', target, withInvitation: false });
-          return inviteAddress(ctx, trx, {
+          return inviteAddress(parties.ctx, trx, {
             actor,
             admin: parties.admin,
             user: c.user,
@@ -258,7 +261,7 @@ export function inviting(ctx: ServiceContext) {
         return ok([{ email: request.email, result: { ok: false, error } }]);
       }
       const r = await act(ctx, actor, { action: 'invite', target: { email }, account: true }, (trx, parties) =>
-        inviteAddress(ctx, trx, { actor, admin: parties.admin, user: parties.target, email, request }),
+        inviteAddress(parties.ctx, trx, { actor, admin: parties.admin, user: parties.target, email, request }),
       );
       if (!r.ok && r.error.code === 'not_admin') return r;
       return ok([{ email, result: r.ok ? ok(r.value.value) : r }]);

@@ -2,6 +2,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { AuditLogTable, InvitationRow, InvitationsTable, UserRow, UsersTable } from '../db/schema.js';
 import type { CapReading } from './limits.js';
+import { NO_SETTINGS, SETTINGS_COLUMNS, type StoredSettings } from './settings.js';
 
 /**
  * The SQL of users and invitations. No rules here: the service decides, this reads and writes.
@@ -34,18 +35,20 @@ const byKey = (key: UserKey) =>
  * ONE statement that locks the acting admin's row and the target's row (FOR NO KEY UPDATE, in id
  * order so two admins acting on each other cannot deadlock) and, with `account`, the account row
  * too (account-wide limits). Rows are returned as they are AFTER any wait for the locks, so the
- * admin check and the rule check that follow see the latest committed state.
+ * admin check and the rule check that follow see the latest committed state. The account's
+ * settings come with them (the join is there anyway): a click reads them at no extra statement.
  */
 export async function lockParties(
   db: Executor,
   p: { accountId: string; actorEmail: string; target: UserKey | null; account: boolean },
-): Promise<{ actor: UserRow | undefined; target: UserRow | undefined }> {
+): Promise<{ actor: UserRow | undefined; target: UserRow | undefined; settings: StoredSettings }> {
   const actorEmail = p.actorEmail.toLowerCase();
   const target = p.target;
   const q = db
     .selectFrom('users')
     .innerJoin('accounts', 'accounts.id', 'users.account_id')
     .selectAll('users')
+    .select(SETTINGS_COLUMNS)
     .where('users.account_id', '=', p.accountId)
     .where((eb) =>
       target
@@ -53,12 +56,22 @@ export async function lockParties(
         : sql<boolean>`lower(users.email) = ${actorEmail}`,
     )
     .orderBy('users.id');
-  const rows = await (p.account ? q.forNoKeyUpdate(['users', 'accounts']) : q.forNoKeyUpdate('users')).execute();
+  const found = await (p.account ? q.forNoKeyUpdate(['users', 'accounts']) : q.forNoKeyUpdate('users')).execute();
+  const rows: UserRow[] = found.map(
+    ({ invitation_ttl_s, hourly_email_cap, resend_cooldown_s, reminder_before_s, ...user }) => user,
+  );
+  const settings: StoredSettings = found[0] ?? NO_SETTINGS;
   const matches = (row: UserRow, key: UserKey) =>
     'email' in key ? row.email?.toLowerCase() === key.email.toLowerCase() : row.id === key.userId;
   return {
     actor: rows.find((r) => r.email?.toLowerCase() === actorEmail),
     target: target ? rows.find((r) => matches(r, target)) : undefined,
+    settings: {
+      invitation_ttl_s: settings.invitation_ttl_s,
+      hourly_email_cap: settings.hourly_email_cap,
+      resend_cooldown_s: settings.resend_cooldown_s,
+      reminder_before_s: settings.reminder_before_s,
+    },
   };
 }
 

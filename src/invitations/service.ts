@@ -4,6 +4,7 @@ import { invitationActions } from './invitation-actions.js';
 import { inviting } from './inviting.js';
 import { memberActions } from './members.js';
 import { queries } from './queries.js';
+import { settingsActions } from './settings-actions.js';
 
 export type { ActionOptions, Done, ServiceContext } from './act.js';
 export type { RenewSummary } from './bulk.js';
@@ -11,6 +12,7 @@ export { queuedEmails, queuedText } from './email-queue.js';
 export type { Invited } from './invitation-actions.js';
 export type { InviteOutcome, InviteRequest } from './inviting.js';
 export type { Changed } from './members.js';
+export type { SettingsView } from './settings-actions.js';
 
 /**
  * Every rule about users and invitations, for admins. Each action is one transaction that checks,
@@ -25,6 +27,7 @@ export function createInvitationService(ctx: ServiceContext) {
     ...invitationActions(ctx),
     ...memberActions(ctx),
     ...bulkActions(ctx),
+    ...settingsActions(ctx),
   };
 }
 

@@ -153,6 +153,6 @@ function toMessage(job: EmailJob, ctx: EmailContext, sendAttempt: string): Email
     to: ctx.invitee.email,
     ...rendered,
     tag: job.data.kind,
-    metadata: { invitationId: ctx.invitationId, sendAttempt },
+    metadata: { invitationId: ctx.invitationId, accountId: ctx.accountId, sendAttempt },
   };
 }

@@ -282,8 +282,15 @@ export async function chooseChannel(
  * Serializes account-wide decisions (expiry sweeps). NO KEY UPDATE, not UPDATE: every insert
  * referencing the account holds KEY SHARE on its row; NO KEY UPDATE conflicts with itself only.
  */
-export async function lockAccount(db: Executor, accountId: string): Promise<void> {
-  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
+/** Locks the account row; answers its own reminder setting (null = the default, 0 = off) on the way. */
+export async function lockAccount(db: Executor, accountId: string): Promise<{ reminderBeforeS: number | null }> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('reminder_before_s')
+    .where('id', '=', accountId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return { reminderBeforeS: row?.reminder_before_s ?? null };
 }
 
 /** How many invitees of the account asked for a new invitation since `since` (the rate limit). */

@@ -4,6 +4,7 @@ import type { NoticeKind, NoticePostKind, NoticePostState } from '../db/schema.j
 import type { ActionOptions, Done } from '../invitations/act.js';
 import type { Result } from '../invitations/errors.js';
 import type { Clock, Person } from '../invitations/invitation.js';
+import { reminderOf } from '../invitations/settings.js';
 import type { NoticeChannel } from './channel.js';
 import * as repo from './repository.js';
 import { answerReplacedRequests } from './requests-repository.js';
@@ -16,7 +17,7 @@ export interface NoticeDeps {
   clock: Clock;
   accountId: string;
   channel: NoticeChannel;
-  /** REMINDER_BEFORE in ms; null = no reminders. */
+  /** REMINDER_BEFORE in ms, the default of an account without its own setting; null = no reminders. */
   reminderBeforeMs: number | null;
 }
 
@@ -74,12 +75,13 @@ export class NoticeService {
   async sweep(): Promise<SweepResult> {
     const now = this.deps.clock();
     return this.deps.db.transaction().execute(async (trx) => {
-      await repo.lockAccount(trx, this.deps.accountId);
+      const account = await repo.lockAccount(trx, this.deps.accountId);
+      const reminderMs = reminderOf(this.deps.reminderBeforeMs, account.reminderBeforeS);
       const redraws = await answerReplacedRequests(trx, this.deps.accountId);
       for (const postId of redraws) await this.deps.queue.enqueue(trx, 'notices.update', { postId });
       const channel = await this.deps.channel.current(trx);
       if (!channel) return { posts: [], redraws };
-      const kinds: ('expiry' | 'reminder')[] = this.deps.reminderBeforeMs ? ['expiry', 'reminder'] : ['expiry'];
+      const kinds: ('expiry' | 'reminder')[] = reminderMs ? ['expiry', 'reminder'] : ['expiry'];
       const posts: SweepResult['posts'] = [];
       for (const kind of kinds) {
         const postId = await repo.insertPost(trx, {
@@ -94,7 +96,7 @@ export class NoticeService {
           kind,
           postId,
           now,
-          reminderMs: this.deps.reminderBeforeMs,
+          reminderMs,
         });
         if (!count) {
           await repo.deletePost(trx, postId);

@@ -3,7 +3,6 @@ import type { InviteeService } from '../invitations/invitee.js';
 import { INVITE_PATH } from '../invitations/links.js';
 import type { Logger } from '../log.js';
 import type { NewInvitationRequests } from '../notices/requests.js';
-import { formatDuration } from '../text/duration.js';
 import { expiredPage, isAsked } from './html/expired-views.js';
 import {
   type Answer,
@@ -38,14 +37,12 @@ export interface InvitePageDeps {
   formTokens: FormTokens;
   publicBaseUrl: string;
   marketplaceUrl: string;
-  invitationTtlMs: number;
   log: Logger;
 }
 
 export function registerInvitePages(web: Express, deps: InvitePageDeps): void {
   const ctx: ViewContext = {
     marketplaceUrl: deps.marketplaceUrl,
-    ttl: formatDuration(deps.invitationTtlMs),
   };
   const allowedOrigin = new URL(deps.publicBaseUrl).origin;
   const tokens = deps.formTokens;
@@ -73,7 +70,7 @@ export function registerInvitePages(web: Express, deps: InvitePageDeps): void {
       const target = { path: pathOf(token), csrf: tokens.issue(token) };
       if (opened.error.code === 'link_expired' && opened.details) {
         const asked = req.query.asked;
-        return send(res, expiredPage(opened.details, ctx, target, isAsked(asked) ? asked : null));
+        return send(res, expiredPage(opened.details, target, isAsked(asked) ? asked : null));
       }
       const answered = req.query.answered;
       send(

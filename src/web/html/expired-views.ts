@@ -1,6 +1,7 @@
 import type { InvitationDetails } from '../../invitations/invitee.js';
 import { formatDate } from '../../text/dates.js';
-import { askWhom, type FormTarget, type ViewContext } from './invite-views.js';
+import { formatDuration } from '../../text/duration.js';
+import { askWhom, type FormTarget } from './invite-views.js';
 import { html, type Page } from './layout.js';
 
 /**
@@ -12,7 +13,10 @@ export type Asked = 'sent' | 'again';
 export const isAsked = (v: unknown): v is Asked => v === 'sent' || v === 'again';
 
 /** The expired link: what happened, and a button that asks the administrators for a new invitation. */
-export function expiredPage(d: InvitationDetails, ctx: ViewContext, target: FormTarget, asked: Asked | null): Page {
+/** This invitation's own validity: each account sets its own (and an older invitation keeps what it had). */
+const validity = (d: InvitationDetails): string => formatDuration(d.expiresAt.getTime() - d.sentAt.getTime());
+
+export function expiredPage(d: InvitationDetails, target: FormTarget, asked: Asked | null): Page {
   const base = { status: 200, brand: d.accountName };
   const account = d.accountName;
   const arrives = html`When an administrator sends it, the new invitation arrives by email at <strong>${d.invitee.email}</strong>, with a new link.`;
@@ -37,7 +41,7 @@ export function expiredPage(d: InvitationDetails, ctx: ViewContext, target: Form
     ...base,
     title: 'Invitation expired',
     body: html`<h1>Invitation expired</h1>
-<p>This invitation has expired. Invitations must be accepted within ${ctx.ttl} of being sent.</p>
+<p>This invitation has expired. Invitations must be accepted within ${validity(d)} of being sent.</p>
 <p class="hint">${askWhom(d)} The invitation was sent on ${formatDate(d.sentAt)} and expired on ${formatDate(d.expiresAt)}.</p>
 <section aria-labelledby="ask-title">
 <h2 id="ask-title">Still want to join?</h2>

@@ -9,8 +9,6 @@ import { type Html, html, type Page } from './layout.js';
 /** What every page needs from the configuration. */
 export interface ViewContext {
   marketplaceUrl: string;
-  /** The invitation lifetime in words, from INVITATION_TTL: "7 days". */
-  ttl: string;
 }
 
 /** The names the accept form shows: what the invitee typed, or their known name split on the first space. */

@@ -20,7 +20,7 @@ const message = (to: string, overrides: Partial<EmailMessage> = {}): EmailMessag
   html: '<p>Hello</p>',
   text: 'Hello\n\nhttps://invites.example.com/i/abc\n',
   tag: 'invitation',
-  metadata: { invitationId: 'inv_1', sendAttempt: 'attempt_1' },
+  metadata: { invitationId: 'inv_1', accountId: '1', sendAttempt: 'attempt_1' },
   ...overrides,
 });
 
@@ -56,7 +56,7 @@ describe('createOutboxMailer', () => {
         'To: Ada@Example.com',
         'Subject: Grace invited you to Acme on Marketplace',
         'Tag: invitation',
-        'Metadata: {"invitationId":"inv_1","sendAttempt":"attempt_1"}',
+        'Metadata: {"invitationId":"inv_1","accountId":"1","sendAttempt":"attempt_1"}',
         '',
         'Hello\n\nhttps://invites.example.com/i/abc\n',
       ].join('\n'),

@@ -27,7 +27,7 @@ function message(i: number, overrides: Partial<EmailMessage> = {}): EmailMessage
     html: `<p>Hello ${i}</p>`,
     text: `Hello ${i}`,
     tag: 'invitation',
-    metadata: { invitationId: `inv_${i}`, sendAttempt: `attempt_${i}` },
+    metadata: { invitationId: `inv_${i}`, accountId: '1', sendAttempt: `attempt_${i}` },
     ...overrides,
   };
 }
@@ -60,7 +60,7 @@ describe('createPostmarkMailer', () => {
         TextBody: 'Hello 7',
         MessageStream: 'invitations',
         Tag: 'new-invitation',
-        Metadata: { invitationId: 'inv_7', sendAttempt: 'attempt_7' },
+        Metadata: { invitationId: 'inv_7', accountId: '1', sendAttempt: 'attempt_7' },
         TrackOpens: false,
         TrackLinks: 'None',
       },
@@ -131,7 +131,11 @@ describe('createPostmarkMailer', () => {
     expect(results).toHaveLength(1_200);
     expect(results.every((r) => r.ok)).toBe(true);
     // Results stay aligned with the input across chunks.
-    expect(fake.requests[2]?.messages[0]?.Metadata).toEqual({ invitationId: 'inv_1000', sendAttempt: 'attempt_1000' });
+    expect(fake.requests[2]?.messages[0]?.Metadata).toEqual({
+      invitationId: 'inv_1000',
+      accountId: '1',
+      sendAttempt: 'attempt_1000',
+    });
     expect(new Set(results.map((r) => (r.ok ? r.messageId : ''))).size).toBe(1_200);
   });
 
@@ -190,7 +194,7 @@ describe('createPostmarkMailer', () => {
 
 describe('findAccepted (outbound message search by send attempt)', () => {
   const withAttempt = (i: number, sendAttempt: string) =>
-    message(i, { metadata: { invitationId: `inv_${i}`, sendAttempt } });
+    message(i, { metadata: { invitationId: `inv_${i}`, accountId: '1', sendAttempt } });
 
   it('finds the messages Postmark accepted under an attempt, with their MessageIDs', async () => {
     const mailer = createPostmarkMailer(options);

@@ -5,6 +5,7 @@ import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run.js';
 import { MAX_INVITE_EMAILS } from '../../../src/commands/index.js';
+import { cliDeps } from '../../../src/deps.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids.js';
 import { ADMIN, SLACK_API_URL } from '../../support/app.js';
 import { ADMIN_ID, type Rig, startRig } from '../../support/rig.js';
@@ -50,7 +51,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const cliDeps = () => ({ ...rig.app.deps, accountName: rig.app.config.accountName });
+const cli = () => cliDeps(rig.app.deps);
 const invitedWith = async (prefix: string) =>
   rig.app.deps.database.db
     .selectFrom('users')
@@ -63,7 +64,7 @@ const invitedWith = async (prefix: string) =>
 it('CLI: invite --file with 600 lines, 3 bad, invites 597 and names the 3 with their reasons', async () => {
   const file = path.join(dir, 'people.csv');
   fs.writeFileSync(file, people('cli'));
-  const r = await runCli(cliDeps(), ['invite', '--file', file], ADMIN);
+  const r = await runCli(cli(), ['invite', '--file', file], ADMIN);
   expect(r.code).toBe(1);
   const lines = r.output.split('\n');
   expect(lines.filter((l) => l.startsWith('invited '))).toHaveLength(597);
@@ -82,7 +83,7 @@ it('CLI: invite --file with 600 lines, 3 bad, invites 597 and names the 3 with t
 it('CLI: more than the limit is refused whole, with a clear message', async () => {
   const file = path.join(dir, 'many.csv');
   fs.writeFileSync(file, Array.from({ length: MAX_INVITE_EMAILS + 1 }, (_, i) => `many${i}@example.com`).join('\n'));
-  const r = await runCli(cliDeps(), ['invite', '--file', file], ADMIN);
+  const r = await runCli(cli(), ['invite', '--file', file], ADMIN);
   expect(r).toMatchObject({ code: 2, output: 'Too many email addresses; invite at most 1000 at a time.' });
   expect(await invitedWith('many')).toHaveLength(0);
 });

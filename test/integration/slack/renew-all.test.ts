@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run.js';
+import { cliDeps } from '../../../src/deps.js';
 import { ACTION } from '../../../src/slack/ids.js';
 import { ADMIN, adminActor } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
@@ -75,7 +76,7 @@ it('two admins confirming at once renew each expired invitation once, each audit
 
 it('CLI renew --all-expired: the same run, one summary, and nothing left to renew afterwards', async () => {
   await expireFresh('cli', 4);
-  const deps = { ...rig.app.deps, accountName: rig.app.config.accountName };
+  const deps = cliDeps(rig.app.deps);
   const r = await runCli(deps, ['renew', '--all-expired'], ADMIN);
   expect(r.code).toBe(0);
   // Everything expired by now: the 4 here and the 9 renewed above, whose new links expired too.

@@ -254,3 +254,34 @@ describe('webhook disabled', () => {
     }
   });
 });
+
+describe('POST /webhooks/postmark: events stay within their account', () => {
+  it("the email's Metadata carries the invitation's account next to its id", async () => {
+    const m = await sentInvitation('meta@example.com');
+    const sent = fake.requests.flatMap((r) => r.messages).find((x) => x.To === 'meta@example.com');
+    expect(sent?.Metadata).toMatchObject({ invitationId: m.id, accountId: '1' });
+  });
+
+  it("an event whose Metadata names another account is not applied to this account's invitation", async () => {
+    const m = await sentInvitation('other-account@example.com');
+    const event = deliveryEvent(m, 'other-account@example.com', at(0.1));
+    expect(await post({ ...event, Metadata: { invitationId: m.id, accountId: '2' } })).toEqual({
+      status: 200,
+      body: '{"ok":true,"outcome":"unchanged"}',
+    });
+    expect((await invitation('other-account@example.com')).state).toBe('sent');
+    const stored = await app.deps.database.db
+      .selectFrom('email_events')
+      .select(['invitation_id', 'outcome'])
+      .where('message_id', '=', m.messageId)
+      .execute();
+    expect(stored).toEqual([{ invitation_id: null, outcome: "the message names another account's invitation" }]);
+    // The same news naming the right account applies (a new event: Postmark's own retry would repeat it).
+    const right = {
+      ...deliveryEvent(m, 'other-account@example.com', at(0.2)),
+      Metadata: { invitationId: m.id, accountId: '1' },
+    };
+    expect((await post(right)).body).toBe('{"ok":true,"outcome":"applied"}');
+    expect((await invitation('other-account@example.com')).state).toBe('delivered');
+  });
+});

@@ -19,8 +19,11 @@ describe('splitArgs', () => {
     ],
     [['list', '--as'], { as: '', text: 'list' }],
     [['--as', 'first@example.com', '--as', 'second@example.com', 'list'], { as: 'second@example.com', text: 'list' }],
+    [['--account', 'Beta Ltd', 'list'], { account: 'Beta Ltd', text: 'list' }],
+    [['list', '--account=Beta', '--as', 'a@example.com'], { as: 'a@example.com', account: 'Beta', text: 'list' }],
+    [['--account'], { account: '', text: '' }],
   ])('%j → %j', (argv, expected) => {
-    expect(splitArgs(argv)).toEqual(expected);
+    expect(splitArgs(argv)).toEqual({ as: null, account: null, ...expected });
   });
 });
 
@@ -202,7 +205,10 @@ describe('other formatters', () => {
 });
 
 describe('runCli usage errors (no database needed)', () => {
-  const service = {} as CliDeps; // never reached: these fail before any call
+  // The services are never reached: these fail before any call (the account is the default one).
+  const service = {
+    account: async () => ({ accountId: '1', accountName: 'Acme', channel: {} }),
+  } as unknown as CliDeps;
 
   it('an unknown subcommand exits 2 with the usage', async () => {
     const r = await runCli(service, ['foo'], 'boss@example.com');
@@ -219,6 +225,12 @@ describe('runCli usage errors (no database needed)', () => {
     const r = await runCli(service, ['list'], null);
     expect(r).toMatchObject({ code: 2, queuedEmail: false });
     expect(r.output).toContain('--as');
+  });
+
+  it('--account with no name is bad usage', async () => {
+    const r = await runCli(service, ['list', '--account', ' '], 'boss@example.com');
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.output).toContain('--account needs the name of an account');
   });
 
   it('invite with no address is bad usage', async () => {

@@ -5,6 +5,7 @@ import type { EmailEvent } from '../../../src/email/events.js';
 const T = (min: number) => new Date(Date.UTC(2026, 11, 1, 9, min));
 const event = (kind: EmailEvent['kind'], min: number, messageId = 'm1'): EmailEvent => ({
   recordType: 'x',
+  accountId: null,
   eventKey: String(min),
   invitationId: null,
   messageId,

@@ -33,11 +33,31 @@ describe('parsePostmarkWebhook', () => {
         messageId: 'm1',
         eventKey: '2014-08-01T13:28:10.2735393-04:00',
         invitationId: ID,
+        accountId: null,
         kind: 'delivered',
         occurredAt: new Date('2014-08-01T17:28:10.273Z'),
         detail: null,
       },
     });
+  });
+
+  it('reads the account id from Metadata when the message carries one, and ignores one that is not an id', () => {
+    const accountOf = (accountId: unknown) => {
+      const r = parsePostmarkWebhook(
+        {
+          RecordType: 'Delivery',
+          MessageID: 'm1',
+          DeliveredAt: '2014-08-01T13:28:10Z',
+          Metadata: { invitationId: ID, accountId },
+        },
+        now,
+      );
+      return r.kind === 'event' ? r.event.accountId : 'not an event';
+    };
+    expect(accountOf('42')).toBe('42');
+    expect(accountOf(42)).toBeNull();
+    expect(accountOf('42; drop')).toBeNull();
+    expect(accountOf(undefined)).toBeNull();
   });
 
   it('tells hard bounces, soft bounces, complaints and non-problems apart', () => {

@@ -11,6 +11,7 @@ function context(id: string, unsettled: EmailContext['unsettled']): EmailContext
   const person = { email: `${id}@example.com`, name: null };
   return {
     invitationId: id,
+    accountId: '1',
     accountName: 'Acme',
     invitee: person,
     inviter: person,

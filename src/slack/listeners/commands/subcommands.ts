@@ -2,6 +2,7 @@ import { exportCsv, exportFileName } from '../../../commands/export.js';
 import { type Command, describeRejected } from '../../../commands/index.js';
 import type { Result } from '../../../invitations/errors.js';
 import type { Actor, ListFilter } from '../../../invitations/invitation.js';
+import { describeSettings } from '../../../invitations/settings.js';
 import { confirm } from '../../blocks/confirmations.js';
 import { historyText, inviteSummary, usageText } from '../../blocks/messages.js';
 import { renewAllBlocks } from '../../blocks/renew-all.js';
@@ -12,7 +13,7 @@ import { channelIdByName } from '../../channels.js';
 import type { SlackContext, WebClient } from '../../context.js';
 import { slackErrorText } from '../../errors.js';
 import { sendCsvByDm } from '../../export-dm.js';
-import { userText } from '../../mrkdwn.js';
+import { escapeMrkdwn, userText } from '../../mrkdwn.js';
 import { listMessage, type Message, queryOf } from '../../surfaces.js';
 import type { ListState } from '../../values.js';
 
@@ -119,6 +120,15 @@ async function answer(ctx: SlackContext, command: Command, args: CommandArgs): P
       if (channel === null && target !== 'off')
         return { text: channelNotFound('name' in target ? (target.name ?? '') : '') };
       return say(await ctx.channel.choose(actor, channel), (v) => confirm.notify(v.channel));
+    }
+    case 'settings': {
+      const r = Object.keys(command.change).length
+        ? await service.changeSettings(actor, command.change)
+        : await service.settings(actor);
+      return say(
+        r,
+        (v) => `\`\`\`${escapeMrkdwn(describeSettings(ctx.accountName, v.value.stored, v.value.inForce))}\`\`\``,
+      );
     }
   }
 }
