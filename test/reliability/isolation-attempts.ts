@@ -17,10 +17,17 @@ import { type Attempt, attempts, row, type Who } from './authorization-attempts.
 
 export const adminOf = (w: Workspace): Who => ({ label: `${w.teamId} admin`, userId: w.admin.slackId, team: w.teamId });
 
-/** The ids a request can carry: a user and an invitation (either may be another account's). */
+/**
+ * The ids a request can carry (any may be another account's): a user and an invitation (rows,
+ * notice lines, list states), an address typed into a command, a channel, a Slack user id (the
+ * Workflow step's interactor).
+ */
 export interface Ids {
   userId: string;
   invitationId: string;
+  email?: string;
+  channel?: string;
+  slackUser?: string;
 }
 
 const menu = (value: string) => ({
@@ -52,11 +59,53 @@ export const NOTICE_BUTTONS = [
 export type Surface =
   | { kind: 'menu' | 'confirm'; action: Action; home: boolean; state: string }
   | { kind: 'notice'; actionId: (typeof NOTICE_BUTTONS)[number] }
-  | { kind: 'page' | 'filter' | 'search'; home: boolean };
+  | { kind: 'page' | 'filter' | 'search'; home: boolean }
+  | { kind: 'command'; verb: string }
+  | { kind: 'channel' | 'form' }
+  | { kind: 'step'; executionId: string | null };
 
-export function surfaceBody(who: Who, s: Surface, ids: Ids, url: string): string {
+/** A Workflow step event is JSON; everything else is a form post. */
+export const contentTypeOf = (s: Surface): string | undefined => (s.kind === 'step' ? 'application/json' : undefined);
+
+/** The request of surface `s` from `a`'s admin, carrying `ids`. */
+export function surfaceBody(a: Workspace, s: Surface, ids: Ids, url: string): string {
+  const who = adminOf(a);
   const state = (st: string) => st.replace('#', `#${ids.userId}`);
   switch (s.kind) {
+    case 'command': {
+      const arg = s.verb === 'notify' ? `<#${ids.channel ?? ''}>` : (ids.email ?? ids.userId);
+      const text = `${s.verb} ${arg}${s.verb === 'role' ? ' admin' : ''}`.trim();
+      return commandBody({ text, userId: who.userId, responseUrl: url });
+    }
+    case 'channel':
+      return clickBody(
+        who,
+        { type: 'conversations_select', action_id: ACTION.homeNoticeChannel, selected_conversation: ids.channel },
+        url,
+        `a1#${ids.userId}`,
+      );
+    case 'form':
+      return payloadBody(
+        viewSubmission(
+          {
+            callbackId: CALLBACK.inviteModal,
+            privateMetadata: JSON.stringify({ responseUrl: url, home: `a1#${ids.userId}` }),
+            values: {
+              [BLOCK.inviteEmails]: {
+                [ACTION.inviteEmails]: { type: 'plain_text_input', value: ids.email ?? 'form-new@a.test' },
+              },
+            },
+          },
+          who.userId,
+        ),
+      );
+    case 'step':
+      return stepBody(
+        a,
+        ids.slackUser ?? who.userId,
+        s.executionId ?? `Fx${Math.random().toString(36).slice(2)}`,
+        ids.email ?? 'step-new@a.test',
+      );
     case 'menu':
     case 'confirm': {
       const value = `${ACTIONS.indexOf(s.action)}|${ids.userId}|${ids.invitationId}|${state(s.state)}`;
@@ -134,7 +183,7 @@ export function foreignAttempts(t: Pick<Tenants, 'slack'>, a: Workspace, b: Work
       ['B expired line', { userId: be.id, invitationId: be.invitationId }],
       ["A's user, B's invitation", mixed],
     ] as const) {
-      add(`notice ${actionId} (${label})`, (url) => surfaceBody(who, { kind: 'notice', actionId }, ids, url));
+      add(`notice ${actionId} (${label})`, (url) => surfaceBody(a, { kind: 'notice', actionId }, ids, url));
     }
   }
   for (const action of ['resend', 'cancel', 'copy_link', 'history'] as const) {
@@ -143,35 +192,24 @@ export function foreignAttempts(t: Pick<Tenants, 'slack'>, a: Workspace, b: Work
     );
     add(`••• ${action}: A's row, list state naming B's user`, (url) =>
       surfaceBody(
-        who,
+        a,
         { kind: 'menu', action, home: false, state: 'a1#' },
         { userId: a.targets.victim.id, invitationId: a.targets.victim.invitationId },
         url,
       ).replace(`#${a.targets.victim.id}`, `#${bv.id}`),
     );
   }
-  for (const kind of ['page', 'filter', 'search'] as const) {
-    add(`${kind} naming B's user`, (url) =>
-      surfaceBody(who, { kind, home: true }, { userId: bv.id, invitationId: '' }, url),
-    );
-  }
-  add("page naming B's user (message)", (url) =>
-    surfaceBody(who, { kind: 'page', home: false }, { userId: bv.id, invitationId: '' }, url),
-  );
-  add("Home channel picker: B's channel", (url) =>
-    clickBody(
-      who,
-      { type: 'conversations_select', action_id: ACTION.homeNoticeChannel, selected_conversation: b.noticeChannel },
-      url,
-      'a1',
-    ),
-  );
-  add("/users notify B's channel", (url) =>
-    commandBody({ text: `notify <#${b.noticeChannel}>`, userId: who.userId, responseUrl: url }),
-  );
-  add("/users history B's user id", (url) =>
-    commandBody({ text: `history ${bv.id}`, userId: who.userId, responseUrl: url }),
-  );
+  const aim = (name: string, surface: Surface, ids: Ids) =>
+    add(name, (url) => surfaceBody(a, surface, ids, url), contentTypeOf(surface));
+  const onB = { userId: bv.id, invitationId: '' };
+  for (const kind of ['page', 'filter', 'search'] as const) aim(`${kind} naming B's user`, { kind, home: true }, onB);
+  aim("page naming B's user (message)", { kind: 'page', home: false }, onB);
+  aim("Home channel picker: B's channel", { kind: 'channel' }, { ...onB, channel: b.noticeChannel });
+  aim("/users notify B's channel", { kind: 'command', verb: 'notify' }, { ...onB, channel: b.noticeChannel });
+  aim("/users history B's user id", { kind: 'command', verb: 'history' }, onB);
+  aim("invite form, Home state naming B's user", { kind: 'form' }, onB);
+  aim("Workflow step run by B's admin", { kind: 'step', executionId: null }, { ...onB, slackUser: b.admin.slackId });
+  aim("Workflow step under B's execution id", { kind: 'step', executionId: b.workflowExecutionId }, onB);
   add("bulk invite under B's request id", (url) =>
     commandBody({
       text: 'invite bulk-x@a.test bulk-y@a.test',
@@ -179,27 +217,6 @@ export function foreignAttempts(t: Pick<Tenants, 'slack'>, a: Workspace, b: Work
       responseUrl: url,
       triggerId: b.bulkRequestId,
     }),
-  );
-  add("invite form, Home state naming B's user", (url) =>
-    payloadBody(
-      viewSubmission(
-        {
-          callbackId: CALLBACK.inviteModal,
-          privateMetadata: JSON.stringify({ responseUrl: url, home: `a1#${bv.id}` }),
-          values: {
-            [BLOCK.inviteEmails]: { [ACTION.inviteEmails]: { type: 'plain_text_input', value: 'modal-new@a.test' } },
-          },
-        },
-        who.userId,
-      ),
-    ),
-  );
-  const json = 'application/json';
-  add("Workflow step run by B's admin", () => stepBody(a, b.admin.slackId, `FxA${Date.now()}`, 'wf-new@a.test'), json);
-  add(
-    "Workflow step under B's execution id",
-    () => stepBody(a, a.admin.slackId, b.workflowExecutionId, 'wf-dup@a.test'),
-    json,
   );
   return list;
 }
