@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandBody, eventually } from '../support/slack.js';
-import { snapshotOf, startTenants, type Tenants, type Workspace } from '../support/tenants.js';
+import { snapshotOf } from '../support/tenant-snapshot.js';
+import { startTenants, type Tenants, type Workspace } from '../support/tenants.js';
 import type { Attempt } from './authorization-attempts.js';
 import { foreignIds, surfaces, withoutInvitingB } from './isolation-arbitraries.js';
 import { contentTypeOf, foreignAttempts, quiet, send, surfaceBody } from './isolation-attempts.js';
