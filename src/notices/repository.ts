@@ -196,6 +196,7 @@ export async function notice(db: Executor, invitationId: string, kind: NoticeKin
 /** First click wins: a line already handled is not re-stamped. */
 export async function markHandled(
   db: Executor,
+  accountId: string,
   invitationId: string,
   kind: NoticeKind,
   by: string,
@@ -204,6 +205,7 @@ export async function markHandled(
   const r = await db
     .updateTable('notices')
     .set({ handled_by: by, handled_at: at })
+    .where('account_id', '=', accountId)
     .where('invitation_id', '=', invitationId)
     .where('kind', '=', kind)
     .where('handled_at', 'is', null)

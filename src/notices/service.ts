@@ -221,7 +221,14 @@ export class NoticeService {
     }
     const within = click.handles
       ? async (trx: Trx) => {
-          await repo.markHandled(trx, click.invitationId, click.kind, click.slackUserId, this.deps.clock());
+          await repo.markHandled(
+            trx,
+            this.deps.accountId,
+            click.invitationId,
+            click.kind,
+            click.slackUserId,
+            this.deps.clock(),
+          );
         }
       : undefined;
     const result = await run(within ? { within } : {});

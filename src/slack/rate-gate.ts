@@ -1,9 +1,10 @@
 /**
  * Slack's rate limits are per method (and per workspace): users.info, users.lookupByEmail and
  * chat.postMessage sit in different tiers. When Slack answers 429 for a method, every client of this
- * process (listeners and workers share the bot token) holds back THAT method until its Retry-After
- * has passed, instead of each caller finding out again: a burst (a 500-address invite whose news
- * goes out) then costs Slack one 429, not one per job.
+ * process using that token (listeners and workers share a bot token) holds back THAT method until
+ * its Retry-After has passed, instead of each caller finding out again: a burst (a 500-address
+ * invite whose news goes out) then costs Slack one 429, not one per job. Gates are per token
+ * (gatedFetch's key): one workspace's limit never holds back another installation's calls.
  */
 export class RateGate {
   private readonly until = new Map<string, number>();
@@ -35,6 +36,9 @@ export class RateGate {
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 const methodOf = (url: string): string => url.split('?')[0]?.split('/').pop() || 'unknown';
+/** The gate of a call: its method, for the token it is made with (each installation has its own limits). */
+const gateKey = (url: string, init: RequestInit | undefined): string =>
+  `${new Headers(init?.headers).get('authorization') ?? ''} ${methodOf(url)}`;
 
 /** What Slack itself would answer: a 429 with the seconds left, so WebClient raises its RateLimitedError. */
 const stillLimited = (waitMs: number): Response =>
@@ -51,7 +55,7 @@ const stillLimited = (waitMs: number): Response =>
  */
 export function gatedFetch(fetch: Fetch, gate: RateGate, maxWaitMs: number): Fetch {
   return async (url, init) => {
-    const method = methodOf(url);
+    const method = gateKey(url, init);
     let budget = maxWaitMs;
     for (let tries = 0; ; tries++) {
       const wait = gate.waitFor(method);

@@ -6,10 +6,11 @@ import { type Rig, stateCounts } from './harness.js';
 // Every command and action an admin has, as requests from someone who may not: the bodies, what
 // would show a success (LEAK), and the check that nothing changed (scenario 9, authorization.test.ts).
 
-/** A user as a list row names them: the id, and the invitation it was drawn with ('' for people who joined). */
+/** A user as a list row names them: the id, the invitation it was drawn with ('' for people who joined), the email commands name. */
 export interface RowTarget {
   id: string;
   invitationId: string;
+  email: string;
 }
 /** The people the attempts aim at: pending, expired, Active, Blocked and Disabled. */
 export interface Targets {
@@ -61,18 +62,27 @@ export function click(who: Who, action: Record<string, unknown>, responseUrl: st
 }
 
 /** A row's menu value as the list drew it (see src/slack/values.ts). */
-export const row = (action: Action, u: RowTarget) => `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
+export const row = (action: Action, u: Pick<RowTarget, 'id' | 'invitationId'>) =>
+  `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
 
-function attempts(
-  rig: Rig,
-  who: Who,
-  t: Targets,
-): { name: string; body: string; contentType?: string; respondId: number }[] {
-  const list: { name: string; body: string; contentType?: string; respondId: number }[] = [];
+export interface Attempt {
+  name: string;
+  body: string;
+  contentType?: string;
+  respondId: number;
+}
+
+/**
+ * Every command, ••• option, confirm button, Home control, the invite form and App Home, aimed at
+ * `t` by `who`. Also the cross-tenant suite's surface list (test/reliability/isolation.test.ts).
+ */
+export function attempts(rig: { slack: Pick<Rig['slack'], 'responseUrl'> }, who: Who, t: Targets): Attempt[] {
+  const list: Attempt[] = [];
   const add = (name: string, make: (url: string) => string, contentType?: string) => {
     const { url, id } = rig.slack.responseUrl();
     list.push({ name, body: make(url), respondId: id, ...(contentType ? { contentType } : {}) });
   };
+  const { victim, expired, active, blocked, gone } = t;
   for (const text of [
     '',
     'list',
@@ -80,27 +90,27 @@ function attempts(
     'help',
     'invite intruder@example.com --admin',
     'invite',
-    'link victim@example.com',
-    'resend victim@example.com',
-    'renew old@example.com',
-    'cancel victim@example.com',
-    'history victim@example.com',
+    `link ${victim.email}`,
+    `resend ${victim.email}`,
+    `renew ${expired.email}`,
+    `cancel ${victim.email}`,
+    `history ${victim.email}`,
     'notify C0NOTICE1',
     'notify off',
     // The actions on people who have joined, finding, and Invite again (invite of a removed person).
     'list blocked',
     'list all 1',
     'find example',
-    'find victim',
-    'victim@example.com',
-    'active@example.com',
-    'role active@example.com admin',
-    'block active@example.com',
-    'unblock blocked@example.com',
-    'remove active@example.com',
-    'erase active@example.com',
-    'erase victim@example.com',
-    'invite gone@example.com',
+    `find ${victim.email.split('@')[0]}`,
+    victim.email,
+    active.email,
+    `role ${active.email} admin`,
+    `block ${active.email}`,
+    `unblock ${blocked.email}`,
+    `remove ${active.email}`,
+    `erase ${active.email}`,
+    `erase ${victim.email}`,
+    `invite ${gone.email}`,
   ]) {
     add(`/users ${text}`, (url) => command(who, text, url));
   }
@@ -129,7 +139,6 @@ function attempts(
     add(`Cancel keep${where}`, (url) => click(who, button(ACTION.promptKeep, row('cancel', t.victim)), url, home));
     add(`Next page${where}`, (url) => click(who, button(`${ACTION.page}:next`, 'a2'), url, home));
     add(`Invite user button${where}`, (url) => click(who, button(ACTION.inviteButton, 'a1'), url, home));
-    const { active, blocked, gone } = t;
     add(`••• Change role${where}`, (url) => click(who, menu(row('change_role', active)), url, home));
     add(`••• Block user${where}`, (url) => click(who, menu(row('block', active)), url, home));
     add(`••• Unblock user${where}`, (url) => click(who, menu(row('unblock', blocked)), url, home));

@@ -49,11 +49,11 @@ beforeAll(async () => {
   const idOf = async (email: string) => {
     const r = await userResultOf(rig.app, email);
     if (!r.ok) throw new Error('setup');
-    return { id: r.value.id, invitationId: '' };
+    return { id: r.value.id, invitationId: '', email };
   };
   targets = {
-    victim: { id: v.value.id, invitationId: v.value.invitation!.id },
-    expired: { id: o.value.id, invitationId: o.value.invitation!.id },
+    victim: { id: v.value.id, invitationId: v.value.invitation!.id, email: 'victim@example.com' },
+    expired: { id: o.value.id, invitationId: o.value.invitation!.id, email: 'old@example.com' },
     active: await idOf('active@example.com'),
     blocked: await idOf('blocked@example.com'),
     gone: await idOf('gone@example.com'),

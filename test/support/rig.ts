@@ -1,5 +1,6 @@
 import type { HttpHandler } from 'msw';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Actor } from '../../src/invitations/invitation.js';
 import { ADMIN, adminActor, startTestApp, type TestApp, type TestAppOptions } from './app.js';
 import { type PostmarkFake, postmarkFake } from './postmark.js';
 import { type SlackFake, slackFake, startMsw } from './slack.js';
@@ -80,16 +81,27 @@ export async function startRig(options: TestAppOptions = {}): Promise<Rig> {
   };
 }
 
-/** Invites then activates a user directly (as if they had accepted). */
-export async function makeActive(app: TestApp, email: string, role: 'admin' | 'member'): Promise<void> {
-  const r = await app.deps.service.invite(adminActor, [{ email, role }]);
+/** Invites then activates a user directly (as if they had accepted), in `actor`'s account. */
+export async function makeActive(
+  app: TestApp,
+  email: string,
+  role: 'admin' | 'member',
+  actor: Actor = adminActor,
+): Promise<void> {
+  const r = await app.deps.service.invite(actor, [{ email, role }]);
   if (!r.ok || !r.value[0]?.result.ok) throw new Error(`could not invite ${email}`);
   const db = app.deps.database.db;
+  const user = db.selectFrom('users').select('id').where('email', '=', email).where('account_id', '=', actor.accountId);
   await db
     .updateTable('invitations')
     .set({ state: 'accepted' })
-    .where('user_id', 'in', db.selectFrom('users').select('id').where('email', '=', email))
+    .where('user_id', 'in', user)
     .where('state', '=', 'pending')
     .execute();
-  await db.updateTable('users').set({ state: 'active', role }).where('email', '=', email).execute();
+  await db
+    .updateTable('users')
+    .set({ state: 'active', role })
+    .where('email', '=', email)
+    .where('account_id', '=', actor.accountId)
+    .execute();
 }

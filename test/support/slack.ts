@@ -16,6 +16,13 @@ export const RESPOND_BASE = 'http://slack.test/respond';
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
+  /** The bot token the call was made with (Authorization header), to tell workspaces apart. */
+  token?: string | null;
+}
+/** One workspace of a fake with several installations: its team and the profiles its token may read. */
+export interface FakeTeam {
+  teamId: string;
+  users: Map<string, string>;
 }
 export interface Respond {
   id: number;
@@ -28,6 +35,8 @@ export interface SlackFake {
   responses: Respond[];
   /** Slack user id → profile email answered by users.info (absent → user_not_found). */
   users: Map<string, string>;
+  /** Bot token → its workspace: users.info and auth.test answer per token (unknown tokens: `users`, TEAM_ID). */
+  teams: Map<string, FakeTeam>;
   /** Channel name → id answered by conversations.list (two pages, to exercise the cursor). */
   channels: Map<string, string>;
   callsTo(method: string): Record<string, unknown>[];
@@ -61,23 +70,37 @@ export function slackFake(): SlackFake {
   const calls: ApiCall[] = [];
   const responses: Respond[] = [];
   const users = new Map<string, string>();
+  const teams = new Map<string, FakeTeam>();
+  const teamOf = (token: string | null): FakeTeam => teams.get(token ?? '') ?? { teamId: TEAM_ID, users };
   const channels = new Map<string, string>([
     ['general', 'C0GENERAL01'],
     ['team-invites', 'C0INVITES01'],
   ]);
   let nextRespond = 1;
-  const api = (method: string, answer: (args: Record<string, unknown>) => Record<string, unknown>) =>
+  const api = (
+    method: string,
+    answer: (args: Record<string, unknown>, token: string | null) => Record<string, unknown>,
+  ) =>
     http.post(`${SLACK_API_URL}/${method}`, async ({ request }) => {
+      const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
       const args = await readArgs(request);
-      calls.push({ method, args });
-      return HttpResponse.json(answer(args));
+      const token = bearer ?? (typeof args.token === 'string' ? args.token : null);
+      calls.push({ method, args, token });
+      return HttpResponse.json(answer(args, token));
     });
   const handlers: HttpHandler[] = [
-    api('auth.test', () => ({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Test' })),
-    api('users.info', (args) => {
-      const email = users.get(String(args.user));
+    api('auth.test', (_, token) => ({
+      ok: true,
+      user_id: 'UBOT',
+      bot_id: 'BBOT',
+      team_id: teamOf(token).teamId,
+      team: 'Test',
+    })),
+    api('users.info', (args, token) => {
+      const team = teamOf(token);
+      const email = team.users.get(String(args.user));
       return email
-        ? { ok: true, user: { id: args.user, team_id: TEAM_ID, deleted: false, is_bot: false, profile: { email } } }
+        ? { ok: true, user: { id: args.user, team_id: team.teamId, deleted: false, is_bot: false, profile: { email } } }
         : { ok: false, error: 'user_not_found' };
     }),
     api('chat.postEphemeral', () => ({ ok: true, message_ts: '1.000001' })),
@@ -106,6 +129,7 @@ export function slackFake(): SlackFake {
     calls,
     responses,
     users,
+    teams,
     channels,
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
     responseUrl: () => {

@@ -60,4 +60,16 @@ describe('SlackDirectory', () => {
       slackUserId: 'U9',
     });
   });
+
+  it("remembers an answer per account: one installation's lookup never answers another's", async () => {
+    const dir = new SlackDirectory(movableClock().now);
+    const b = fakeClient({ U7: { email: 'boss@b.test' } });
+    const a = fakeClient({});
+    expect(await dir.actor(b.client, 'U7', 'B')).toMatchObject({ accountId: 'B', email: 'boss@b.test' });
+    // Account A's token does not know U7: A asks with it, and gets nobody.
+    expect(await dir.actor(a.client, 'U7', 'A')).toBeNull();
+    expect(a.calls).toEqual(['U7']);
+    expect(await dir.actor(b.client, 'U7', 'B')).toMatchObject({ email: 'boss@b.test' });
+    expect(b.calls).toEqual(['U7']);
+  });
 });
