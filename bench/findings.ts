@@ -88,3 +88,8 @@ every later request fail authorization until a restart. \`src/slack/authorize.ts
   its autovacuum share them); compare rows of the same run, and look at p50/p95 alongside.
 - Not measured: Socket Mode, the invite page over HTTP (\`invitee.accept\` is counted at the service).
 `;
+
+/** Section 1b's finding (many workspaces), written after reading its figures. */
+export const TENANT_FINDINGS = `### Where the time goes (1b)
+(to be written from the figures)
+`;
