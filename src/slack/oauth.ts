@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuthorizeResult } from '@slack/bolt';
 import { type Installation, type InstallationQuery, InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import type { InstallFlow } from '../installations/flow.js';
-import type { InstallationService, InstallTarget } from '../installations/service.js';
+import type { InstallationService, Installed, InstallTarget } from '../installations/service.js';
 import { describeError } from '../invitations/errors.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
@@ -35,6 +36,13 @@ const targetOf = (q: {
   enterpriseId: q.enterpriseId ?? null,
   isEnterpriseInstall: q.isEnterpriseInstall === true,
 });
+
+/**
+ * The installation the store found while InstallProvider.authorize ran, for the authorize in progress:
+ * its account comes from the same lookup as its tokens (one read and one decryption per request,
+ * not two). Scoped to the call, so concurrent requests never see each other's.
+ */
+const authorizing = new AsyncLocalStorage<{ found?: Installed }>();
 
 /**
  * "Add to Slack" for any number of workspaces and Enterprise Grid orgs, with Slack's own installer
@@ -89,6 +97,8 @@ export function createInstaller(
       fetchInstallation: async (query) => {
         const found = await installations.find(targetOf(query));
         if (!found?.payload) throw new Error('this workspace has no installation of the app');
+        const call = authorizing.getStore();
+        if (call) call.found = found;
         return JSON.parse(found.payload) as Installation;
       },
       deleteInstallation: async (query) => {
@@ -130,8 +140,11 @@ export function createInstaller(
         },
       }),
     authorize: async (source) => {
-      const auth = await provider.authorize(source);
-      const found = await installations.find(targetOf(source));
+      const call: { found?: Installed } = {};
+      const auth = await authorizing.run(call, () => provider.authorize(source));
+      // A token rotation stores the installation again, keeping its account: the account read with
+      // the tokens is still the one. Looked up again only if the provider did not ask our store.
+      const found = call.found ?? (await installations.find(targetOf(source)));
       if (!found) throw new Error('this workspace has no installation of the app');
       return {
         ...auth,
