@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { TENANT_FINDINGS } from './findings.js';
 import { type Latency, ms, num, table, verdict } from './lib/stats.js';
-import type { TenantFigures } from './tenants.js';
+import { type TenantFigures, WARM_WORKSPACES } from './tenants.js';
 
 /**
  * Section 1b of BENCHMARKS.md, between markers, so `npm run bench -- --only tenants` can refresh it
@@ -59,10 +60,13 @@ export function tenantSection(f: TenantFigures | null, command: string, error?: 
   return `${START}
 ${head}
 
-- **Command:** \`${command}\` (this section alone: \`npm run bench -- --only tenants\`)
+- **Command:** \`${command}\` (this section alone: \`npm run bench -- --only tenants\`) · ${new Date().toISOString()} · load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} on ${os.cpus().length} cores
 - **Data:** one PostgreSQL database holding ${num(f.plan.tenants)} accounts × ${num(f.plan.usersPer)} users (${num(f.plan.tenants * f.plan.usersPer)} users, each with an invitation, the mix of section 1), seeded with \`INSERT … SELECT generate_series\` in ${ms(f.seedMs)}; ${num(f.plan.tenants)} installations (one bot token each, sealed) through \`InstallationService.install\` in ${ms(f.installMs)}.
 - **App:** OAuth mode (\`SLACK_CLIENT_ID\`/\`SECRET\`/\`STATE_SECRET\`): each request is authorized through \`InstallProvider.authorize\` over our store. Floor: the same database served by a single bot token (HTTP mode) for one of those accounts (${num(f.plan.usersPer)} users), driven the same way.
-- **Load:** signed \`/users\` from the workspace's admin; each worker waits for its list at response_url before sending the next. "first of each workspace" sends one request to every workspace, in random order: the first request of a workspace after start (its account's services are built, its admin's profile fetched). Then random workspaces, sequential and ${f.plan.concurrency} at a time.
+- **Load:** signed \`/users\` from the workspace's admin; each worker waits for its list at response_url before sending the next. After 100 warm-up requests from ${WARM_WORKSPACES} workspaces (JIT, the pool's connections), "first of each workspace" sends one request to every other workspace, in random order: the first request of a workspace after start (its account's services are built, its admin's profile fetched, its rows probably not in PostgreSQL's cache). Then random workspaces, sequential and ${f.plan.concurrency} at a time, and the same app on one workspace only. The floor is warmed up with 100 requests, then driven like that last row and at ${f.plan.concurrency} at a time.
 - **Checked:** every ack is an empty \`200\`; every list (at response_url) names the workspace's account and shows only emails of that account's domain (\`u…@a<k>.bench.test\`).
 
 ${table(['figure', 'measured', 'target', 'verdict'], tenantTargets(f))}
@@ -76,6 +80,8 @@ ${
         .join('; ')}\n`
     : ''
 }
+Authorize alone, ${num(f.lookup.n)} sequential calls each for random workspaces (p50 / p95 / p99): Bolt's \`authorize\` as the app builds it (Slack's \`InstallProvider\` over our store) ${lat(f.authorize)}; of which ours, \`InstallationService.find\` (one indexed read of \`installations\` and the AES-256-GCM decryption of its payload), ${lat(f.lookup)}.
+
 Statements per \`/users\` (request until the list arrived, mean of sequential requests; "installations" = reads of that table):
 
 ${table(['app', 'statements', 'installations', 'requests'], counts)}

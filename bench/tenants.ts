@@ -1,5 +1,7 @@
 import http from 'node:http';
-import { startBenchApp } from './lib/app.js';
+import { silentLogger } from '../src/log.js';
+import { createInstaller } from '../src/slack/oauth.js';
+import { type BenchApp, startBenchApp } from './lib/app.js';
 import { type BenchDb, createBenchDb } from './lib/db.js';
 import type { Fakes } from './lib/fakes.js';
 import { commandBody, signedPost } from './lib/load.js';
@@ -53,9 +55,15 @@ export interface TenantFigures {
   installMs: number;
   runs: TenantRun[];
   perRequest: PerRequest[];
+  /** Bolt's authorize as the app builds it (InstallProvider over our store), random workspaces. */
+  authorize: Latency;
+  /** `InstallationService.find` alone (the lookup and decryption authorize does), random workspaces. */
+  lookup: Latency;
 }
 
 const LIST_WAIT_MS = 10_000;
+/** Workspaces the process warms up on before the pass over every other workspace's first request. */
+export const WARM_WORKSPACES = 10;
 const ack = (r: { status: number; body: string }) => r.status === 200 && r.body === '';
 
 /** What the admin of workspace `w` must see: their account's name, and only their account's emails. */
@@ -151,6 +159,41 @@ async function perRequest(
   return { app, statements: all.length / runs, lookups: lookups / runs, runs, sample };
 }
 
+/** Sequential calls of `work` for each workspace of `order`, each checked by `work` itself. */
+async function timeEach(order: Workspace[], work: (w: Workspace) => Promise<void>): Promise<Latency> {
+  const samples: number[] = [];
+  const start = performance.now();
+  for (const w of order) {
+    const t = performance.now();
+    await work(w);
+    samples.push(since(t));
+  }
+  return summarize(samples, since(start));
+}
+
+/**
+ * What authorize costs a request, in two parts: Bolt's authorize as the app builds it (our store under
+ * Slack's InstallProvider), and our part of it alone (one read of \`installations\` and its decryption).
+ */
+async function timeAuthorize(app: BenchApp, order: Workspace[]): Promise<{ authorize: Latency; lookup: Latency }> {
+  const { slack, publicBaseUrl, slackApiUrl } = app.config;
+  if (slack?.mode !== 'oauth') throw new Error('not in OAuth mode');
+  const installations = app.deps.installations;
+  const installer = createInstaller({ ...slack, publicBaseUrl, slackApiUrl }, installations, {
+    log: silentLogger,
+    installed: async () => {},
+  });
+  const target = (w: Workspace) => ({ teamId: w.teamId, enterpriseId: null, isEnterpriseInstall: false });
+  const authorize = await timeEach(order, async (w) => {
+    const auth = await installer.authorize({ teamId: w.teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    if (auth.botToken !== w.token) throw new Error(`${w.teamId}: authorized with another token`);
+  });
+  const lookup = await timeEach(order, async (w) => {
+    if (!(await installations.find(target(w)))?.payload?.includes(w.token)) throw new Error(`${w.teamId}: not its own`);
+  });
+  return { authorize, lookup };
+}
+
 const shuffled = <T>(list: readonly T[]): T[] => {
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
@@ -169,6 +212,8 @@ export async function measureTenants(fakes: Fakes, plan: TenantPlan): Promise<Te
   let seedMs = 0;
   let installMs = 0;
   let workspaces: Workspace[] = [];
+  let lookup = summarize([], NaN);
+  let authorize = lookup;
   try {
     const oauthEnv = {
       SLACK_BOT_TOKEN: undefined,
@@ -188,14 +233,13 @@ export async function measureTenants(fakes: Fakes, plan: TenantPlan): Promise<Te
     try {
       const url = oauth.server.url;
       const c = plan.concurrency;
-      progress(`tenants: first /users of each of the ${plan.tenants} workspaces (${c} at a time)`);
+      // The process warms up (JIT, the pool's connections) on a few workspaces, kept out of the first pass.
+      const warm = workspaces.slice(0, WARM_WORKSPACES);
+      await drive(url, fakes, { app: 'Add to Slack', what: 'warm-up', order: random(warm, 100), concurrency: c });
+      const cold = shuffled(workspaces.slice(WARM_WORKSPACES));
+      progress(`tenants: first /users of each of ${cold.length} workspaces (${c} at a time)`);
       runs.push(
-        await drive(url, fakes, {
-          app: 'Add to Slack',
-          what: 'first of each workspace',
-          order: shuffled(workspaces),
-          concurrency: c,
-        }),
+        await drive(url, fakes, { app: 'Add to Slack', what: 'first of each workspace', order: cold, concurrency: c }),
       );
       progress(`tenants: ${plan.sequential} sequential from random workspaces`);
       runs.push(
@@ -215,7 +259,18 @@ export async function measureTenants(fakes: Fakes, plan: TenantPlan): Promise<Te
           concurrency: c,
         }),
       );
+      // The same app on one workspace only, as the floor is driven: what is OAuth, what is many accounts.
+      const home = workspaces[0]!;
+      runs.push(
+        await drive(url, fakes, {
+          app: 'Add to Slack',
+          what: `${home.accountName} only`,
+          order: random([home], plan.sequential),
+          concurrency: 1,
+        }),
+      );
       counts.push(await perRequest(url, db, fakes, 'Add to Slack', () => random(workspaces, 1)[0]!));
+      ({ authorize, lookup } = await timeAuthorize(oauth, random(workspaces, plan.sequential)));
     } finally {
       await oauth.close();
     }
@@ -229,8 +284,12 @@ export async function measureTenants(fakes: Fakes, plan: TenantPlan): Promise<Te
     try {
       const url = single.server.url;
       progress(`tenants: single-token floor (${home.accountName})`);
-      const warm = Array.from({ length: 50 }, () => home);
-      await drive(url, fakes, { app: 'single token', what: 'warm-up', order: warm, concurrency: 1 });
+      await drive(url, fakes, {
+        app: 'single token',
+        what: 'warm-up',
+        order: random([home], 100),
+        concurrency: plan.concurrency,
+      });
       runs.push(
         await drive(url, fakes, {
           app: 'single token',
@@ -254,5 +313,5 @@ export async function measureTenants(fakes: Fakes, plan: TenantPlan): Promise<Te
   } finally {
     await db.close();
   }
-  return { kind: 'postgres', plan, seedMs, installMs, runs, perRequest: counts };
+  return { kind: 'postgres', plan, seedMs, installMs, runs, perRequest: counts, authorize, lookup };
 }
