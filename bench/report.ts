@@ -9,6 +9,8 @@ import { type Latency, mb, ms, num, ratio, table, verdict } from './lib/stats.js
 import type { TripCount } from './round-trips.js';
 import type { StartFigures } from './startup.js';
 import type { SweepFigures } from './sweep.js';
+import type { TenantFigures } from './tenants.js';
+import { tenantSection } from './tenants-report.js';
 import type { AckFigures, ActionFigures, Plan, VisibleFigures } from './users-ack.js';
 
 type Failed = { kind: DbKind; error: string };
@@ -30,6 +32,9 @@ export interface Results {
   bulkAddresses: number;
   bulk: (BulkInviteFigures | Failed)[];
   starts: (StartFigures | Failed)[];
+  /** Many workspaces (section 1b); null when it was not run or failed (`tenantsError`). */
+  tenants: TenantFigures | null;
+  tenantsError?: string;
   durationMs: number;
   benchRss: number;
   /** Promise rejections nobody handled during the run (the app would have crashed on them). */
@@ -364,6 +369,8 @@ ${users(r)}
 "ack" is the HTTP answer Slack waits for; every ••• listener acks first, so it sits at the bare floor. "redrawn" is when the admin sees the result: the notice and the redrawn list posted to response_url.
 
 ${actions(r)}
+
+${tenantSection(r.tenants, r.command, r.tenantsError)}
 
 ## 2. SQL statements per interaction
 

@@ -12,6 +12,8 @@ import { type Results, writeReport } from './report.js';
 import { countRoundTrips } from './round-trips.js';
 import { measureStartup, type StartFigures } from './startup.js';
 import { measureSweep, type SweepFigures } from './sweep.js';
+import { measureTenants, type TenantPlan } from './tenants.js';
+import { spliceTenantSection, tenantSection } from './tenants-report.js';
 import { measureAck, measureActions, measureBare, measureVisible, type Plan } from './users-ack.js';
 
 /**
@@ -35,6 +37,18 @@ const plan: Plan = quick
 const sweepDue = quick ? 10_000 : 100_000;
 const emails = quick ? 2_000 : 10_000;
 const startRuns = quick ? 2 : 5;
+/**
+ * Many workspaces (issue 17): BENCH_TENANTS workspaces × BENCH_TENANT_USERS users, PostgreSQL only.
+ * `npm run bench -- --only tenants` runs this scenario alone and refreshes its section of BENCHMARKS.md.
+ */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const tenantPlan: TenantPlan = {
+  tenants: Number(process.env.BENCH_TENANTS ?? 1000),
+  usersPer: Number(process.env.BENCH_TENANT_USERS ?? 1000),
+  sequential: quick ? 100 : 400,
+  concurrent: quick ? 200 : 1000,
+  concurrency: 20,
+};
 /** Addresses of the bulk-invite scenario (issue 15: 1,000, the most one request may carry). */
 const bulkAddresses = Number(process.env.BENCH_BULK ?? 1000);
 
@@ -49,7 +63,25 @@ process.on('unhandledRejection', (err) => {
   progress(`UNHANDLED REJECTION: ${err instanceof Error ? (err.stack ?? text) : text}`);
 });
 
+const command = `${quick ? 'BENCH_QUICK=1 ' : ''}${['BENCH_SIZES', 'BENCH_DBS', 'BENCH_TENANTS', 'BENCH_TENANT_USERS']
+  .filter((name) => process.env[name])
+  .map((name) => `${name}=${process.env[name]} `)
+  .join('')}npm run bench${only ? ` -- --only ${only}` : ''}`;
+
+/** `--only tenants`: the many-workspaces scenario alone, its section spliced into BENCHMARKS.md. */
+async function onlyTenants(): Promise<void> {
+  const fakes = await startFakes();
+  try {
+    const figures = await measureTenants(fakes, tenantPlan);
+    progress(`wrote ${spliceTenantSection(tenantSection(figures, command))}`);
+  } finally {
+    await fakes.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (only === 'tenants') return onlyTenants();
+  if (only) throw new Error(`--only ${only}: the only scenario that runs alone is "tenants"`);
   const began = Date.now();
   const fakes = await startFakes();
   fakes.setUser(ADMIN_SLACK_ID, ADMIN_EMAIL);
@@ -69,7 +101,8 @@ async function main(): Promise<void> {
     bulkAddresses,
     bulk: [],
     starts: [],
-    command: `${quick ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SIZES ? `BENCH_SIZES=${process.env.BENCH_SIZES} ` : ''}${process.env.BENCH_DBS ? `BENCH_DBS=${process.env.BENCH_DBS} ` : ''}npm run bench`,
+    tenants: null,
+    command,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? '?',
@@ -114,6 +147,15 @@ async function main(): Promise<void> {
       results.email.push(await attempt(() => measureEmail(kind, fakes, emails), kind));
       progress(`${kind}: one invite of ${bulkAddresses} addresses, request to last email`);
       results.bulk.push(await attempt(() => measureBulkInvite(kind, fakes, bulkAddresses), kind));
+    }
+    if (kinds.includes('postgres')) {
+      progress(`postgres: /users across ${tenantPlan.tenants} workspaces × ${tenantPlan.usersPer} users`);
+      try {
+        results.tenants = await measureTenants(fakes, tenantPlan);
+      } catch (err) {
+        progress(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        results.tenantsError = err instanceof Error ? err.message : String(err);
+      }
     }
     const startLoad = { users: 10_000, sequential: quick ? 50 : 200, concurrent: quick ? 100 : 600 };
     for (const kind of kinds) {

@@ -24,9 +24,12 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-/** Environment of the app under test: Slack HTTP mode against the fake, limits off (the bench repeats clicks). */
-export function benchEnv(slackApiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
+/**
+ * Environment of the app under test: Slack HTTP mode against the fake, limits off (the bench repeats
+ * clicks). A variable given as `undefined` in `extra` is left unset (OAuth mode has no bot token).
+ */
+export function benchEnv(slackApiUrl: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string | undefined> = {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_API_URL: slackApiUrl,
@@ -38,6 +41,7 @@ export function benchEnv(slackApiUrl: string, extra: Record<string, string> = {}
     ACCOUNT_HOURLY_EMAIL_CAP: 'off',
     ...extra,
   };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** The real app (deps + one HTTP server) on a bench database, in this process. */
@@ -48,7 +52,7 @@ export function benchEnv(slackApiUrl: string, extra: Record<string, string> = {}
 export async function startBenchApp(
   db: BenchDb,
   slackApiUrl: string,
-  extra: Record<string, string> = {},
+  extra: Record<string, string | undefined> = {},
   beforeServe: (deps: Deps) => Promise<void> = async () => {},
 ): Promise<BenchApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invites-bench-'));

@@ -13,8 +13,8 @@ type Command =
   | { type: 'stats'; req: number }
   | { type: 'replay'; req: number };
 
-const slack = await startSlackFake((id, body) =>
-  process.send!({ type: 'respond', id, replace: body.replace_original === true }),
+const slack = await startSlackFake((id, body, raw) =>
+  process.send!({ type: 'respond', id, replace: body.replace_original === true, ...(raw === null ? {} : { raw }) }),
 );
 const postmark = await startPostmarkFake();
 

@@ -49,18 +49,26 @@ export interface SlackFake extends Listening {
   posts: Map<string, number>;
 }
 
-/** `onRespond` hears every message posted to a response_url (`/respond/<id>`). */
+/**
+ * Many workspaces (bench/tenants.ts): bot token `xoxb-a<k>-…` is workspace `TA<k>`'s, and its admin
+ * `UA<k>` has the email `admin@a<k>.bench.test` — visible only with that workspace's own token, as in
+ * Slack, so a request answered with another installation's token finds no admin.
+ */
+const workspaceOf = (req: http.IncomingMessage): string | null =>
+  /^Bearer xoxb-a(\d+)-/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+
+/** `onRespond` hears every message posted to a response_url (`/respond/<id>`, `/respond/<id>/keep`). */
 export async function startSlackFake(
-  onRespond: (id: number, body: Record<string, unknown>) => void = () => {},
+  onRespond: (id: number, body: Record<string, unknown>, raw: string | null) => void = () => {},
 ): Promise<SlackFake> {
   const users = new Map<string, string>();
   const calls = new Map<string, number>();
   const posts = new Map<string, number>();
   const srv = await listen((req, body, res) => {
     const url = req.url ?? '';
-    const respond = /^\/respond\/(\d+)$/.exec(url);
+    const respond = /^\/respond\/(\d+)(\/keep)?$/.exec(url);
     if (respond) {
-      onRespond(Number(respond[1]), JSON.parse(body || '{}') as Record<string, unknown>);
+      onRespond(Number(respond[1]), JSON.parse(body || '{}') as Record<string, unknown>, respond[2] ? body : null);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
@@ -69,11 +77,15 @@ export async function startSlackFake(
     calls.set(method, (calls.get(method) ?? 0) + 1);
     if (method === 'chat.postMessage')
       posts.set(args.get('channel') ?? '?', (posts.get(args.get('channel') ?? '?') ?? 0) + 1);
-    if (method === 'auth.test')
-      return json(res, 200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: TEAM_ID, team: 'Bench' });
+    const workspace = workspaceOf(req);
+    if (method === 'auth.test') {
+      const team = workspace ? `TA${workspace}` : TEAM_ID;
+      return json(res, 200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: team, team: 'Bench' });
+    }
     if (method === 'users.info') {
       const user = args.get('user') ?? '';
-      const email = users.get(user);
+      const admin = /^UA(\d+)$/.exec(user)?.[1];
+      const email = admin ? (admin === workspace ? `admin@a${admin}.bench.test` : undefined) : users.get(user);
       return json(
         res,
         200,

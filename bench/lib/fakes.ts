@@ -11,9 +11,10 @@ export interface Fakes {
   setUser(id: string, email: string): void;
   /**
    * A response_url; `done` resolves when a message replacing the original arrives there (a redrawn
-   * list), or with `first: true` when any message does (the list a command answers with).
+   * list), or with `first: true` when any message does (the list a command answers with). With
+   * `keep: true` it resolves with the message's raw JSON (to check what the admin was shown), else null.
    */
-  responseUrl(options?: { first?: boolean }): { url: string; done: Promise<void> };
+  responseUrl(options?: { first?: boolean; keep?: boolean }): { url: string; done: Promise<string | null> };
   clearPosts(): void;
   resetPostmark(): void;
   /** chat.postMessage per channel; Postmark batch calls and messages since the last reset. */
@@ -25,14 +26,14 @@ export interface Fakes {
 
 type Message =
   | { type: 'ready'; slackUrl: string; postmarkUrl: string; token: string }
-  | { type: 'respond'; id: number; replace: boolean }
+  | { type: 'respond'; id: number; replace: boolean; raw?: string }
   | { type: 'stats'; req: number; posts: Record<string, number>; calls: number; messages: number }
   | { type: 'replay'; req: number; ms: number };
 
 export async function startFakes(): Promise<Fakes> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-process.ts');
   const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, { first: boolean; resolve: () => void }>();
+  const waiting = new Map<number, { first: boolean; resolve: (raw: string | null) => void }>();
   const pending = new Map<number, (m: Message) => void>();
   let next = 1;
   let req = 1;
@@ -43,7 +44,7 @@ export async function startFakes(): Promise<Fakes> {
       else if (m.type === 'respond') {
         const w = waiting.get(m.id);
         if (w && (m.replace || w.first)) {
-          w.resolve();
+          w.resolve(m.raw ?? null);
           waiting.delete(m.id);
         }
       } else {
@@ -69,8 +70,8 @@ export async function startFakes(): Promise<Fakes> {
       const id = next++;
       const first = options.first === true;
       return {
-        url: `${ready.slackUrl}/respond/${id}`,
-        done: new Promise<void>((resolve) => waiting.set(id, { first, resolve })),
+        url: `${ready.slackUrl}/respond/${id}${options.keep ? '/keep' : ''}`,
+        done: new Promise<string | null>((resolve) => waiting.set(id, { first, resolve })),
       };
     },
     clearPosts: () => {

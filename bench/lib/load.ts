@@ -38,10 +38,15 @@ export function signedPost(
   });
 }
 
-export function commandBody(userId: string, text: string, responseUrl = 'http://127.0.0.1:9/unused'): string {
+export function commandBody(
+  userId: string,
+  text: string,
+  responseUrl = 'http://127.0.0.1:9/unused',
+  teamId = TEAM_ID,
+): string {
   return new URLSearchParams({
     token: 'legacy',
-    team_id: TEAM_ID,
+    team_id: teamId,
     team_domain: 'bench',
     channel_id: 'C0BENCH',
     channel_name: 'general',

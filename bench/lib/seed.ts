@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../src/db/database.js';
 
 /**
@@ -7,6 +7,22 @@ import type { Executor } from '../../src/db/database.js';
  * 3 Invited, 2 Invitation expired, 1 cancelled. Emails `u<n>@bench.test`.
  */
 export const MIX = { active: 0.4, invited: 0.3, expired: 0.2, cancelled: 0.1 };
+
+/** The mix as SQL over a sequence number `g` (bench/lib/tenants-seed.ts seeds the same mix). */
+export const mixed = {
+  state: (g: RawBuilder<unknown>) =>
+    sql`case when ${g} % 10 < 4 then 'active' when ${g} % 10 < 9 then 'invited' else 'cancelled' end`,
+  activatedAt: (g: RawBuilder<unknown>) => sql`case when ${g} % 10 < 4 then now() - interval '20 days' end`,
+  /** 3 in 10 Invited users hold an expired invitation ("Invitation expired"), the rest a valid one. */
+  sentAt: (state: RawBuilder<unknown>, n: RawBuilder<unknown>) => sql`case
+      when ${state} = 'invited' and ${n} % 10 >= 7 then now() - interval '8 days'
+      when ${state} = 'invited' then now() - interval '1 day'
+      else now() - interval '25 days' end`,
+  invitationState: (state: RawBuilder<unknown>) =>
+    sql`case ${state} when 'active' then 'accepted' when 'cancelled' then 'cancelled' else 'pending' end`,
+  closedAt: (state: RawBuilder<unknown>, sentAt: RawBuilder<unknown>) =>
+    sql`case when ${state} <> 'invited' then ${sentAt} + interval '1 day' end`,
+};
 
 /** 'mixed': the mix above. 'due': every user Invited with an expired invitation (the sweep's worst case). 'fresh': every user just invited, email queued. */
 export type SeedMode = 'mixed' | 'due' | 'fresh';
@@ -20,33 +36,27 @@ export async function seedUsers(
   from = 1,
 ): Promise<void> {
   const to = from + count - 1;
-  const state =
-    mode === 'mixed'
-      ? sql`case when g % 10 < 4 then 'active' when g % 10 < 9 then 'invited' else 'cancelled' end`
-      : sql`'invited'`;
+  const g = sql.ref('g');
+  const state = mode === 'mixed' ? mixed.state(g) : sql`'invited'`;
   const sentAt =
     mode === 'due'
       ? sql`now() - interval '8 days'`
       : mode === 'fresh'
         ? sql`now() - interval '1 minute'`
-        : sql`case
-      when u.state = 'invited' and nn.n % 10 >= 7 then now() - interval '8 days'
-      when u.state = 'invited' then now() - interval '1 day'
-      else now() - interval '25 days' end`;
+        : mixed.sentAt(sql.ref('u.state'), sql.ref('nn.n'));
   await sql`
     insert into users (account_id, email, name, role, state, created_at, activated_at, state_changed_at)
     select ${accountId}::bigint, 'u' || lpad(g::text, 7, '0') || '@bench.test', 'User ' || g, 'member',
       ${state},
-      now() - interval '30 days', ${mode === 'mixed' ? sql`case when g % 10 < 4 then now() - interval '20 days' end` : null},
+      now() - interval '30 days', ${mode === 'mixed' ? mixed.activatedAt(g) : null},
       now() - interval '20 days'
     from generate_series(${from}::int, ${to}::int) g`.execute(db);
   // One invitation per seeded user: pending (valid or expired), accepted or cancelled.
   await sql`
     insert into invitations (id, public_id, account_id, user_id, inviter_id, sent_at, expires_at, state, closed_at, delivery_state)
     select gen_random_uuid(), substr(md5(u.id::text || random()::text), 1, 22), u.account_id, u.id, ${inviterId}::bigint,
-      s.sent_at, s.sent_at + interval '7 days',
-      case u.state when 'active' then 'accepted' when 'cancelled' then 'cancelled' else 'pending' end,
-      case when u.state <> 'invited' then s.sent_at + interval '1 day' end,
+      s.sent_at, s.sent_at + interval '7 days', ${mixed.invitationState(sql.ref('u.state'))},
+      ${mixed.closedAt(sql.ref('u.state'), sql.ref('s.sent_at'))},
       ${mode === 'fresh' ? 'queued' : 'sent'}
     from users u
     cross join lateral (select substring(u.email from 2 for 7)::int as n) nn

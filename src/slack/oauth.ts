@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuthorizeResult } from '@slack/bolt';
 import { type Installation, type InstallationQuery, InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import { type InstallFlow, REDIRECT_PATH } from '../installations/flow.js';
-import type { InstallationService, InstallTarget } from '../installations/service.js';
+import type { InstallationService, Installed, InstallTarget } from '../installations/service.js';
 import { describeError } from '../invitations/errors.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
@@ -41,6 +42,13 @@ const askedName = (i: Installation): string =>
   i.metadata?.trim() || i.team?.name || i.enterprise?.name || 'Marketplace account';
 
 /**
+ * The installation the store found while InstallProvider.authorize ran, for the authorize in progress:
+ * its account comes from the same lookup as its tokens (one read and one decryption per request,
+ * not two). Scoped to the call, so concurrent requests never see each other's.
+ */
+const authorizing = new AsyncLocalStorage<{ found?: Installed }>();
+
+/**
  * "Add to Slack" for any number of workspaces and Enterprise Grid orgs, with Slack's own installer
  * (@slack/oauth's InstallProvider: state verification, token rotation) over our installation store
  * (src/installations/: sealed tokens, one account per installation).
@@ -49,7 +57,8 @@ export function createInstaller(
   settings: OAuthSettings,
   installations: InstallationService,
   hooks: {
-    log: Logger /** A workspace (re)installed the app for this account. */;
+    log: Logger;
+    /** A workspace (re)installed the app for this account. */
     installed(accountId: string): Promise<void>;
   },
 ): Installer {
@@ -94,6 +103,8 @@ export function createInstaller(
       fetchInstallation: async (query) => {
         const found = await installations.find(targetOf(query));
         if (!found?.payload) throw new Error('this workspace has no installation of the app');
+        const call = authorizing.getStore();
+        if (call) call.found = found;
         return JSON.parse(found.payload) as Installation;
       },
       deleteInstallation: async (query) => {
@@ -103,8 +114,11 @@ export function createInstaller(
   });
 
   const authorizeOnce = async (source: InstallationQuery<boolean>): Promise<AuthorizeResult> => {
-    const auth = await provider.authorize(source);
-    const found = await installations.find(targetOf(source));
+    const call: { found?: Installed } = {};
+    const auth = await authorizing.run(call, () => provider.authorize(source));
+    // A token rotation stores the installation again, keeping its account: the account read with
+    // the tokens is still the one. Looked up again only if the provider did not ask our store.
+    const found = call.found ?? (await installations.find(targetOf(source)));
     if (!found) throw new Error('this workspace has no installation of the app');
     return {
       ...auth,
