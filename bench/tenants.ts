@@ -1,12 +1,13 @@
-import http from 'node:http';
 import { silentLogger } from '../src/log.js';
 import { createInstaller } from '../src/slack/oauth.js';
 import { type BenchApp, startBenchApp } from './lib/app.js';
 import { type BenchDb, createBenchDb } from './lib/db.js';
 import type { Fakes } from './lib/fakes.js';
-import { commandBody, signedPost } from './lib/load.js';
 import { type Latency, progress, since, summarize } from './lib/stats.js';
+import { drive, type TenantRun } from './lib/tenant-load.js';
 import { accountDomain, installTenants, seedTenants, type Workspace } from './lib/tenants-seed.js';
+
+export type { TenantRun };
 
 /**
  * Scenario 1b (issue 17, "Scale"): `/users` from random workspaces among `tenants` installations
@@ -21,20 +22,6 @@ export interface TenantPlan {
   sequential: number;
   concurrent: number;
   concurrency: number;
-}
-
-export interface TenantRun {
-  app: 'Add to Slack' | 'single token';
-  what: string;
-  requests: number;
-  concurrency: number;
-  ack: Latency;
-  visible: Latency;
-  /** Not acknowledged with an empty 200, or no list within 10 s. */
-  errors: number;
-  /** A list that named another account or showed another account's users. */
-  wrong: number;
-  firstError: string | null;
 }
 
 export interface PerRequest {
@@ -61,83 +48,8 @@ export interface TenantFigures {
   lookup: Latency;
 }
 
-const LIST_WAIT_MS = 10_000;
 /** Workspaces the process warms up on before the pass over every other workspace's first request. */
 export const WARM_WORKSPACES = 10;
-const ack = (r: { status: number; body: string }) => r.status === 200 && r.body === '';
-
-/** What the admin of workspace `w` must see: their account's name, and only their account's emails. */
-export function checkList(raw: string | null, w: Workspace): string | null {
-  if (raw === null) return 'no list';
-  if (!raw.includes(`Users of ${w.accountName}`)) return `not the list of ${w.accountName}: ${raw.slice(0, 160)}`;
-  const domains = new Set([...raw.matchAll(/@(a\d{4}\.bench\.test)/g)].map((m) => m[1]));
-  if (!/u\d{7}@a\d{4}/.test(raw)) return 'no user rows';
-  if (domains.size !== 1 || !domains.has(accountDomain(w.k))) return `users of ${[...domains].join(', ')}`;
-  return null;
-}
-
-/** `/users` requests, `concurrency` at a time; each waits for its list before its worker sends the next. */
-async function drive(
-  baseUrl: string,
-  fakes: Fakes,
-  o: { app: TenantRun['app']; what: string; order: Workspace[]; concurrency: number },
-): Promise<TenantRun> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
-  const acks: number[] = [];
-  const visible: number[] = [];
-  let errors = 0;
-  let wrong = 0;
-  let firstError: string | null = null;
-  const fail = (text: string) => {
-    firstError ??= text;
-  };
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: o.concurrency }, async () => {
-      while (next < o.order.length) {
-        const w = o.order[next++]!;
-        const { url, done } = fakes.responseUrl({ first: true, keep: true });
-        const t = performance.now();
-        const body = commandBody(w.adminSlackId, '', url, w.teamId);
-        const r = await signedPost(baseUrl, body, agent).catch((e: Error) => ({ status: -1, body: e.message }));
-        acks.push(since(t));
-        const raw = await Promise.race([
-          done,
-          new Promise<'late'>((res) => setTimeout(() => res('late'), LIST_WAIT_MS)),
-        ]);
-        visible.push(since(t));
-        if (!ack(r) || raw === 'late') {
-          errors++;
-          fail(
-            ack(r)
-              ? `${w.teamId}: no list within ${LIST_WAIT_MS} ms`
-              : `${w.teamId}: ${r.status} ${r.body.slice(0, 160)}`,
-          );
-          continue;
-        }
-        const problem = checkList(raw, w);
-        if (problem) {
-          wrong++;
-          fail(`${w.teamId}: ${problem}`);
-        }
-      }
-    }),
-  );
-  const wall = since(start);
-  agent.destroy();
-  return {
-    app: o.app,
-    what: o.what,
-    requests: o.order.length,
-    concurrency: o.concurrency,
-    ack: summarize(acks, wall),
-    visible: summarize(visible, wall),
-    errors,
-    wrong,
-    firstError,
-  };
-}
 
 /** Statements per `/users` (and how many read installations), over `runs` sequential requests. */
 async function perRequest(
