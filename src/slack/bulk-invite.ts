@@ -26,8 +26,10 @@ export async function startBulkInvite(
   await p.tell({
     text: `:hourglass_flowing_sand: Inviting ${p.requests.length} people… I will post the summary here when it is done.`,
   });
+  // Per account: Slack's trigger and view ids are unique per workspace only, and one account's
+  // request must never be taken for another account's redelivery (and silently dropped).
   const fresh = await ctx.bulk.record({
-    id: p.requestId,
+    id: `${actor.accountId}:${p.requestId}`,
     actor,
     requests: p.requests,
     rejected: p.rejected,

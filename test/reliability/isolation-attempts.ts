@@ -215,7 +215,7 @@ export function foreignAttempts(t: Pick<Tenants, 'slack'>, a: Workspace, b: Work
       text: 'invite bulk-x@a.test bulk-y@a.test',
       userId: who.userId,
       responseUrl: url,
-      triggerId: b.bulkRequestId,
+      triggerId: b.bulkTrigger,
     }),
   );
   return list;

@@ -125,6 +125,20 @@ describe("tenant isolation: A's admin, B's ids", () => {
     expect(await snapshotOf(t.app, t.b.accountId)).toEqual(before);
   });
 
+  it("a bulk invite whose trigger id B used already is A's own run, not taken for B's redelivery", async () => {
+    // The suite above ran `/users invite bulk-x@a.test bulk-y@a.test` in A under B's trigger id.
+    const invited = async () =>
+      (
+        await t.app.deps.database.db
+          .selectFrom('users')
+          .select('email')
+          .where('account_id', '=', t.a.accountId)
+          .where('email', 'in', ['bulk-x@a.test', 'bulk-y@a.test'])
+          .execute()
+      ).length;
+    expect(await eventually(async () => (await invited()) === 2 || Promise.reject(new Error('not yet')))).toBe(true);
+  });
+
   it("a B person's Slack id in A's workspace is looked up with A's token, never answered from B's", async () => {
     const { a, b } = t;
     const command = (team: string, user: string, text: string) => {

@@ -4,7 +4,7 @@ import type { Actor } from '../../src/invitations/invitation.js';
 import { SIGNING_SECRET, SLACK_API_URL, startTestApp, type TestApp } from './app.js';
 import { type PostmarkFake, postmarkFake } from './postmark.js';
 import { makeActive } from './rig.js';
-import { type SlackFake, slackFake, startMsw, TEAM_ID } from './slack.js';
+import { commandBody, type SlackFake, signedRequest, slackFake, startMsw, TEAM_ID } from './slack.js';
 
 /**
  * Two workspaces, two Marketplace accounts, one deployment in "Add to Slack" mode: each
@@ -37,7 +37,8 @@ export interface Workspace {
   /** The posted channel notice with lines about `victim` (reminder, bounced) and `expired` (expiry, asked). */
   noticePostId: string;
   workflowExecutionId: string;
-  bulkRequestId: string;
+  /** The trigger_id of a bulk `/users invite` run in this workspace. */
+  bulkTrigger: string;
   /** Every email, name and the account name: nothing the other workspace may ever see. */
   secrets: string[];
 }
@@ -213,15 +214,15 @@ async function seed(app: TestApp, slack: SlackFake, s: Spec): Promise<Workspace>
     .execute();
   const workflowExecutionId = `Fx${s.key}SEEDED`;
   await tenant.workflowRuns.claim(workflowExecutionId);
-  const bulkRequestId = `trigger.bulk${s.key}`;
-  await app.deps.bulk.record({
-    id: bulkRequestId,
-    actor,
-    requests: [{ email: at('bulk1') }, { email: at('bulk2') }],
-    rejected: [],
-    responseUrl: null,
-    slackUserId: admin.slackId,
-  });
+  // A bulk invite as Slack delivers it: its trigger id is what a redelivery would repeat.
+  const bulkTrigger = `trigger.bulk${s.key}`;
+  const { url } = slack.responseUrl();
+  const text = `invite ${at('bulk1')} ${at('bulk2')}`;
+  const res = await signedRequest(
+    app,
+    commandBody({ text, userId: admin.slackId, responseUrl: url, teamId: s.teamId, triggerId: bulkTrigger }),
+  );
+  if (res.status !== 200) throw new Error(`setup: bulk invite ${res.status}`);
   const people = await db.selectFrom('users').select(['email', 'name']).where('account_id', '=', accountId).execute();
   return {
     teamId: s.teamId,
@@ -236,7 +237,7 @@ async function seed(app: TestApp, slack: SlackFake, s: Spec): Promise<Workspace>
     noticeChannel,
     noticePostId: post.id,
     workflowExecutionId,
-    bulkRequestId,
+    bulkTrigger,
     secrets: [s.accountName, at('bulk1'), at('bulk2'), ...people.flatMap((p) => [p.email ?? '', p.name ?? ''])].filter(
       Boolean,
     ),
