@@ -68,8 +68,15 @@ export function createInstaller(
   /** The installer's Slack profile email, asked with the new bot token: they become the first admin. */
   const installerEmail = async (i: Installation): Promise<string | null> => {
     if (!i.bot?.token) return null;
-    const info = await new WebClient(i.bot.token, clientOptions).users.info({ user: i.user.id });
-    return info.user?.profile?.email ?? null;
+    try {
+      const info = await new WebClient(i.bot.token, clientOptions).users.info({ user: i.user.id });
+      return info.user?.profile?.email ?? null;
+    } catch (err) {
+      log.warn({ err }, "could not read the installer's Slack profile");
+      const reason =
+        'Slack did not give us your profile email in time, so the account has no first administrator yet. Please install again.';
+      throw Object.assign(new Error(reason), { code: 'account_refused' });
+    }
   };
   const provider = new InstallProvider({
     clientId: settings.clientId,
@@ -85,7 +92,15 @@ export function createInstaller(
       storeInstallation: async (installation) => {
         const i = installation as Installation;
         const target = targetOfInstallation(i);
-        const adminEmail = (await installations.isBound(target)) ? null : await installerEmail(i);
+        const bound = await installations.isBound(target);
+        const adminEmail = bound ? null : await installerEmail(i);
+        // A new account's first admin is the installer, known by their Slack profile email: without
+        // one the account would have nobody to manage it.
+        if (!bound && !adminEmail) {
+          const reason =
+            'Your Slack profile has no email address, and the new account needs its first administrator by email. Add an email to your Slack profile (or ask an administrator who has one to install), then install again.';
+          throw Object.assign(new Error(reason), { code: 'account_refused' });
+        }
         const r = await installations.install({
           target,
           botUserId: i.bot?.userId ?? null,

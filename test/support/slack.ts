@@ -98,9 +98,11 @@ export function slackFake(): SlackFake {
     })),
     api('users.info', (args, token) => {
       const team = teamOf(token);
+      // A person known with '' has a profile without an email address.
       const email = team.users.get(String(args.user));
-      return email
-        ? { ok: true, user: { id: args.user, team_id: team.teamId, deleted: false, is_bot: false, profile: { email } } }
+      const profile = email ? { email } : {};
+      return email !== undefined
+        ? { ok: true, user: { id: args.user, team_id: team.teamId, deleted: false, is_bot: false, profile } }
         : { ok: false, error: 'user_not_found' };
     }),
     api('chat.postEphemeral', () => ({ ok: true, message_ts: '1.000001' })),

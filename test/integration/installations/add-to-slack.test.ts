@@ -170,6 +170,19 @@ describe('an install that does not complete', () => {
     expect(textOf(again.done)).toContain('This workspace now manages the users of Beta Market.');
   });
 
+  it('an installer whose Slack profile has no email is refused: the new account would have no admin', async () => {
+    fake.users.set('UNOMAIL', '');
+    const walk = await installViaBrowser(app, oauth, 'Epsilon Market', {
+      team: { id: 'T0EPSILON', name: 'Epsilon' },
+      installer: 'UNOMAIL',
+      botToken: 'xoxb-epsilon',
+    });
+    expect(walk.done.status).toBe(400);
+    expect(textOf(walk.done)).toContain('Your Slack profile has no email address');
+    expect(await row('T:T0EPSILON')).toBeUndefined();
+    expect(await accounts()).not.toContain('Epsilon Market');
+  });
+
   it('an empty account name is asked again', async () => {
     const page = await get(app, '/slack/install/start?account=%20');
     expect(page.status).toBe(422);
