@@ -229,6 +229,7 @@ export function slackDeps(deps: Deps): SlackAppDeps {
 export function cliDeps(deps: Deps): CliDeps {
   return {
     service: deps.service,
+    installations: deps.installations,
     account: async (name) => {
       const id = name === null ? deps.accountId : await deps.tenants.idOf(name);
       return id === null ? null : deps.tenants.of(id);

@@ -5,29 +5,29 @@ import type { CliResult } from './run.js';
 
 const USAGE = 'Usage: npm run cli -- bind T0123ABCD|E0123ABCD --account "Account name" --as admin@example.com';
 
+export interface BindDeps {
+  installations: Pick<InstallationService, 'bind'>;
+  /** Whether `email` is an Active admin of the account named `accountName`. */
+  isAdminOf(accountName: string, email: string): Promise<boolean>;
+}
+
 /**
  * `bind WORKSPACE --account NAME`: serve a Slack installation (a workspace T…, or an org-wide install
  * E…) with an existing Marketplace account instead of the one its install created. An operator's
  * command, with the CLI's usual guard: `--as` must be an Active admin of that account.
+ * `words`: the arguments after `bind`, with --as and --account already taken out.
  */
 export async function bindVerb(
-  deps: { installations: InstallationService; isAdminOf(accountName: string, email: string): Promise<boolean> },
-  argv: readonly string[],
+  deps: BindDeps,
+  words: readonly string[],
+  accountName: string | null,
   actorEmail: string | null,
-): Promise<CliResult | null> {
-  if (argv[0] !== 'bind') return null;
-  const target = argv[1] ?? '';
-  const at = argv.indexOf('--account');
-  const name =
-    at > 0
-      ? argv
-          .slice(at + 1)
-          .join(' ')
-          .trim()
-      : '';
+): Promise<CliResult> {
   const usage = (why: string): CliResult => ({ output: `${why}\n${USAGE}`, code: 2, queuedEmail: false });
-  if (!isTeamId(target) && !isEnterpriseId(target))
+  const target = words[0] ?? '';
+  if (words.length !== 1 || (!isTeamId(target) && !isEnterpriseId(target)))
     return usage(`"${target.slice(0, 30)}" is not a Slack team or org id.`);
+  const name = accountName?.trim() ?? '';
   if (!name) return usage('Name the account with --account.');
   if (!actorEmail || !(await deps.isAdminOf(name, actorEmail))) {
     return {

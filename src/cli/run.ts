@@ -13,6 +13,7 @@ import {
 import { describeSettings } from '../invitations/settings.js';
 import type { NoticeChannel } from '../notices/channel.js';
 import { shortUtc } from '../text/dates.js';
+import { type BindDeps, bindVerb } from './bind.js';
 import { cleanForTerminal as clean, formatHistory, formatList } from './format.js';
 import { inviteFromCommand } from './invite.js';
 
@@ -34,6 +35,8 @@ export interface CliAccount {
 /** What the CLI drives: the services, never the database. */
 export interface CliDeps {
   service: InvitationService;
+  /** For `bind` (Slack installations). */
+  installations: BindDeps['installations'];
   /** null: the deployment's account (ACCOUNT_NAME); a name: that account, or null when there is none. */
   account(name: string | null): Promise<CliAccount | null>;
 }
@@ -44,6 +47,7 @@ ${USAGE}
 
 --as EMAIL      act as this account administrator (default: the first of ADMIN_EMAILS)
 --account NAME  work on this account (default: ACCOUNT_NAME); --as must be an admin of it
+bind T0123ABCD|E0123ABCD --account NAME   serve that Slack workspace (or org-wide install) with account NAME
 In the terminal, notify takes a channel ID (C0123ABCD) or off, and block, remove and erase act at once.`;
 
 /** Splits `--as x` / `--account x` (or `=x`) out of the arguments; the rest is the /users grammar. */
@@ -77,6 +81,8 @@ export const refused = (r: { error: Parameters<typeof describeError>[0] }): CliR
  */
 export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmin: string | null): Promise<CliResult> {
   const { as, account: name, text } = splitArgs(argv);
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words[0] === 'bind') return bindVerb(bindDeps(deps), words.slice(1), name, as ?? defaultAdmin);
   const parsed = parseCommand(text);
   if (!parsed.ok) return usage(parsed.error);
   if (parsed.command.kind === 'help') return done(CLI_USAGE);
@@ -89,6 +95,15 @@ export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmi
     return { output: `There is no account named ${clean(JSON.stringify(name))}.`, code: 1, queuedEmail: false };
   return execute(deps, account, { accountId: account.accountId, kind: 'cli', email }, parsed.command);
 }
+
+/** `bind`'s guard: the actor must be an Active admin of the account named. */
+const bindDeps = (deps: CliDeps): BindDeps => ({
+  installations: deps.installations,
+  isAdminOf: async (accountName, email) => {
+    const account = await deps.account(accountName);
+    return account !== null && (await deps.service.isAdmin({ accountId: account.accountId, kind: 'cli', email }));
+  },
+});
 
 const PAGE_SIZE = 50;
 const query = (filter: ListFilter | null, page: number, text: string | null = null): ListQuery => ({

@@ -101,3 +101,39 @@ describe('invite links stay within their account', () => {
     expect(page).toContain('Ask the administrators of Beta Ltd');
   });
 });
+
+describe('bind WORKSPACE --account NAME', () => {
+  const installOf = (key: string) =>
+    app.deps.database.db.selectFrom('installations').selectAll().where('install_key', '=', key).executeTakeFirst();
+
+  it("serves a workspace's installation with an existing account, only for an admin of that account", async () => {
+    const made = await app.deps.installations.install({
+      target: { teamId: 'T0GAMMA', enterpriseId: null, isEnterpriseInstall: false },
+      botUserId: 'UBOT',
+      installerUserId: 'UGAMMA',
+      payload: JSON.stringify({ team: { id: 'T0GAMMA' }, bot: { token: 'xoxb-gamma' } }),
+      source: 'oauth',
+      binding: { create: { name: 'Gamma (made by the install)', adminEmail: 'gamma@gamma.example' } },
+    });
+    expect(made.ok).toBe(true);
+    // Acme's admin may not hand the workspace to Beta, and without --account the account is asked for.
+    expect(await cli('bind T0GAMMA', ADMIN, 'Beta Ltd')).toMatchObject({ code: 1 });
+    expect((await cli('bind T0GAMMA', BETA_ADMIN)).code).toBe(2);
+    expect((await installOf('T:T0GAMMA'))?.account_id).not.toBe(beta);
+    // Beta's admin binds it to Beta.
+    const r = await cli('bind T0GAMMA', BETA_ADMIN, 'Beta Ltd');
+    expect(r).toMatchObject({ code: 0, output: 'T0GAMMA now manages the users of "Beta Ltd".' });
+    expect((await installOf('T:T0GAMMA'))?.account_id).toBe(beta);
+  });
+
+  it('bad ids, unknown workspaces and unknown accounts get a clear message and a non-zero exit', async () => {
+    expect(await cli('bind nonsense', BETA_ADMIN, 'Beta Ltd')).toMatchObject({ code: 2 });
+    expect((await cli('bind nonsense', BETA_ADMIN, 'Beta Ltd')).output).toContain('is not a Slack team or org id');
+    expect(await cli('bind T0NOWHERE', BETA_ADMIN, 'Beta Ltd')).toMatchObject({
+      code: 1,
+      output: 'No installation for T:T0NOWHERE.',
+    });
+    expect(await cli('bind T0GAMMA', BETA_ADMIN, 'No Such Account')).toMatchObject({ code: 1 });
+    expect(app.deps.accountId).toBe(TEST_ACCOUNT_ID);
+  });
+});
