@@ -4,7 +4,7 @@ import { type Installation, type InstallationQuery, InstallProvider } from '@sla
 import { WebClient } from '@slack/web-api';
 import { type InstallFlow, REDIRECT_PATH } from '../installations/flow.js';
 import type { InstallationService, Installed, InstallTarget } from '../installations/service.js';
-import { describeError } from '../invitations/errors.js';
+import { databaseUnavailable, describeError } from '../invitations/errors.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './client-options.js';
@@ -180,8 +180,16 @@ export function createInstaller(
         pending = authorizeOnce(source).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
-      // A copy per request: Bolt writes request details into the object it is given.
-      return { ...(await pending) };
+      try {
+        // A copy per request: Bolt writes request details into the object it is given.
+        return { ...(await pending) };
+      } catch (err) {
+        // The database did not answer: the team guard tells the admin so, instead of Bolt's silent
+        // ack for an authorization failure. (InstallProvider wraps our error; its cause is `original`.)
+        const cause = (err as { original?: unknown }).original;
+        if (databaseUnavailable(err) || databaseUnavailable(cause)) return { databaseUnavailable: true };
+        throw err;
+      }
     },
   };
 }

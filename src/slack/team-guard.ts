@@ -1,6 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import { SLACK_SLOW_TEXT } from './errors.js';
+import { DATABASE_DOWN_TEXT, SLACK_SLOW_TEXT } from './errors.js';
 
 /** Events Slack sends when our token dies: auth.test then fails, yet they must still be heard. */
 const LIFECYCLE = new Set(['app_uninstalled', 'tokens_revoked']);
@@ -34,6 +34,8 @@ export function teamGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
     const enterprise = body.enterprise?.id ?? body.enterprise_id ?? null;
     // Slack did not tell us who the bot is in time: act on nothing, but say why. An uninstall is
     // the exception: auth.test fails BECAUSE of it, and the signed event is what we must record.
+    // "Add to Slack": the installation could not be read. Nothing can be done, but the admin hears why.
+    if (args.context.databaseUnavailable) return answerOnly(args, DATABASE_DOWN_TEXT);
     if (args.context.slackUnavailable) {
       if (LIFECYCLE.has(body.event?.type ?? '')) return args.next();
       return answerOnly(args, SLACK_SLOW_TEXT);

@@ -11,6 +11,7 @@ const ENTRY = new Set([
   'tenants.ts',
   'server.ts',
   'config.ts',
+  'config-rules.ts',
   'cli/main.ts',
   'cli/migrate.ts',
   'cli/backup.ts',

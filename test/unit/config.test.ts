@@ -137,6 +137,34 @@ describe('Slack mode', () => {
   });
 });
 
+describe('"Add to Slack" (OAuth) mode', () => {
+  const OAUTH = {
+    SLACK_CLIENT_ID: '1000.1',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'state-secret-0123456789',
+    SLACK_SIGNING_SECRET: 's',
+    APP_SECRET: 'x'.repeat(32),
+  };
+
+  it('is on with the client id, secret and state secret, the signing secret and APP_SECRET', () => {
+    expect(ok(OAUTH).slack).toEqual({
+      mode: 'oauth',
+      signingSecret: 's',
+      clientId: '1000.1',
+      clientSecret: 'client-secret',
+      stateSecret: 'state-secret-0123456789',
+    });
+  });
+
+  it('names every missing piece, and refuses a bot token beside it', () => {
+    const missing = errors({ SLACK_CLIENT_ID: '1000.1' }).join('\n');
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_SIGNING_SECRET', 'APP_SECRET'])
+      expect(missing).toContain(name);
+    expect(errors({ ...OAUTH, SLACK_BOT_TOKEN: 'xoxb-1' }).join('\n')).toContain('leave them unset');
+    expect(errors({ ...OAUTH, SLACK_STATE_SECRET: 'short' }).join('\n')).toContain('SLACK_STATE_SECRET');
+  });
+});
+
 describe('invalid configuration', () => {
   const BAD = {
     PORT: 'abc',

@@ -1,5 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DATABASE_DOWN_TEXT } from '../../../src/slack/errors.js';
 import { SIGNING_SECRET, SLACK_API_URL, startTestApp, type TestApp } from '../../support/app.js';
 import { commandBody, eventually, signedRequest, slackFake, startMsw } from '../../support/slack.js';
 
@@ -125,5 +126,25 @@ describe('/users from several installed workspaces', () => {
     });
     expect(stored?.accountId).toBe(accounts.T0ROT);
     expect(JSON.parse(stored?.payload ?? '{}').bot).toMatchObject({ token: 'xoxb-rotated', refreshToken: 'xoxe-2' });
+  });
+
+  it('a database that does not answer while the installation is read gets the admin a clear answer, not silence', async () => {
+    const find = vi
+      .spyOn(app.deps.installations, 'find')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      const { url, id } = fake.responseUrl();
+      const res = await signedRequest(
+        app,
+        commandBody({ text: '', userId: 'UBETA', responseUrl: url, teamId: 'T0BETA' }),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: DATABASE_DOWN_TEXT });
+      expect(fake.respondedTo(id)).toEqual([]);
+    } finally {
+      find.mockRestore();
+    }
+    // The next request is served again.
+    expect(await list('T0BETA', 'UBETA')).toContain('Users of Beta Market');
   });
 });
