@@ -41,6 +41,13 @@ const targetOfInstallation = (i: Installation): InstallTarget =>
 const askedName = (i: Installation): string =>
   i.metadata?.trim() || i.team?.name || i.enterprise?.name || 'Marketplace account';
 
+/** How long a failed token refresh waits before reading the installation again (see authorizeOnce). */
+const REFRESH_RACE_MS = 500;
+const REFRESH_FAILED = 'slack_token_refresh_failed';
+/** InstallProvider answered with a token that has already expired: its refresh did not succeed. */
+const stillExpired = (auth: AuthorizeResult): boolean =>
+  typeof auth.botTokenExpiresAt === 'number' && auth.botTokenExpiresAt <= Math.floor(Date.now() / 1000);
+
 /**
  * The installation the store found while InstallProvider.authorize ran, for the authorize in progress:
  * its account comes from the same lookup as its tokens (one read and one decryption per request,
@@ -130,7 +137,18 @@ export function createInstaller(
 
   const authorizeOnce = async (source: InstallationQuery<boolean>): Promise<AuthorizeResult> => {
     const call: { found?: Installed } = {};
-    const auth = await authorizing.run(call, () => provider.authorize(source));
+    const run = () => authorizing.run(call, () => provider.authorize(source));
+    let auth = await run();
+    if (stillExpired(auth)) {
+      // The refresh failed: InstallProvider logs it and hands back the expired token, which Slack
+      // would answer with token_expired (read as an uninstall). Slack revokes a refresh token once
+      // used, so another process may have just refreshed this installation and be storing the new
+      // pair: read it again once, after a moment. Otherwise the request is told Slack is unavailable.
+      await new Promise((r) => setTimeout(r, REFRESH_RACE_MS));
+      auth = await run();
+      if (stillExpired(auth))
+        throw Object.assign(new Error('the bot token could not be refreshed'), { code: REFRESH_FAILED });
+    }
     // A token rotation stores the installation again, keeping its account: the account read with
     // the tokens is still the one. Looked up again only if the provider did not ask our store.
     const found = call.found ?? (await installations.find(targetOf(source)));
@@ -188,6 +206,7 @@ export function createInstaller(
         // ack for an authorization failure. (InstallProvider wraps our error; its cause is `original`.)
         const cause = (err as { original?: unknown }).original;
         if (databaseUnavailable(err) || databaseUnavailable(cause)) return { databaseUnavailable: true };
+        if ((err as { code?: unknown }).code === REFRESH_FAILED) return { slackUnavailable: true };
         throw err;
       }
     },

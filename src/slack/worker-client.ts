@@ -96,14 +96,14 @@ function installedToken(
   return async (accountId: string): Promise<string | null> => {
     const target = await deps.installations.targetOfAccount(accountId);
     if (!target) return null;
-    try {
-      const auth = await installer.authorize(queryOf(target));
-      // The installation found must still be this account's (a rebind moves it elsewhere).
-      return auth.accountId === accountId ? (auth.botToken ?? null) : null;
-    } catch (err) {
+    const auth = await installer.authorize(queryOf(target)).catch((err: unknown) => {
       deps.log.warn({ err: String(err), accountId }, 'no usable Slack installation for the account');
       return null;
-    }
+    });
+    // Slack did not refresh a due token (or the database did not answer): the job tries again later.
+    if (auth?.slackUnavailable || auth?.databaseUnavailable) throw new Error('Slack or the database is unavailable');
+    // The installation found must still be this account's (a rebind moves it elsewhere).
+    return auth?.accountId === accountId ? (auth.botToken ?? null) : null;
   };
 }
 

@@ -49,6 +49,8 @@ export interface OAuthFake {
   exchanges: Record<string, unknown>[];
   /** Every Web API call's method and bearer token (Authorization header), oldest first. */
   tokens: { method: string; token: string | null }[];
+  /** Tokens Slack answers `token_expired` to (rotated tokens past their expiry). */
+  expired: Set<string>;
   /** The tokens `method` was called with since the last reset. */
   tokensOf(method: string): (string | null)[];
   reset(): void;
@@ -59,6 +61,7 @@ export function oauthFake(): OAuthFake {
   const refreshes = new Map<string, Refresh>();
   const exchanges: Record<string, unknown>[] = [];
   const tokens: { method: string; token: string | null }[] = [];
+  const expired = new Set<string>();
   const answer = (args: Record<string, unknown>): Record<string, unknown> => {
     if (args.client_id !== CLIENT_ID || args.client_secret !== CLIENT_SECRET)
       return { ok: false, error: 'invalid_client_id' };
@@ -99,6 +102,8 @@ export function oauthFake(): OAuthFake {
       http.post(`${SLACK_API_URL}/:method`, ({ request, params }) => {
         const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
         tokens.push({ method: String(params.method), token: bearer });
+        // Slack refuses a rotated token once it has expired.
+        if (bearer && expired.has(bearer)) return HttpResponse.json({ ok: false, error: 'token_expired' });
       }),
       http.post(`${SLACK_API_URL}/oauth.v2.access`, async ({ request }) => {
         const args = await readArgs(request);
@@ -111,6 +116,7 @@ export function oauthFake(): OAuthFake {
     codes,
     refreshes,
     exchanges,
+    expired,
     tokens,
     tokensOf: (method) => tokens.filter((t) => t.method === method).map((t) => t.token),
     reset: () => {

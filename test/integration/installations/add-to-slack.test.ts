@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EMAIL_CACHE_MS } from '../../../src/slack/admins.js';
 import { BOT_SCOPES } from '../../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -257,5 +257,38 @@ describe('token rotation', () => {
     expect(oauth.exchanges.slice(before)).toEqual([expect.objectContaining({ refresh_token: 'xoxe-1-delta-b' })]);
     const after = JSON.parse((await app.deps.installations.find(DELTA))!.payload!);
     expect(after.bot).toMatchObject({ token: 'xoxe.xoxb-delta-3', refreshToken: 'xoxe-1-delta-c' });
+  });
+  it('another process refreshed the token first (Slack revoked the refresh token): its stored pair is used', async () => {
+    await expireToken(DELTA);
+    const expired = (await app.deps.installations.find(DELTA))!;
+    const installation = JSON.parse(expired.payload!);
+    // This process reads the expired pair; meanwhile another one refreshes it with Slack (which revokes
+    // 'xoxe-1-delta-c': the fake answers invalid_refresh_token to it) and stores the new pair.
+    const find = vi.spyOn(app.deps.installations, 'find').mockResolvedValueOnce(expired);
+    const fresh = { token: 'xoxe.xoxb-delta-4', refreshToken: 'xoxe-1-delta-d', expiresAt: Date.now() / 1000 + 43_200 };
+    await app.deps.installations.install({
+      target: DELTA,
+      botUserId: 'UBOT',
+      installerUserId: 'UDELTA',
+      payload: JSON.stringify({ ...installation, bot: { ...installation.bot, ...fresh } }),
+      source: 'oauth',
+      binding: { accountId: expired.accountId },
+    });
+    oauth.refreshes.delete('xoxe-1-delta-c');
+    oauth.expired.add(installation.bot.token);
+    app.clock.advance(EMAIL_CACHE_MS + 1); // the admin's profile is asked for again, with the token in use
+    try {
+      const { id } = await users('T0DELTA', 'UDELTA');
+      expect(await header(id)).toContain('Delta Market');
+    } finally {
+      find.mockRestore();
+    }
+    expect(oauth.exchanges.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'xoxe-1-delta-c' });
+    // Not read as an uninstall (token_expired), and the other process's pair is kept.
+    expect(await connectionOf('T:T0DELTA')).toBeNull();
+    expect(JSON.parse((await app.deps.installations.find(DELTA))!.payload!).bot).toMatchObject({
+      token: 'xoxe.xoxb-delta-4',
+    });
+    expect(tokensOf('users.info')).toEqual(['xoxe.xoxb-delta-4']);
   });
 });
