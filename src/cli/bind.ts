@@ -6,9 +6,8 @@ import type { CliResult } from './run.js';
 const USAGE = 'Usage: npm run cli -- bind T0123ABCD|E0123ABCD --account "Account name" --as admin@example.com';
 
 export interface BindDeps {
+  /** Checks that the actor is an Active admin of the account named (the rule lives there). */
   installations: Pick<InstallationService, 'bind'>;
-  /** Whether `email` is an Active admin of the account named `accountName`. */
-  isAdminOf(accountName: string, email: string): Promise<boolean>;
 }
 
 /**
@@ -29,19 +28,15 @@ export async function bindVerb(
     return usage(`"${target.slice(0, 30)}" is not a Slack team or org id.`);
   const name = accountName?.trim() ?? '';
   if (!name) return usage('Name the account with --account.');
-  if (!actorEmail || !(await deps.isAdminOf(name, actorEmail))) {
-    return {
-      output: `Only an Active admin of "${name}" can bind a workspace to it (use --as).`,
-      code: 1,
-      queuedEmail: false,
-    };
-  }
+  const refused = (output: string): CliResult => ({ output, code: 1, queuedEmail: false });
+  const onlyAdmins = `Only an Active admin of "${name}" can bind a workspace to it (use --as).`;
+  if (!actorEmail) return refused(onlyAdmins);
   const org = target.startsWith('E');
   const r = await deps.installations.bind(
     { teamId: org ? null : target, enterpriseId: org ? target : null, isEnterpriseInstall: org },
     name,
+    actorEmail,
   );
-  return r.ok
-    ? { output: `${target} now manages the users of "${name}".`, code: 0, queuedEmail: false }
-    : { output: describeError(r.error), code: 1, queuedEmail: false };
+  if (r.ok) return { output: `${target} now manages the users of "${name}".`, code: 0, queuedEmail: false };
+  return refused(r.error.code === 'not_admin' ? onlyAdmins : describeError(r.error));
 }

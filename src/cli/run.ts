@@ -82,7 +82,7 @@ export const refused = (r: { error: Parameters<typeof describeError>[0] }): CliR
 export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmin: string | null): Promise<CliResult> {
   const { as, account: name, text } = splitArgs(argv);
   const words = text.split(/\s+/).filter(Boolean);
-  if (words[0] === 'bind') return bindVerb(bindDeps(deps), words.slice(1), name, as ?? defaultAdmin);
+  if (words[0] === 'bind') return bindVerb(deps, words.slice(1), name, as ?? defaultAdmin);
   const parsed = parseCommand(text);
   if (!parsed.ok) return usage(parsed.error);
   if (parsed.command.kind === 'help') return done(CLI_USAGE);
@@ -95,15 +95,6 @@ export async function runCli(deps: CliDeps, argv: readonly string[], defaultAdmi
     return { output: `There is no account named ${clean(JSON.stringify(name))}.`, code: 1, queuedEmail: false };
   return execute(deps, account, { accountId: account.accountId, kind: 'cli', email }, parsed.command);
 }
-
-/** `bind`'s guard: the actor must be an Active admin of the account named. */
-const bindDeps = (deps: CliDeps): BindDeps => ({
-  installations: deps.installations,
-  isAdminOf: async (accountName, email) => {
-    const account = await deps.account(accountName);
-    return account !== null && (await deps.service.isAdmin({ accountId: account.accountId, kind: 'cli', email }));
-  },
-});
 
 const PAGE_SIZE = 50;
 const query = (filter: ListFilter | null, page: number, text: string | null = null): ListQuery => ({

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { ensureAdmin } from '../invitations/bootstrap.js';
 import { ok, type Result } from '../invitations/errors.js';
 import type { Clock } from '../invitations/invitation.js';
+import { activeAdmin } from '../invitations/repository.js';
 import { normalizeEmail } from '../text/email.js';
 import type { Sealer } from './crypto.js';
 import * as repo from './repository.js';
@@ -146,14 +147,19 @@ export class InstallationService {
     return (await repo.accountName(this.deps.db, accountId)) ?? '';
   }
 
-  /** The CLI's `bind`: serve an installation with an existing account instead of the one it made. */
-  async bind(target: InstallTarget, accountName: string): Promise<Result<{ accountId: string }>> {
-    const accountId = await repo.accountIdByName(this.deps.db, accountName);
-    if (!accountId)
-      return { ok: false, error: { code: 'invalid_input', detail: `No account is named "${accountName}".` } };
-    const bound = await repo.rebind(this.deps.db, installKey(target), accountId, this.deps.clock());
-    return bound
-      ? ok({ accountId })
-      : { ok: false, error: { code: 'invalid_input', detail: `No installation for ${installKey(target)}.` } };
+  /**
+   * The CLI's `bind`: serve an installation with an existing account instead of the one it made.
+   * Only an Active admin of THAT account may, checked in the transaction that moves it.
+   */
+  async bind(target: InstallTarget, accountName: string, actorEmail: string): Promise<Result<{ accountId: string }>> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const accountId = await repo.accountIdByName(trx, accountName);
+      if (!accountId || !(await activeAdmin(trx, accountId, actorEmail)))
+        return { ok: false, error: { code: 'not_admin' } } as const;
+      const bound = await repo.rebind(trx, installKey(target), accountId, this.deps.clock());
+      return bound
+        ? ok({ accountId })
+        : { ok: false, error: { code: 'invalid_input', detail: `No installation for ${installKey(target)}.` } };
+    });
   }
 }

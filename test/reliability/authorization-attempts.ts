@@ -62,6 +62,19 @@ export function click(who: Who, action: Record<string, unknown>, responseUrl: st
 }
 
 /** A row's menu value as the list drew it (see src/slack/values.ts). */
+/** A ••• menu choice and a button, as Slack sends them in block_actions. */
+export const menu = (value: string) => ({
+  type: 'overflow',
+  action_id: ACTION.userMenu,
+  selected_option: { text: { type: 'plain_text', text: 'x' }, value },
+});
+export const button = (actionId: string, value: string) => ({
+  type: 'button',
+  action_id: actionId,
+  value,
+  text: { type: 'plain_text', text: 'x' },
+});
+
 export const row = (action: Action, u: Pick<RowTarget, 'id' | 'invitationId'>) =>
   `${ACTIONS.indexOf(action)}|${u.id}|${u.invitationId}|a1`;
 
@@ -114,17 +127,6 @@ export function attempts(rig: { slack: Pick<Rig['slack'], 'responseUrl'> }, who:
   ]) {
     add(`/users ${text}`, (url) => command(who, text, url));
   }
-  const menu = (value: string) => ({
-    type: 'overflow',
-    action_id: ACTION.userMenu,
-    selected_option: { text: { type: 'plain_text', text: 'x' }, value },
-  });
-  const button = (actionId: string, value: string) => ({
-    type: 'button',
-    action_id: actionId,
-    value,
-    text: { type: 'plain_text', text: 'x' },
-  });
   for (const home of [false, true]) {
     const where = home ? ' (App Home)' : '';
     add(`••• Copy invitation link${where}`, (url) => click(who, menu(row('copy_link', t.victim)), url, home));

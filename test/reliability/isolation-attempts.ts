@@ -10,7 +10,7 @@ import {
   viewSubmission,
 } from '../support/slack.js';
 import type { Tenants, Workspace } from '../support/tenants.js';
-import { type Attempt, attempts, row, type Who } from './authorization-attempts.js';
+import { type Attempt, attempts, button, menu, row, type Who } from './authorization-attempts.js';
 
 // Cross-tenant requests: workspace A's admin, every surface, ids taken from workspace B; and the
 // invariant that nothing of B is read or changed (isolation.test.ts).
@@ -30,17 +30,6 @@ export interface Ids {
   slackUser?: string;
 }
 
-const menu = (value: string) => ({
-  type: 'overflow',
-  action_id: ACTION.userMenu,
-  selected_option: { text: { type: 'plain_text', text: 'x' }, value },
-});
-const button = (actionId: string, value: string) => ({
-  type: 'button',
-  action_id: actionId,
-  value,
-  text: { type: 'plain_text', text: 'x' },
-});
 /** A block_actions body from A's admin; `home` is App Home's private_metadata (else a message click). */
 export const clickBody = (who: Who, action: Record<string, unknown>, url: string, home?: string): string =>
   payloadBody(

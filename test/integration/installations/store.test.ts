@@ -120,9 +120,15 @@ describe('installations in the database', () => {
   });
 
   it('bind serves an installation with an existing account instead', async () => {
-    expect(await installs.bind(org('E0GRID'), 'Alpha Market')).toMatchObject({ ok: true });
+    expect(await installs.bind(org('E0GRID'), 'Alpha Market', 'stranger@else.example')).toMatchObject({
+      ok: false,
+      error: { code: 'not_admin' },
+    });
+    expect(await installs.bind(org('E0GRID'), 'Alpha Market', 'founder@alpha.example')).toMatchObject({ ok: true });
     const alpha = await installs.find(team('T0ALPHA'));
     expect((await installs.find(org('E0GRID')))?.accountId).toBe(alpha?.accountId);
-    expect(await installs.bind(org('E0GRID'), 'No such account')).toMatchObject({ ok: false });
+    expect(await installs.bind(org('E0GRID'), 'No such account', 'founder@alpha.example')).toMatchObject({
+      ok: false,
+    });
   });
 });
