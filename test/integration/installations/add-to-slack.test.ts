@@ -60,6 +60,8 @@ describe('install, use, uninstall, reinstall', () => {
     // The code was exchanged with our secret; the installer (by their Slack email) is the first admin.
     expect(oauth.exchanges.at(-1)).toMatchObject({ client_id: OAUTH_ENV.SLACK_CLIENT_ID, redirect_uri: REDIRECT_URI });
     expect(tokensOf('users.info')).toEqual(['xoxb-alpha-1']);
+    // Slack's installer asks auth.test who the new bot is, with the token just granted.
+    expect(tokensOf('auth.test')).toEqual(['xoxb-alpha-1']);
     const installed = await row('T:T0ALPHA');
     expect(installed).toMatchObject({
       team_id: 'T0ALPHA',
